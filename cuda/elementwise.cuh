@@ -1,0 +1,177 @@
+// The one fused elementwise kernel (one or two inputs, one output) and its launcher.
+// Included only by the per-op .cu files, which instantiate it for their activation.
+#pragma once
+
+#include "cuda/elementwise_launch.hpp"
+#include "cuda/vector_io.cuh"
+#include "host/cuda_check.hpp"
+#include "host/per_device.hpp"
+
+#include <cuact/types.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+namespace cuact::detail {
+
+inline constexpr int kElementwiseThreads = 256;
+// Vectors each thread keeps in flight per input: 4 x 16 B x 256 threads = 16 KiB per block
+// and input, so a few resident blocks per SM cover Hopper's ~32-48 KiB/SM latency-bandwidth
+// product.
+inline constexpr int kElementwiseUnroll = 4;
+
+/// Thread-to-element mapping: the n elements are split into n / kVec whole vectors of kVec
+/// elements and a tail of n % kVec elements. Threads walk the vectors grid-stride, kUnroll at
+/// a time, each of the kUnroll accesses strided by the whole grid so that every warp access
+/// is one coalesced 512-byte run. All loads of a step are issued before any store, which
+/// keeps kUnroll * kInputs vectors in flight per thread. The tail (at most 7 elements) goes
+/// to the grid's first threads, one element each. kVec == 1 is the path for pointers that
+/// are not all 16-byte aligned. Indices are 64-bit throughout.
+template <class T, int kInputs>
+struct InputPointers {
+  const T* p[kInputs];
+};
+
+template <class F, class T, int kInputs, int kVec>
+__global__ void __launch_bounds__(kElementwiseThreads)
+    elementwise_kernel(F f, InputPointers<T, kInputs> in, T* out, std::int64_t n) {
+  using V = Packed<T, kVec>;
+  constexpr int kUnroll = kElementwiseUnroll;
+
+  const auto apply = [&](const V (&args)[kInputs]) {
+    V result;
+#pragma unroll
+    for (int j = 0; j < kVec; ++j) {
+      if constexpr (kInputs == 1) {
+        result.v[j] = from_compute<T>(f(to_compute(args[0].v[j])));
+      } else {
+        result.v[j] = from_compute<T>(f(to_compute(args[0].v[j]), to_compute(args[1].v[j])));
+      }
+    }
+    return result;
+  };
+
+  const std::int64_t n_vec = n / kVec;
+  const std::int64_t stride = static_cast<std::int64_t>(gridDim.x) * kElementwiseThreads;
+  const std::int64_t thread = static_cast<std::int64_t>(blockIdx.x) * kElementwiseThreads +
+                              threadIdx.x;
+
+  std::int64_t i = thread;
+  for (; i + (kUnroll - 1) * stride < n_vec; i += kUnroll * stride) {
+    V args[kUnroll][kInputs];
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+#pragma unroll
+      for (int k = 0; k < kInputs; ++k) {
+        args[u][k] = load_packed<T, kVec>(in.p[k] + (i + u * stride) * kVec);
+      }
+    }
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+      store_packed<T, kVec>(out + (i + u * stride) * kVec, apply(args[u]));
+    }
+  }
+  for (; i < n_vec; i += stride) {
+    V args[kInputs];
+#pragma unroll
+    for (int k = 0; k < kInputs; ++k) {
+      args[k] = load_packed<T, kVec>(in.p[k] + i * kVec);
+    }
+    store_packed<T, kVec>(out + i * kVec, apply(args));
+  }
+
+  if constexpr (kVec > 1) {
+    const std::int64_t tail = n - n_vec * kVec;
+    if (thread < tail) {
+      const std::int64_t e = n_vec * kVec + thread;
+      Packed<T, 1> args[kInputs];
+#pragma unroll
+      for (int k = 0; k < kInputs; ++k) {
+        args[k].v[0] = in.p[k][e];
+      }
+      T r;
+      if constexpr (kInputs == 1) {
+        r = from_compute<T>(f(to_compute(args[0].v[0])));
+      } else {
+        r = from_compute<T>(f(to_compute(args[0].v[0]), to_compute(args[1].v[0])));
+      }
+      out[e] = r;
+    }
+  }
+}
+
+/// Grid for elementwise_kernel: one thread per vector up to the number of blocks the device
+/// keeps resident (SMs x occupancy); past that, threads loop. Depends only on n and the
+/// device.
+template <class Kernel>
+int elementwise_grid(Kernel kernel, std::int64_t vectors, const char* fn) {
+  static PerDeviceValue resident_blocks;
+  int device = 0;
+  CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
+  const int limit = resident_blocks.get(device, [&] {
+    int sms = 0;
+    int per_sm = 0;
+    CUACT_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), fn);
+    CUACT_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel,
+                                                                 kElementwiseThreads, 0),
+                   fn);
+    return sms * std::max(per_sm, 1);
+  });
+  const std::int64_t wanted = (vectors + kElementwiseThreads - 1) / kElementwiseThreads;
+  return static_cast<int>(std::clamp<std::int64_t>(wanted, 1, limit));
+}
+
+template <class F, class T, int kInputs, int kVec>
+void launch_elementwise_width(const char* fn, F f, std::array<const T*, kInputs> in, T* out,
+                              std::int64_t n, cudaStream_t stream) {
+  const auto kernel = elementwise_kernel<F, T, kInputs, kVec>;
+  const int grid = elementwise_grid(kernel, n / kVec, fn);
+  InputPointers<T, kInputs> pointers;
+  for (int k = 0; k < kInputs; ++k) {
+    pointers.p[k] = in[k];
+  }
+  kernel<<<grid, kElementwiseThreads, 0, stream>>>(f, pointers, out, n);
+  CUACT_CUDA_TRY(cudaGetLastError(), fn);
+}
+
+template <class F, class T, int kInputs>
+void launch_elementwise(const char* fn, F f, std::array<const T*, kInputs> in, T* out,
+                        std::int64_t n, cudaStream_t stream) {
+  // Vectorize only when every pointer is 16-byte aligned (a shared misalignment could be
+  // peeled, but offset views of one buffer are rare enough not to warrant a third path).
+  bool aligned = is_vector_aligned(out);
+  for (const T* p : in) {
+    aligned = aligned && is_vector_aligned(p);
+  }
+  if (aligned) {
+    launch_elementwise_width<F, T, kInputs, kVecElems<T>>(fn, f, in, out, n, stream);
+  } else {
+    launch_elementwise_width<F, T, kInputs, 1>(fn, f, in, out, n, stream);
+  }
+}
+
+}  // namespace cuact::detail
+
+/// Instantiates the elementwise launchers of activation template `Op` (ops.hpp) for element
+/// type T: forward, gradient from input, gradient from output.
+#define CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, T)                                              \
+  template void ::cuact::detail::launch_elementwise<                                          \
+      ::cuact::detail::Forward<Op<::cuact::compute_t<T>>>, T, 1>(                             \
+      const char*, ::cuact::detail::Forward<Op<::cuact::compute_t<T>>>,                       \
+      std::array<const T*, 1>, T*, std::int64_t, cudaStream_t);                               \
+  template void ::cuact::detail::launch_elementwise<                                          \
+      ::cuact::detail::GradFromInput<Op<::cuact::compute_t<T>>>, T, 2>(                       \
+      const char*, ::cuact::detail::GradFromInput<Op<::cuact::compute_t<T>>>,                 \
+      std::array<const T*, 2>, T*, std::int64_t, cudaStream_t);                               \
+  template void ::cuact::detail::launch_elementwise<                                          \
+      ::cuact::detail::GradFromOutput<Op<::cuact::compute_t<T>>>, T, 2>(                      \
+      const char*, ::cuact::detail::GradFromOutput<Op<::cuact::compute_t<T>>>,               \
+      std::array<const T*, 2>, T*, std::int64_t, cudaStream_t);
+
+/// Instantiates them for every element type.
+#define CUACT_INSTANTIATE_ELEMENTWISE(Op)                 \
+  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, float)            \
+  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, double)           \
+  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, __half)           \
+  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, __nv_bfloat16)

@@ -1,0 +1,57 @@
+// Packed loads and stores of up to 16 bytes, and the alignment test that selects them.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+namespace cuact::detail {
+
+/// Bytes moved by one vector access: 16 is the widest single load/store on sm_75..sm_90.
+inline constexpr int kVectorBytes = 16;
+
+/// kVec elements of T moved as one access (kVec * sizeof(T) is 2, 4, 8 or 16 bytes).
+template <class T, int kVec>
+struct alignas(sizeof(T) * kVec) Packed {
+  T v[kVec];
+};
+
+/// Elements of T per 16-byte vector.
+template <class T>
+inline constexpr int kVecElems = kVectorBytes / static_cast<int>(sizeof(T));
+
+/// True when p may be read and written as 16-byte vectors.
+inline bool is_vector_aligned(const void* p) {
+  return reinterpret_cast<std::uintptr_t>(p) % kVectorBytes == 0;
+}
+
+namespace vector_io {
+// The unsigned integer (vector) type of each access width.
+template <int kBytes> struct Raw;
+template <> struct Raw<2> { using type = unsigned short; };
+template <> struct Raw<4> { using type = unsigned int; };
+template <> struct Raw<8> { using type = uint2; };
+template <> struct Raw<16> { using type = uint4; };
+}  // namespace vector_io
+
+/// Reads kVec elements at p (aligned to the access) through the read-only data path
+/// (ld.global.nc). In place (the same thread later storing to p) is safe: each element is
+/// read once, before its own store, and by that same thread.
+template <class T, int kVec>
+__device__ __forceinline__ Packed<T, kVec> load_packed(const T* p) {
+  using Raw = typename vector_io::Raw<sizeof(Packed<T, kVec>)>::type;
+  const Raw raw = __ldg(reinterpret_cast<const Raw*>(p));
+  Packed<T, kVec> out;
+  memcpy(&out, &raw, sizeof out);
+  return out;
+}
+
+/// Writes kVec elements at p (aligned to the access) as one store.
+template <class T, int kVec>
+__device__ __forceinline__ void store_packed(T* p, const Packed<T, kVec>& value) {
+  using Raw = typename vector_io::Raw<sizeof(Packed<T, kVec>)>::type;
+  Raw raw;
+  memcpy(&raw, &value, sizeof raw);
+  *reinterpret_cast<Raw*>(p) = raw;
+}
+
+}  // namespace cuact::detail

@@ -1,0 +1,122 @@
+#include "host/argument_checks.hpp"
+
+#include "host/cuda_check.hpp"
+#include "host/per_device.hpp"
+
+#include <cuda_runtime_api.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <limits>
+
+namespace cuact::detail {
+
+void throw_invalid_argument(const char* fn, const std::string& what) {
+  throw invalid_argument(std::string(fn) + ": " + what);
+}
+
+std::string format_value(double value) {
+  if (std::isnan(value)) {
+    return "nan";
+  }
+  if (std::isinf(value)) {
+    return value > 0 ? "inf" : "-inf";
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", value);
+  return buf;
+}
+
+void expect_valid_count(const char* fn, std::int64_t n, std::size_t element_size) {
+  if (n < 0) {
+    throw_invalid_argument(fn, "'n' must be >= 0, got " + std::to_string(n));
+  }
+  if (n > std::numeric_limits<std::int64_t>::max() / static_cast<std::int64_t>(element_size)) {
+    throw_invalid_argument(fn, "'n' = " + std::to_string(n) + " elements of " +
+                                   std::to_string(element_size) +
+                                   " bytes overflow a 64-bit byte count");
+  }
+}
+
+void expect_not_null(const char* fn, const char* name, const void* p, std::int64_t n) {
+  if (p == nullptr) {
+    throw_invalid_argument(fn, std::string("'") + name + "' is null but n = " + std::to_string(n));
+  }
+}
+
+void expect_finite(const char* fn, const char* name, double value) {
+  if (!std::isfinite(value)) {
+    throw_invalid_argument(fn, std::string("'") + name + "' must be finite, got " +
+                                   format_value(value));
+  }
+}
+
+void expect_valid_saved(const char* fn, Saved saved) {
+  if (saved != Saved::input && saved != Saved::output) {
+    throw_invalid_argument(fn, "'saved' must be Saved::input or Saved::output, got " +
+                                   std::to_string(static_cast<int>(saved)));
+  }
+}
+
+void expect_same_or_disjoint(const char* fn, const char* out_name, const void* out,
+                             const char* in_name, const void* in, std::int64_t bytes) {
+  const auto o = reinterpret_cast<std::uintptr_t>(out);
+  const auto i = reinterpret_cast<std::uintptr_t>(in);
+  const auto len = static_cast<std::uintptr_t>(bytes);
+  if (o == i) {
+    return;
+  }
+  const bool disjoint = o >= i ? o - i >= len : i - o >= len;
+  if (!disjoint) {
+    throw_invalid_argument(fn, std::string("'") + out_name + "' partially overlaps '" + in_name +
+                                   "' (only exactly the same buffer is allowed in place)");
+  }
+}
+
+namespace {
+bool has_pageable_memory_access(int device, const char* fn) {
+  static PerDeviceValue cache;
+  return cache.get(device, [&] {
+           int value = 0;
+           CUACT_CUDA_TRY(
+               cudaDeviceGetAttribute(&value, cudaDevAttrPageableMemoryAccess, device), fn);
+           return value;
+         }) != 0;
+}
+}  // namespace
+
+void expect_device_accessible(const char* fn, const char* name, const void* p) {
+  int device = 0;
+  CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
+  cudaPointerAttributes attributes{};
+  CUACT_CUDA_TRY(cudaPointerGetAttributes(&attributes, p), fn);
+  const std::string arg = std::string("'") + name + "'";
+  switch (attributes.type) {
+    case cudaMemoryTypeDevice:
+      if (attributes.device != device) {
+        throw_invalid_argument(fn, arg + " is memory of device " +
+                                       std::to_string(attributes.device) + " but device " +
+                                       std::to_string(device) + " is current");
+      }
+      return;
+    case cudaMemoryTypeManaged:
+      return;
+    case cudaMemoryTypeHost:
+      if (attributes.devicePointer != p) {
+        throw_invalid_argument(fn, arg + " is page-locked host memory that device " +
+                                       std::to_string(device) +
+                                       " cannot use at the same address (not mapped)");
+      }
+      return;
+    case cudaMemoryTypeUnregistered:
+    default:
+      if (!has_pageable_memory_access(device, fn)) {
+        throw_invalid_argument(fn, arg + " is pageable host memory, which device " +
+                                       std::to_string(device) +
+                                       " cannot read; pass device, managed or pinned memory");
+      }
+      return;
+  }
+}
+
+}  // namespace cuact::detail

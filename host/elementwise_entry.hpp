@@ -1,0 +1,62 @@
+// The common body of every elementwise entry point: check the buffers, then launch.
+#pragma once
+
+#include "cuda/elementwise_launch.hpp"
+#include "host/argument_checks.hpp"
+
+#include <cuact/activations.hpp>
+
+#include <cstdint>
+
+namespace cuact::detail {
+
+/// y = op.forward(x). Parameters of `op` are already checked by the caller.
+template <class Op, class T>
+void run_forward(const char* fn, const Op& op, const T* x, T* y, std::int64_t n,
+                 cudaStream_t stream) {
+  expect_valid_count(fn, n, sizeof(T));
+  if (n == 0) {
+    return;
+  }
+  expect_not_null(fn, "x", x, n);
+  expect_not_null(fn, "y", y, n);
+  expect_same_or_disjoint(fn, "y", y, "x", x, n * static_cast<std::int64_t>(sizeof(T)));
+  expect_device_accessible(fn, "x", x);
+  if (y != x) {
+    expect_device_accessible(fn, "y", y);
+  }
+  launch_elementwise<Forward<Op>, T, 1>(fn, Forward<Op>{op}, {x}, y, n, stream);
+}
+
+/// dx = op's gradient from the saved tensor v (x or y, as `saved` says). Parameters of `op`,
+/// and whether it allows `saved`, are already checked by the caller.
+template <class Op, class T>
+void run_backward(const char* fn, const Op& op, const T* v, const T* dy, T* dx, std::int64_t n,
+                  Saved saved, cudaStream_t stream) {
+  expect_valid_count(fn, n, sizeof(T));
+  if (n == 0) {
+    return;
+  }
+  expect_not_null(fn, "v", v, n);
+  expect_not_null(fn, "dy", dy, n);
+  expect_not_null(fn, "dx", dx, n);
+  const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
+  expect_same_or_disjoint(fn, "dx", dx, "v", v, bytes);
+  expect_same_or_disjoint(fn, "dx", dx, "dy", dy, bytes);
+  expect_device_accessible(fn, "v", v);
+  if (dy != v) {
+    expect_device_accessible(fn, "dy", dy);
+  }
+  if (dx != v && dx != dy) {
+    expect_device_accessible(fn, "dx", dx);
+  }
+  if (saved == Saved::input) {
+    launch_elementwise<GradFromInput<Op>, T, 2>(fn, GradFromInput<Op>{op}, {v, dy}, dx, n,
+                                                stream);
+  } else {
+    launch_elementwise<GradFromOutput<Op>, T, 2>(fn, GradFromOutput<Op>{op}, {v, dy}, dx, n,
+                                                 stream);
+  }
+}
+
+}  // namespace cuact::detail

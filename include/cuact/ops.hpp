@@ -1,0 +1,127 @@
+// The math of every activation, written once.
+//
+// Each activation is a small struct templated on its compute type C (float or double, see
+// types.hpp) with three __host__ __device__ members:
+//
+//   C forward(C x)                   y = f(x)
+//   C grad_from_input(C x, C dy)     dx = dy * f'(x)
+//   C grad_from_output(C y, C dy)    dx = dy * f'(x), from the saved output y = f(x);
+//                                    only valid where allows_grad_from_output() is true
+//
+// The kernels, the CPU reference and the tests all call these members, so there is exactly
+// one definition of each formula. The branch conditions are PyTorch's CUDA ones, including at
+// x == 0 (relu and relu6 give gradient 0; leaky_relu, prelu and the elu family take the
+// negative-side gradient) and for NaN (a NaN input gives a NaN output; a NaN saved value
+// lets dy through, scaled as on the positive side). Keep in step with
+// shared/spec/activations.md.
+//
+// The structs are usable in your own kernels: include this header from a .cu file.
+#pragma once
+
+#include <cuact/types.hpp>
+
+#include <cmath>
+
+namespace cuact {
+
+namespace detail {
+// Float and double overloads that resolve to the CUDA math library in device code and to the
+// C library on the host.
+CUACT_HOST_DEVICE inline float expm1_c(float x) { return ::expm1f(x); }
+CUACT_HOST_DEVICE inline double expm1_c(double x) { return ::expm1(x); }
+CUACT_HOST_DEVICE inline float exp_c(float x) { return ::expf(x); }
+CUACT_HOST_DEVICE inline double exp_c(double x) { return ::exp(x); }
+}  // namespace detail
+
+/// relu: y = x <= 0 ? 0 : x (NaN stays NaN, -0 gives +0); dx = v <= 0 ? 0 : dy.
+template <class C>
+struct Relu {
+  CUACT_HOST_DEVICE C forward(C x) const { return x <= C(0) ? C(0) : x; }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const { return x <= C(0) ? C(0) : dy; }
+  // y > 0 exactly where x > 0, so the input rule applies to y unchanged.
+  CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return grad_from_input(y, dy); }
+  CUACT_HOST_DEVICE bool allows_grad_from_output() const { return true; }
+};
+
+/// leaky_relu: y = x > 0 ? x : x*s; dx = v > 0 ? dy : dy*s.
+/// From the output only for s >= 0 (a negative slope makes y > 0 for some x <= 0).
+template <class C>
+struct LeakyRelu {
+  C negative_slope;
+
+  CUACT_HOST_DEVICE C forward(C x) const { return x > C(0) ? x : x * negative_slope; }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return x > C(0) ? dy : dy * negative_slope;
+  }
+  CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return grad_from_input(y, dy); }
+  CUACT_HOST_DEVICE bool allows_grad_from_output() const { return negative_slope >= C(0); }
+};
+
+/// The elu family (elu, selu, celu), PyTorch's elu(x, alpha, scale, input_scale):
+///   y  = x > 0 ? x*scale : expm1(x*input_scale) * neg_coef,      neg_coef = alpha*scale
+///   dx = x <= 0 ? dy*input_scale*neg_coef*exp(x*input_scale) : dy*scale       (from x)
+///   dx = y <= 0 ? dy*input_scale*(y + neg_coef) : dy*scale                    (from y)
+/// From the output only for alpha >= 0. Precision note: y + neg_coef cancels for very
+/// negative x (below about -17 for f32 outputs, about -5 for bf16 outputs); the absolute
+/// error of that gradient is about one ulp of neg_coef times |dy|*input_scale. That loss is
+/// inherent to keeping only y; keep x when it matters.
+template <class C>
+struct Elu {
+  C alpha;
+  C scale;
+  C input_scale;
+  C neg_coef;  // alpha * scale, rounded once so that kernels and CPU agree bit for bit
+
+  CUACT_HOST_DEVICE Elu(C alpha_, C scale_ = C(1), C input_scale_ = C(1))
+      : alpha(alpha_), scale(scale_), input_scale(input_scale_), neg_coef(alpha_ * scale_) {}
+
+  /// elu(alpha): scale = input_scale = 1.
+  CUACT_HOST_DEVICE static Elu elu(C alpha) { return Elu(alpha); }
+  /// selu: fixed alpha and scale from Klambauer et al. (2017).
+  CUACT_HOST_DEVICE static Elu selu() {
+    return Elu(C(1.6732632423543772848170429916717), C(1.0507009873554804934193349852946));
+  }
+  /// celu(alpha): scale = 1, input_scale = 1/alpha (alpha != 0).
+  CUACT_HOST_DEVICE static Elu celu(C alpha) { return Elu(alpha, C(1), C(1) / alpha); }
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    return x > C(0) ? x * scale : detail::expm1_c(x * input_scale) * neg_coef;
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return x <= C(0) ? dy * input_scale * neg_coef * detail::exp_c(x * input_scale) : dy * scale;
+  }
+  CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const {
+    return y <= C(0) ? dy * input_scale * (y + neg_coef) : dy * scale;
+  }
+  CUACT_HOST_DEVICE bool allows_grad_from_output() const { return alpha >= C(0); }
+};
+
+/// relu6 (hardtanh between 0 and 6): y = min(max(x, 0), 6) with NaN staying NaN and -0
+/// giving +0; dx = (v <= 0 || v >= 6) ? 0 : dy.
+template <class C>
+struct Relu6 {
+  CUACT_HOST_DEVICE C forward(C x) const {
+    return x <= C(0) ? C(0) : (x >= C(6) ? C(6) : x);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return (x <= C(0) || x >= C(6)) ? C(0) : dy;
+  }
+  // 0 < y < 6 exactly where 0 < x < 6.
+  CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return grad_from_input(y, dy); }
+  CUACT_HOST_DEVICE bool allows_grad_from_output() const { return true; }
+};
+
+/// prelu for one channel: y = x > 0 ? x : alpha*x; dx = x > 0 ? dy : alpha*dy; the channel's
+/// alpha gradient sums alpha_grad_term(x, dy) = x > 0 ? 0 : x*dy over its elements.
+/// Only from the input (the sign of y depends on alpha's sign).
+template <class C>
+struct Prelu {
+  C alpha;
+
+  CUACT_HOST_DEVICE C forward(C x) const { return x > C(0) ? x : alpha * x; }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const { return x > C(0) ? dy : alpha * dy; }
+  CUACT_HOST_DEVICE C alpha_grad_term(C x, C dy) const { return x > C(0) ? C(0) : x * dy; }
+  CUACT_HOST_DEVICE bool allows_grad_from_output() const { return false; }
+};
+
+}  // namespace cuact

@@ -1,0 +1,155 @@
+// Every bad-input rule of the elementwise entry points throws cuact::invalid_argument with a
+// message naming the function, the argument and the rule, before anything touches a GPU;
+// the outputs keep their contents. Runs without a GPU: every rule here is decided on the
+// host before the first CUDA call.
+#include <cuact/activations.hpp>
+#include <cuact/error.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace cuact {
+namespace {
+
+constexpr float kSentinel = 42.0f;
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+class ElementwiseArguments : public ::testing::Test {
+ protected:
+  std::vector<float> x = std::vector<float>(16, 1.0f);
+  std::vector<float> dy = std::vector<float>(16, 1.0f);
+  std::vector<float> out = std::vector<float>(16, kSentinel);
+
+  void expect_invalid(const std::function<void()>& call, const std::string& message) {
+    try {
+      call();
+      ADD_FAILURE() << "no exception; expected: " << message;
+    } catch (const invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()), message);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "wrong exception type: " << e.what() << "; expected: " << message;
+    }
+    for (float v : out) {
+      ASSERT_EQ(v, kSentinel) << "an output was written";
+    }
+  }
+};
+
+TEST_F(ElementwiseArguments, NullPointersWithElementsAreRejectedByName) {
+  expect_invalid([&] { relu_forward<float>(nullptr, out.data(), 5, nullptr); },
+                 "relu_forward: 'x' is null but n = 5");
+  expect_invalid([&] { relu_forward<float>(x.data(), nullptr, 5, nullptr); },
+                 "relu_forward: 'y' is null but n = 5");
+  expect_invalid(
+      [&] { relu_backward<float>(nullptr, dy.data(), out.data(), 3, Saved::input, nullptr); },
+      "relu_backward: 'v' is null but n = 3");
+  expect_invalid(
+      [&] { elu_backward<float>(x.data(), nullptr, out.data(), 3, 1.0f, Saved::input, nullptr); },
+      "elu_backward: 'dy' is null but n = 3");
+  expect_invalid(
+      [&] { relu6_backward<float>(x.data(), dy.data(), nullptr, 3, Saved::output, nullptr); },
+      "relu6_backward: 'dx' is null but n = 3");
+}
+
+TEST_F(ElementwiseArguments, ZeroElementsIsANoOpWhateverThePointers) {
+  EXPECT_NO_THROW(relu_forward<float>(nullptr, nullptr, 0, nullptr));
+  EXPECT_NO_THROW(selu_backward<double>(nullptr, nullptr, nullptr, 0, Saved::output, nullptr));
+  EXPECT_NO_THROW(leaky_relu_forward<__half>(nullptr, nullptr, 0, 0.01f, nullptr));
+  EXPECT_NO_THROW(
+      celu_backward<__nv_bfloat16>(nullptr, nullptr, nullptr, 0, 2.0f, Saved::input, nullptr));
+}
+
+TEST_F(ElementwiseArguments, ParametersAreCheckedEvenForZeroElements) {
+  expect_invalid([&] { leaky_relu_forward<float>(nullptr, nullptr, 0, kNaN, nullptr); },
+                 "leaky_relu_forward: 'negative_slope' must be finite, got nan");
+  expect_invalid([&] { elu_forward<float>(nullptr, nullptr, 0, -kInf, nullptr); },
+                 "elu_forward: 'alpha' must be finite, got -inf");
+}
+
+TEST_F(ElementwiseArguments, NegativeAndOverflowingCountsAreRejected) {
+  expect_invalid([&] { relu_forward(x.data(), out.data(), -1, nullptr); },
+                 "relu_forward: 'n' must be >= 0, got -1");
+  const std::int64_t huge = std::numeric_limits<std::int64_t>::max() / 4;
+  expect_invalid([&] { relu_forward<double>(nullptr, nullptr, huge, nullptr); },
+                 "relu_forward: 'n' = " + std::to_string(huge) +
+                     " elements of 8 bytes overflow a 64-bit byte count");
+}
+
+TEST_F(ElementwiseArguments, NonFiniteParametersAreRejected) {
+  expect_invalid([&] { leaky_relu_forward(x.data(), out.data(), 4, kInf, nullptr); },
+                 "leaky_relu_forward: 'negative_slope' must be finite, got inf");
+  expect_invalid(
+      [&] {
+        leaky_relu_backward(x.data(), dy.data(), out.data(), 4, kNaN, Saved::input, nullptr);
+      },
+      "leaky_relu_backward: 'negative_slope' must be finite, got nan");
+  expect_invalid([&] { elu_forward(x.data(), out.data(), 4, kNaN, nullptr); },
+                 "elu_forward: 'alpha' must be finite, got nan");
+  expect_invalid(
+      [&] { elu_backward(x.data(), dy.data(), out.data(), 4, kInf, Saved::input, nullptr); },
+      "elu_backward: 'alpha' must be finite, got inf");
+  expect_invalid([&] { celu_forward(x.data(), out.data(), 4, kNaN, nullptr); },
+                 "celu_forward: 'alpha' must be finite, got nan");
+}
+
+TEST_F(ElementwiseArguments, CeluRejectsZeroAndSubnormalAlpha) {
+  expect_invalid([&] { celu_forward(x.data(), out.data(), 4, 0.0f, nullptr); },
+                 "celu_forward: 'alpha' must be non-zero");
+  expect_invalid(
+      [&] { celu_backward(x.data(), dy.data(), out.data(), 4, -0.0f, Saved::input, nullptr); },
+      "celu_backward: 'alpha' must be non-zero");
+  expect_invalid([&] { celu_forward(x.data(), out.data(), 4, 1e-40f, nullptr); },
+                 "celu_forward: 'alpha' = 9.9999461e-41 is too small: 1/alpha overflows");
+}
+
+TEST_F(ElementwiseArguments, GradientFromOutputIsRejectedWhereTheSpecForbidsIt) {
+  expect_invalid(
+      [&] {
+        leaky_relu_backward(x.data(), dy.data(), out.data(), 4, -0.1f, Saved::output, nullptr);
+      },
+      "leaky_relu_backward: 'saved' is Saved::output, which needs negative_slope >= 0 "
+      "(got -0.100000001)");
+  expect_invalid(
+      [&] { elu_backward(x.data(), dy.data(), out.data(), 4, -1.0f, Saved::output, nullptr); },
+      "elu_backward: 'saved' is Saved::output, which needs alpha >= 0 (got -1)");
+  expect_invalid(
+      [&] { celu_backward(x.data(), dy.data(), out.data(), 4, -2.0f, Saved::output, nullptr); },
+      "celu_backward: 'saved' is Saved::output, which needs alpha > 0 (got -2)");
+}
+
+TEST_F(ElementwiseArguments, AnUnknownSavedValueIsRejected) {
+  const auto bad = static_cast<Saved>(7);
+  expect_invalid([&] { relu_backward(x.data(), dy.data(), out.data(), 4, bad, nullptr); },
+                 "relu_backward: 'saved' must be Saved::input or Saved::output, got 7");
+  expect_invalid(
+      [&] { leaky_relu_backward(x.data(), dy.data(), out.data(), 4, 0.1f, bad, nullptr); },
+      "leaky_relu_backward: 'saved' must be Saved::input or Saved::output, got 7");
+}
+
+TEST_F(ElementwiseArguments, PartialOverlapIsRejectedButNotDisjointNeighbours) {
+  // y starts one element into x: they share 3 of 4 elements.
+  expect_invalid([&] { relu_forward(out.data(), out.data() + 1, 4, nullptr); },
+                 "relu_forward: 'y' partially overlaps 'x' (only exactly the same buffer is "
+                 "allowed in place)");
+  expect_invalid(
+      [&] {
+        selu_backward(x.data(), out.data() + 3, out.data(), 4, Saved::output, nullptr);
+      },
+      "selu_backward: 'dx' partially overlaps 'dy' (only exactly the same buffer is allowed in "
+      "place)");
+  expect_invalid(
+      [&] {
+        relu6_backward(out.data() + 2, dy.data(), out.data(), 4, Saved::input, nullptr);
+      },
+      "relu6_backward: 'dx' partially overlaps 'v' (only exactly the same buffer is allowed in "
+      "place)");
+}
+
+}  // namespace
+}  // namespace cuact

@@ -1,0 +1,297 @@
+// The functors of ops.hpp against expectations written independently of them: a golden
+// table from the spec (values from a 40-digit evaluation), a long-double evaluation of each
+// formula over a grid, finite differences in double, and gradient-from-output against
+// gradient-from-input.
+#include <cuact/ops.hpp>
+
+#include "tests/support/compare.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <math.h>
+#include <limits>
+#include <vector>
+
+namespace cuact {
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+constexpr float kDenorm = 1e-40f;  // a float subnormal
+
+// Spec constants, restated here rather than read from the functor under test.
+constexpr long double kSeluAlpha = 1.6732632423543772848170429916717L;
+constexpr long double kSeluScale = 1.0507009873554804934193349852946L;
+
+::testing::AssertionResult same_float(float expected, float actual, std::uint64_t max_ulp = 0) {
+  const std::uint64_t d = test::ulp_distance(expected, actual);
+  if (d <= max_ulp) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "expected " << expected << " (bits 0x" << std::hex
+                                       << test::bits_of(expected) << "), got " << actual
+                                       << " (bits 0x" << test::bits_of(actual) << std::dec
+                                       << "), " << d << " ulp apart";
+}
+
+bool sign_bit(float v) { return std::signbit(v); }
+
+// --- golden table -------------------------------------------------------------------------
+
+TEST(ReluMath, ForwardFollowsTheSpecAtZeroNanInfinityAndSubnormals) {
+  const Relu<float> op;
+  EXPECT_TRUE(same_float(0.0f, op.forward(-0.0f)));  // -0 gives +0
+  EXPECT_FALSE(sign_bit(op.forward(-0.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.forward(0.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.forward(-1.0f)));
+  EXPECT_TRUE(same_float(2.5f, op.forward(2.5f)));
+  EXPECT_TRUE(std::isnan(op.forward(kNaN)));
+  EXPECT_TRUE(same_float(kInf, op.forward(kInf)));
+  EXPECT_TRUE(same_float(0.0f, op.forward(-kInf)));
+  EXPECT_TRUE(same_float(kDenorm, op.forward(kDenorm)));
+  EXPECT_TRUE(same_float(0.0f, op.forward(-kDenorm)));
+  EXPECT_TRUE(same_float(3e38f, op.forward(3e38f)));
+}
+
+TEST(ReluMath, GradientIsZeroAtZeroAndPassesDyForNan) {
+  const Relu<float> op;
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(0.0f, 3.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(-0.0f, 3.0f)));
+  EXPECT_TRUE(same_float(3.0f, op.grad_from_input(kDenorm, 3.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(-kDenorm, 3.0f)));
+  EXPECT_TRUE(same_float(3.0f, op.grad_from_input(kNaN, 3.0f)));
+  EXPECT_TRUE(same_float(3.0f, op.grad_from_input(kInf, 3.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(-kInf, 3.0f)));
+  EXPECT_TRUE(op.allows_grad_from_output());
+}
+
+TEST(LeakyReluMath, ForwardAndGradientTakeTheNegativeSideAtZero) {
+  const LeakyRelu<float> op{0.25f};
+  EXPECT_TRUE(same_float(-0.5f, op.forward(-2.0f)));
+  EXPECT_TRUE(same_float(2.0f, op.forward(2.0f)));
+  EXPECT_TRUE(same_float(-0.0f, op.forward(-0.0f)));  // -0 * 0.25
+  EXPECT_TRUE(same_float(0.0f, op.forward(0.0f)));
+  EXPECT_TRUE(std::isnan(op.forward(kNaN)));
+  EXPECT_TRUE(same_float(-kInf, op.forward(-kInf)));
+  EXPECT_TRUE(same_float(0.75f, op.grad_from_input(0.0f, 3.0f)));  // left side at 0
+  EXPECT_TRUE(same_float(3.0f, op.grad_from_input(1.0f, 3.0f)));
+  EXPECT_TRUE(same_float(0.75f, op.grad_from_input(kNaN, 3.0f)));  // NaN: dy * s
+  EXPECT_TRUE(same_float(-0.02f, LeakyRelu<float>{0.01f}.forward(-2.0f)));
+}
+
+TEST(LeakyReluMath, GradientFromOutputIsAllowedOnlyForNonNegativeSlope) {
+  EXPECT_TRUE(LeakyRelu<float>{0.0f}.allows_grad_from_output());
+  EXPECT_TRUE(LeakyRelu<float>{0.01f}.allows_grad_from_output());
+  EXPECT_FALSE(LeakyRelu<float>{-0.01f}.allows_grad_from_output());
+}
+
+TEST(EluMath, ForwardUsesExpm1AndKeepsTinyInputsExact) {
+  const auto op = Elu<double>::elu(1.0);
+  EXPECT_DOUBLE_EQ(-0.6321205588285576784, op.forward(-1.0));
+  EXPECT_DOUBLE_EQ(2.0, op.forward(2.0));
+  // exp(x) - 1 would give -9.99999993922529e-09 here; expm1 keeps every digit.
+  EXPECT_DOUBLE_EQ(-9.99999995000000016667e-9, op.forward(-1e-8));
+  EXPECT_DOUBLE_EQ(-1.0, op.forward(-std::numeric_limits<double>::infinity()));
+  EXPECT_TRUE(std::isnan(op.forward(std::numeric_limits<double>::quiet_NaN())));
+  EXPECT_TRUE(std::signbit(op.forward(-0.0)));  // expm1(-0) = -0
+  EXPECT_DOUBLE_EQ(-0.47510646581606802851, Elu<double>::elu(0.5).forward(-3.0));
+}
+
+TEST(EluMath, GradientAtZeroIsTheLeftSideAndNanPassesDyScaled) {
+  const auto op = Elu<double>::elu(1.0);
+  EXPECT_DOUBLE_EQ(3.0, op.grad_from_input(0.0, 3.0));  // alpha * exp(0)
+  EXPECT_DOUBLE_EQ(3.0 * 0.36787944117144232160, op.grad_from_input(-1.0, 3.0));
+  EXPECT_DOUBLE_EQ(3.0, op.grad_from_input(std::numeric_limits<double>::quiet_NaN(), 3.0));
+  EXPECT_DOUBLE_EQ(0.0, op.grad_from_input(-std::numeric_limits<double>::infinity(), 3.0));
+  EXPECT_TRUE(op.allows_grad_from_output());
+  EXPECT_TRUE(Elu<double>::elu(0.0).allows_grad_from_output());
+  EXPECT_FALSE(Elu<double>::elu(-0.5).allows_grad_from_output());
+}
+
+TEST(SeluMath, UsesTheFixedAlphaAndScale) {
+  const auto op = Elu<double>::selu();
+  EXPECT_DOUBLE_EQ(-1.1113307378125627618, op.forward(-1.0));
+  EXPECT_DOUBLE_EQ(2.1014019747109609868, op.forward(2.0));
+  EXPECT_DOUBLE_EQ(1.7580993408473768599, op.grad_from_input(0.0, 1.0));
+  EXPECT_DOUBLE_EQ(0.64676860303481409814, op.grad_from_input(-1.0, 1.0));
+  EXPECT_DOUBLE_EQ(1.0507009873554804934, op.grad_from_input(1.0, 1.0));
+  EXPECT_TRUE(op.allows_grad_from_output());
+}
+
+TEST(CeluMath, ScalesTheInputByOneOverAlpha) {
+  const auto op = Elu<double>::celu(2.0);
+  EXPECT_DOUBLE_EQ(-0.78693868057473315279, op.forward(-1.0));
+  EXPECT_DOUBLE_EQ(0.60653065971263342360, op.grad_from_input(-1.0, 1.0));
+  EXPECT_DOUBLE_EQ(5.0, op.forward(5.0));
+  EXPECT_TRUE(op.allows_grad_from_output());
+  EXPECT_FALSE(Elu<double>::celu(-2.0).allows_grad_from_output());
+}
+
+TEST(Relu6Math, ClampsToZeroAndSixAndKeepsNan) {
+  const Relu6<float> op;
+  EXPECT_TRUE(same_float(0.0f, op.forward(-0.0f)));
+  EXPECT_FALSE(sign_bit(op.forward(-0.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.forward(-3.0f)));
+  EXPECT_TRUE(same_float(5.5f, op.forward(5.5f)));
+  EXPECT_TRUE(same_float(6.0f, op.forward(6.0f)));
+  EXPECT_TRUE(same_float(6.0f, op.forward(7.0f)));
+  EXPECT_TRUE(same_float(6.0f, op.forward(kInf)));
+  EXPECT_TRUE(same_float(0.0f, op.forward(-kInf)));
+  EXPECT_TRUE(std::isnan(op.forward(kNaN)));
+  EXPECT_TRUE(same_float(kDenorm, op.forward(kDenorm)));
+}
+
+TEST(Relu6Math, GradientIsZeroAtBothEdgesAndPassesDyForNan) {
+  const Relu6<float> op;
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(0.0f, 3.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(6.0f, 3.0f)));
+  EXPECT_TRUE(same_float(3.0f, op.grad_from_input(5.999f, 3.0f)));
+  EXPECT_TRUE(same_float(3.0f, op.grad_from_input(kDenorm, 3.0f)));
+  EXPECT_TRUE(same_float(3.0f, op.grad_from_input(kNaN, 3.0f)));
+  EXPECT_TRUE(op.allows_grad_from_output());
+}
+
+TEST(PreluMath, MatchesLeakyReluWithTheChannelAlphaAndSumsOnlyTheNegativeSide) {
+  const Prelu<float> op{0.25f};
+  EXPECT_TRUE(same_float(-0.5f, op.forward(-2.0f)));
+  EXPECT_TRUE(same_float(2.0f, op.forward(2.0f)));
+  EXPECT_TRUE(same_float(0.75f, op.grad_from_input(0.0f, 3.0f)));
+  EXPECT_TRUE(same_float(3.0f, op.grad_from_input(1.0f, 3.0f)));
+  EXPECT_TRUE(same_float(-6.0f, op.alpha_grad_term(-2.0f, 3.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.alpha_grad_term(2.0f, 3.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.alpha_grad_term(0.0f, 3.0f)));
+  EXPECT_TRUE(std::isnan(op.alpha_grad_term(kNaN, 3.0f)));  // a NaN poisons its channel's sum
+  EXPECT_FALSE(op.allows_grad_from_output());
+}
+
+// --- long-double evaluation over a grid ---------------------------------------------------
+
+struct LongDoubleElu {
+  long double alpha, scale, input_scale;
+  long double forward(long double x) const {
+    return x > 0 ? x * scale : alpha * scale * ::expm1l(x * input_scale);
+  }
+  long double grad(long double x) const {
+    return x > 0 ? scale : alpha * scale * input_scale * ::expl(x * input_scale);
+  }
+};
+
+std::vector<double> grid(double lo, double hi, int steps) {
+  std::vector<double> xs;
+  for (int i = 0; i <= steps; ++i) {
+    xs.push_back(lo + (hi - lo) * i / steps);
+  }
+  // Tiny and huge magnitudes, where naive formulas fail.
+  for (double x : {1e-30, -1e-30, 1e-12, -1e-12, 1e-300, -1e-300, 80.0, -80.0, 700.0, -700.0}) {
+    xs.push_back(x);
+  }
+  return xs;
+}
+
+void expect_elu_family_matches_long_double(const Elu<double>& op64, const Elu<float>& op32,
+                                           const LongDoubleElu& ref) {
+  for (double x : grid(-20.0, 20.0, 4001)) {
+    const long double fwd = ref.forward(x);
+    const long double grad = ref.grad(x);
+    EXPECT_LE(test::ulp_distance(static_cast<double>(fwd), op64.forward(x)), 2u) << "x = " << x;
+    EXPECT_LE(test::ulp_distance(static_cast<double>(grad), op64.grad_from_input(x, 1.0)), 2u)
+        << "x = " << x;
+    // Float: the reference is evaluated at the float input itself. The gradient is a product
+    // of four rounded factors, hence one more ulp.
+    const auto xf = static_cast<float>(x);
+    const long double xl = xf;
+    EXPECT_LE(test::ulp_distance(static_cast<float>(ref.forward(xl)), op32.forward(xf)), 2u)
+        << "x = " << xf;
+    EXPECT_LE(test::ulp_distance(static_cast<float>(ref.grad(xl)), op32.grad_from_input(xf, 1.f)),
+              3u)
+        << "x = " << xf;
+  }
+}
+
+TEST(EluMath, MatchesALongDoubleEvaluationWithin2UlpInDoubleAndFloat) {
+  expect_elu_family_matches_long_double(Elu<double>::elu(1.0), Elu<float>::elu(1.0f),
+                                        {1.0L, 1.0L, 1.0L});
+  expect_elu_family_matches_long_double(Elu<double>::elu(0.3), Elu<float>::elu(0.3f),
+                                        {0.3L, 1.0L, 1.0L});
+}
+
+TEST(SeluMath, MatchesALongDoubleEvaluationWithin2UlpInDoubleAndFloat) {
+  expect_elu_family_matches_long_double(Elu<double>::selu(), Elu<float>::selu(),
+                                        {kSeluAlpha, kSeluScale, 1.0L});
+}
+
+TEST(CeluMath, MatchesALongDoubleEvaluationWithin2UlpInDoubleAndFloat) {
+  expect_elu_family_matches_long_double(Elu<double>::celu(0.5), Elu<float>::celu(0.5f),
+                                        {0.5L, 1.0L, 2.0L});
+}
+
+// --- finite differences -------------------------------------------------------------------
+
+template <class Op>
+void expect_gradient_matches_central_difference(const Op& op, double kink_lo, double kink_hi) {
+  const double h = 1e-6;
+  for (double x = -12.0; x <= 12.0; x += 0.0371) {
+    if (std::fabs(x - kink_lo) < 1e-3 || std::fabs(x - kink_hi) < 1e-3) {
+      continue;  // the difference quotient straddles a kink
+    }
+    const double fd = (op.forward(x + h) - op.forward(x - h)) / (2 * h);
+    const double g = op.grad_from_input(x, 1.0);
+    EXPECT_NEAR(fd, g, 1e-7 * std::fmax(1.0, std::fabs(g))) << "x = " << x;
+    // The gradient is linear in dy.
+    EXPECT_DOUBLE_EQ(g * -2.5, op.grad_from_input(x, -2.5)) << "x = " << x;
+  }
+}
+
+TEST(ActivationMath, GradientsMatchCentralDifferencesInDouble) {
+  expect_gradient_matches_central_difference(Relu<double>{}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(LeakyRelu<double>{0.01}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(LeakyRelu<double>{-0.3}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(Elu<double>::elu(1.0), 0.0, 0.0);
+  expect_gradient_matches_central_difference(Elu<double>::elu(0.4), 0.0, 0.0);
+  expect_gradient_matches_central_difference(Elu<double>::selu(), 0.0, 0.0);
+  expect_gradient_matches_central_difference(Elu<double>::celu(2.5), 0.0, 0.0);
+  expect_gradient_matches_central_difference(Elu<double>::celu(-1.5), 0.0, 0.0);
+  expect_gradient_matches_central_difference(Relu6<double>{}, 0.0, 6.0);
+  expect_gradient_matches_central_difference(Prelu<double>{0.2}, 0.0, 0.0);
+}
+
+// --- gradient from output equals gradient from input --------------------------------------
+
+template <class Op>
+void expect_output_gradient_equals_input_gradient(const Op& op, double lo, double rel_tol) {
+  ASSERT_TRUE(op.allows_grad_from_output());
+  std::vector<double> xs = grid(lo, 12.0, 2401);
+  xs.insert(xs.end(), {0.0, -0.0, 6.0, std::numeric_limits<double>::quiet_NaN(),
+                       std::numeric_limits<double>::infinity()});
+  for (double x : xs) {
+    if (x < lo) {
+      continue;
+    }
+    const double dy = -1.75;
+    const double from_x = op.grad_from_input(x, dy);
+    const double from_y = op.grad_from_output(op.forward(x), dy);
+    if (rel_tol == 0) {
+      EXPECT_EQ(test::ulp_distance(from_x, from_y), 0u) << "x = " << x;
+    } else {
+      EXPECT_NEAR(from_x, from_y, rel_tol * std::fmax(1.0, std::fabs(from_x))) << "x = " << x;
+    }
+  }
+}
+
+TEST(ActivationMath, GradientFromOutputEqualsGradientFromInputWhereAllowed) {
+  const double lo = -std::numeric_limits<double>::infinity();
+  expect_output_gradient_equals_input_gradient(Relu<double>{}, lo, 0);
+  expect_output_gradient_equals_input_gradient(Relu6<double>{}, lo, 0);
+  expect_output_gradient_equals_input_gradient(LeakyRelu<double>{0.01}, lo, 0);
+  expect_output_gradient_equals_input_gradient(LeakyRelu<double>{0.0}, lo, 0);
+  // The elu family cancels in y + alpha*scale for very negative x (see ops.hpp); down to
+  // x = -5 double keeps about 13 digits.
+  expect_output_gradient_equals_input_gradient(Elu<double>::elu(1.0), -5.0, 1e-12);
+  expect_output_gradient_equals_input_gradient(Elu<double>::elu(0.0), -5.0, 1e-12);
+  expect_output_gradient_equals_input_gradient(Elu<double>::selu(), -5.0, 1e-12);
+  expect_output_gradient_equals_input_gradient(Elu<double>::celu(0.75), -5.0, 1e-12);
+}
+
+}  // namespace
+}  // namespace cuact

@@ -1,0 +1,50 @@
+// Comparing results element by element: bitwise, or within a number of ulp of T.
+#pragma once
+
+#include <cuact/types.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+namespace cuact::test {
+
+/// The unsigned integer with the bits of T.
+template <class T>
+using bits_t = std::conditional_t<sizeof(T) == 8, std::uint64_t,
+                                  std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint16_t>>;
+
+template <class T>
+bits_t<T> bits_of(T v) {
+  bits_t<T> b;
+  std::memcpy(&b, &v, sizeof b);
+  return b;
+}
+
+template <class T>
+bool is_nan(T v) {
+  return std::isnan(static_cast<double>(to_compute(v)));
+}
+
+/// Distance in units in the last place of T between a and b: 0 for identical bits and for
+/// two NaNs; +0 and -0 are 1 apart; the maximum value when exactly one is NaN.
+template <class T>
+std::uint64_t ulp_distance(T a, T b) {
+  if (is_nan(a) || is_nan(b)) {
+    return is_nan(a) && is_nan(b) ? 0 : std::numeric_limits<std::uint64_t>::max();
+  }
+  using U = bits_t<T>;
+  constexpr U sign = U(1) << (sizeof(U) * 8 - 1);
+  // Map the sign-magnitude encoding onto a line: negatives below positives, -0 just below +0.
+  const auto line = [](U u) -> std::int64_t {
+    const auto magnitude = static_cast<std::int64_t>(u & ~sign);
+    return (u & sign) ? -magnitude - 1 : magnitude;
+  };
+  const std::int64_t la = line(bits_of(a));
+  const std::int64_t lb = line(bits_of(b));
+  return static_cast<std::uint64_t>(la > lb ? la - lb : lb - la);
+}
+
+}  // namespace cuact::test
