@@ -4,8 +4,8 @@
 
 #include "cuda/elementwise_launch.hpp"
 #include "cuda/vector_io.cuh"
+#include "cuda/resident_grid.cuh"
 #include "host/cuda_check.hpp"
-#include "host/per_device.hpp"
 
 #include <cuact/types.hpp>
 
@@ -101,32 +101,14 @@ __global__ void __launch_bounds__(kElementwiseThreads)
   }
 }
 
-/// Grid for elementwise_kernel: one thread per vector up to the number of blocks the device
-/// keeps resident (SMs x occupancy); past that, threads loop. Depends only on n and the
-/// device.
-template <class Kernel>
-int elementwise_grid(Kernel kernel, std::int64_t vectors, const char* fn) {
-  static PerDeviceValue resident_blocks;
-  int device = 0;
-  CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
-  const int limit = resident_blocks.get(device, [&] {
-    int sms = 0;
-    int per_sm = 0;
-    CUACT_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), fn);
-    CUACT_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel,
-                                                                 kElementwiseThreads, 0),
-                   fn);
-    return sms * std::max(per_sm, 1);
-  });
-  const std::int64_t wanted = (vectors + kElementwiseThreads - 1) / kElementwiseThreads;
-  return static_cast<int>(std::clamp<std::int64_t>(wanted, 1, limit));
-}
-
 template <class F, class T, int kInputs, int kVec>
 void launch_elementwise_width(const char* fn, F f, std::array<const T*, kInputs> in, T* out,
                               std::int64_t n, cudaStream_t stream) {
   const auto kernel = elementwise_kernel<F, T, kInputs, kVec>;
-  const int grid = elementwise_grid(kernel, n / kVec, fn);
+  // One thread per vector, up to what the device keeps resident; past that, threads loop.
+  const std::int64_t vectors = n / kVec;
+  const int grid = resident_grid<kElementwiseThreads>(
+      kernel, (vectors + kElementwiseThreads - 1) / kElementwiseThreads, fn);
   InputPointers<T, kInputs> pointers;
   for (int k = 0; k < kInputs; ++k) {
     pointers.p[k] = in[k];

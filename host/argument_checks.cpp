@@ -58,18 +58,32 @@ void expect_valid_saved(const char* fn, Saved saved) {
   }
 }
 
-void expect_same_or_disjoint(const char* fn, const char* out_name, const void* out,
-                             const char* in_name, const void* in, std::int64_t bytes) {
-  const auto o = reinterpret_cast<std::uintptr_t>(out);
-  const auto i = reinterpret_cast<std::uintptr_t>(in);
-  const auto len = static_cast<std::uintptr_t>(bytes);
-  if (o == i) {
+namespace {
+bool overlap(ByteRange a, ByteRange b) {
+  if (a.p == nullptr || b.p == nullptr || a.bytes == 0 || b.bytes == 0) {
+    return false;
+  }
+  const auto pa = reinterpret_cast<std::uintptr_t>(a.p);
+  const auto pb = reinterpret_cast<std::uintptr_t>(b.p);
+  return pa < pb ? pb - pa < static_cast<std::uintptr_t>(a.bytes)
+                 : pa - pb < static_cast<std::uintptr_t>(b.bytes);
+}
+}  // namespace
+
+void expect_same_or_disjoint(const char* fn, ByteRange out, ByteRange in) {
+  if (out.p == in.p && out.bytes == in.bytes) {
     return;
   }
-  const bool disjoint = o >= i ? o - i >= len : i - o >= len;
-  if (!disjoint) {
-    throw_invalid_argument(fn, std::string("'") + out_name + "' partially overlaps '" + in_name +
+  if (overlap(out, in)) {
+    throw_invalid_argument(fn, std::string("'") + out.name + "' partially overlaps '" + in.name +
                                    "' (only exactly the same buffer is allowed in place)");
+  }
+}
+
+void expect_disjoint(const char* fn, ByteRange out, ByteRange in) {
+  if (overlap(out, in)) {
+    throw_invalid_argument(fn, std::string("'") + out.name + "' overlaps '" + in.name +
+                                   "' (they must be separate buffers)");
   }
 }
 

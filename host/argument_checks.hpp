@@ -29,10 +29,18 @@ void expect_finite(const char* fn, const char* name, double value);
 /// `saved` is Saved::input or Saved::output.
 void expect_valid_saved(const char* fn, Saved saved);
 
-/// The output range [out, out + bytes) and the input range [in, in + bytes) are the same
-/// range (in place) or do not overlap at all.
-void expect_same_or_disjoint(const char* fn, const char* out_name, const void* out,
-                             const char* in_name, const void* in, std::int64_t bytes);
+/// A named byte range of an argument, for the overlap checks.
+struct ByteRange {
+  const char* name;
+  const void* p;
+  std::int64_t bytes;
+};
+
+/// The output and the input are exactly the same range (in place) or do not overlap.
+void expect_same_or_disjoint(const char* fn, ByteRange out, ByteRange in);
+
+/// The two ranges do not overlap at all (null or empty ranges never do).
+void expect_disjoint(const char* fn, ByteRange out, ByteRange in);
 
 /// The current device can read and write p: device memory of the current device, managed
 /// memory, host memory mapped at the same address, or pageable host memory on a system

@@ -20,7 +20,8 @@ void run_forward(const char* fn, const Op& op, const T* x, T* y, std::int64_t n,
   }
   expect_not_null(fn, "x", x, n);
   expect_not_null(fn, "y", y, n);
-  expect_same_or_disjoint(fn, "y", y, "x", x, n * static_cast<std::int64_t>(sizeof(T)));
+  const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
+  expect_same_or_disjoint(fn, {"y", y, bytes}, {"x", x, bytes});
   expect_device_accessible(fn, "x", x);
   if (y != x) {
     expect_device_accessible(fn, "y", y);
@@ -41,8 +42,8 @@ void run_backward(const char* fn, const Op& op, const T* v, const T* dy, T* dx, 
   expect_not_null(fn, "dy", dy, n);
   expect_not_null(fn, "dx", dx, n);
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
-  expect_same_or_disjoint(fn, "dx", dx, "v", v, bytes);
-  expect_same_or_disjoint(fn, "dx", dx, "dy", dy, bytes);
+  expect_same_or_disjoint(fn, {"dx", dx, bytes}, {"v", v, bytes});
+  expect_same_or_disjoint(fn, {"dx", dx, bytes}, {"dy", dy, bytes});
   expect_device_accessible(fn, "v", v);
   if (dy != v) {
     expect_device_accessible(fn, "dy", dy);

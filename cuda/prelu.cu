@@ -1,0 +1,183 @@
+// PReLU dispatch: plans the partition, picks the kernel and vector width, and finishes the
+// alpha gradient's partial sums with CUB.
+#include "cuda/prelu_kernels.cuh"
+#include "cuda/prelu_launch.hpp"
+#include "cuda/resident_grid.cuh"
+#include "cuda/vector_io.cuh"
+#include "host/cuda_check.hpp"
+#include "host/per_device.hpp"
+
+#include <cub/device/device_reduce.cuh>
+#include <cub/device/device_segmented_reduce.cuh>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/iterator/transform_iterator.h>
+
+#include <algorithm>
+#include <cstdint>
+
+namespace cuact::detail {
+
+// Each block's tile or chunk covers at least this many elements, so the partial sums are at
+// most 1/4096 of the tensor (for one channel covering fewer elements, that channel's single
+// partial).
+inline constexpr std::int64_t kMinTileElements = 4096;
+// Work units (tiles or chunks) to cut per SM: several per resident block, so that blocks
+// looping over them finish close together.
+inline constexpr int kPreluUnitsPerSm = 16;
+
+inline int current_sm_count(const char* fn) {
+  static PerDeviceValue sms;
+  int device = 0;
+  CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
+  return sms.get(device, [&] {
+    int count = 0;
+    CUACT_CUDA_TRY(cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, device), fn);
+    return count;
+  });
+}
+
+/// Begin offset of channel c's partials (end = next channel's begin).
+struct PartialsOffset {
+  std::int64_t per_channel;
+  __host__ __device__ std::int64_t operator()(std::int64_t c) const { return c * per_channel; }
+};
+
+/// dalpha[c] = sum of partials[c * per_channel, (c + 1) * per_channel), in CUB's fixed order
+/// (DeviceReduce for one channel, DeviceSegmentedReduce otherwise). With temp == nullptr,
+/// only sets temp_bytes.
+template <class C>
+cudaError_t reduce_partials(void* temp, std::size_t& temp_bytes, const C* partials, C* dalpha,
+                            std::int64_t channels, std::int64_t per_channel,
+                            cudaStream_t stream) {
+  if (channels == 1) {
+    return cub::DeviceReduce::Sum(temp, temp_bytes, partials, dalpha, per_channel, stream);
+  }
+  const auto offsets = thrust::make_transform_iterator(thrust::counting_iterator<std::int64_t>(0),
+                                                       PartialsOffset{per_channel});
+  return cub::DeviceSegmentedReduce::Sum(temp, temp_bytes, partials, dalpha, channels, offsets,
+                                         offsets + 1, stream);
+}
+
+template <class T>
+PreluPlan make_prelu_plan(PreluShape shape, const char* fn) {
+  PreluPlan p;
+  if (shape.channels == 1) {
+    // One alpha: the layout is one row of every element.
+    p.outer = 1;
+    p.channels = 1;
+    p.inner = shape.outer * shape.inner;
+  } else {
+    p.outer = shape.outer;
+    p.channels = shape.channels;
+    p.inner = shape.inner;
+  }
+  p.channels_last = p.inner == 1;
+
+  const std::int64_t sms = current_sm_count(fn);
+  const std::int64_t target_units = sms * kPreluUnitsPerSm;
+  if (p.channels_last) {
+    const std::int64_t min_rows = (kMinTileElements + p.channels - 1) / p.channels;
+    p.chunks =
+        std::clamp<std::int64_t>(target_units, 1, std::max<std::int64_t>(1, p.outer / min_rows));
+  } else {
+    const std::int64_t per_channel = p.outer * p.inner;
+    const std::int64_t wanted = (target_units + p.channels - 1) / p.channels;
+    p.chunks = std::clamp<std::int64_t>(wanted, 1,
+                                        std::max<std::int64_t>(1, per_channel / kMinTileElements));
+  }
+  p.partial_count = p.channels * (p.chunks + 1);
+
+  using C = compute_t<T>;
+  CUACT_CUDA_TRY(reduce_partials<C>(nullptr, p.cub_bytes, nullptr, nullptr, p.channels,
+                                    p.chunks + 1, nullptr),
+                 fn);
+  p.workspace_bytes = kPreluWorkspaceAlign +
+                      round_up(static_cast<std::size_t>(p.partial_count) * sizeof(C),
+                               kPreluWorkspaceAlign) +
+                      p.cub_bytes;
+  return p;
+}
+
+template <class Mode, class T, int kVec>
+void launch_prelu_width(const PreluPlan& p, const PreluArgs<T>& a, cudaStream_t stream,
+                        const char* fn) {
+  if (p.channels_last) {
+    const auto kernel = prelu_channels_last_kernel<Mode, T, kVec>;
+    const int grid = resident_grid<kPreluThreads>(kernel, p.chunks, fn);
+    kernel<<<grid, kPreluThreads, 0, stream>>>(a, p.outer, p.channels, p.chunks);
+  } else {
+    const auto kernel = prelu_channel_tiles_kernel<Mode, T, kVec>;
+    const int grid = resident_grid<kPreluThreads>(kernel, p.channels * p.chunks, fn);
+    kernel<<<grid, kPreluThreads, 0, stream>>>(a, p.outer, p.channels, p.inner, p.chunks);
+  }
+  CUACT_CUDA_TRY(cudaGetLastError(), fn);
+}
+
+/// The vector path needs every tensor 16-byte aligned and vectors that never straddle a row
+/// (channels_last) or a channel's row (otherwise).
+template <class Mode, class T>
+void launch_prelu(const char* fn, const PreluPlan& p, const PreluArgs<T>& a,
+                  cudaStream_t stream) {
+  constexpr int kVec = kVecElems<T>;
+  const bool aligned = is_vector_aligned(a.x) && (!Mode::backward || is_vector_aligned(a.dy)) &&
+                       (!Mode::write_out || is_vector_aligned(a.out));
+  const std::int64_t row = p.channels_last ? p.channels : p.inner;
+  if (aligned && row % kVec == 0) {
+    launch_prelu_width<Mode, T, kVec>(p, a, stream, fn);
+  } else {
+    launch_prelu_width<Mode, T, 1>(p, a, stream, fn);
+  }
+}
+
+template <class T>
+void launch_prelu_forward(const char* fn, const PreluPlan& plan, const T* x,
+                          const compute_t<T>* alpha, T* y, cudaStream_t stream) {
+  const PreluArgs<T> args{x, nullptr, alpha, y, nullptr, nullptr};
+  launch_prelu<PreluForwardMode>(fn, plan, args, stream);
+}
+
+template <class T>
+void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, const T* dy,
+                           const compute_t<T>* alpha, T* dx, compute_t<T>* dalpha, GradMode mode,
+                           void* workspace, cudaStream_t stream) {
+  using C = compute_t<T>;
+  C* partials = nullptr;
+  void* cub_storage = nullptr;
+  if (dalpha != nullptr) {
+    const auto base =
+        round_up(reinterpret_cast<std::uintptr_t>(workspace), kPreluWorkspaceAlign);
+    partials = reinterpret_cast<C*>(base);
+    cub_storage = reinterpret_cast<void*>(
+        base + round_up(static_cast<std::size_t>(plan.partial_count) * sizeof(C), kPreluWorkspaceAlign));
+  }
+  const PreluArgs<T> args{x, dy, alpha, dx, partials,
+                          mode == GradMode::accumulate ? dalpha : nullptr};
+  if (dx != nullptr && dalpha != nullptr) {
+    launch_prelu<PreluMode<true, true, true>>(fn, plan, args, stream);
+  } else if (dx != nullptr) {
+    launch_prelu<PreluMode<true, true, false>>(fn, plan, args, stream);
+  } else {
+    launch_prelu<PreluMode<true, false, true>>(fn, plan, args, stream);
+  }
+  if (dalpha != nullptr) {
+    std::size_t bytes = plan.cub_bytes;
+    CUACT_CUDA_TRY(reduce_partials<C>(cub_storage, bytes, partials, dalpha, plan.channels,
+                                      plan.chunks + 1, stream),
+                   fn);
+  }
+}
+
+#define CUACT_INSTANTIATE_PRELU(T)                                                            \
+  template PreluPlan make_prelu_plan<T>(PreluShape, const char*);                             \
+  template void launch_prelu_forward<T>(const char*, const PreluPlan&, const T*,              \
+                                        const compute_t<T>*, T*, cudaStream_t);               \
+  template void launch_prelu_backward<T>(const char*, const PreluPlan&, const T*, const T*,   \
+                                         const compute_t<T>*, T*, compute_t<T>*, GradMode,    \
+                                         void*, cudaStream_t);
+
+CUACT_INSTANTIATE_PRELU(float)
+CUACT_INSTANTIATE_PRELU(double)
+CUACT_INSTANTIATE_PRELU(__half)
+CUACT_INSTANTIATE_PRELU(__nv_bfloat16)
+
+}  // namespace cuact::detail

@@ -1,0 +1,274 @@
+// PReLU kernels: forward, and backward writing dx and per-block partial sums of the alpha
+// gradient in the same pass. Two tilings of the [outer, channels, inner] tensor:
+//
+//   prelu_channel_tiles_kernel   inner > 1 (NCHW, shared alpha): a block takes a tile of
+//                                one channel's elements, so alpha is one scalar per block and
+//                                the block's partial is one value.
+//   prelu_channels_last_kernel   inner == 1 (NHWC, [N, C]): a block takes a chunk of rows of
+//                                `channels` elements; each thread owns fixed columns (so
+//                                fixed channels) and walks rows, alpha is loaded once per
+//                                column, and the block reduces over its row lanes.
+//
+// Both produce partials[c * (chunks + 1) + 1 + chunk] (and the initial value in slot 0),
+// summed in a fixed order; no atomics. kVec elements move per access: 16 / sizeof(T) when
+// every tensor is 16-byte aligned and vectors never straddle a channel, else 1.
+#pragma once
+
+#include "cuda/prelu_launch.hpp"
+#include "cuda/vector_io.cuh"
+
+#include <cuact/ops.hpp>
+#include <cuact/types.hpp>
+
+#include <cub/block/block_reduce.cuh>
+
+#include <cstdint>
+
+namespace cuact::detail {
+
+inline constexpr int kPreluThreads = 256;
+inline constexpr int kPreluUnroll = 4;
+
+/// What a PReLU kernel computes. Forward: out = y from x. Backward: out = dx (when
+/// kWriteOut) and partial sums of the alpha gradient (when kAlphaGrad) from x and dy.
+template <bool kBackward, bool kWriteOut, bool kAlphaGrad>
+struct PreluMode {
+  static constexpr bool backward = kBackward;
+  static constexpr bool write_out = kWriteOut;
+  static constexpr bool alpha_grad = kAlphaGrad;
+};
+using PreluForwardMode = PreluMode<false, true, false>;
+
+template <class T>
+struct PreluArgs {
+  const T* x;
+  const T* dy;                   // backward only
+  const compute_t<T>* alpha;
+  T* out;                        // y or dx
+  compute_t<T>* partials;        // alpha gradient only
+  const compute_t<T>* dalpha;    // old dalpha for GradMode::accumulate, else null
+};
+
+/// Applies PReLU to one vector: writes the output and adds the alpha-gradient terms to acc.
+template <class Mode, class T, int kVec>
+__device__ __forceinline__ void prelu_vector(const Packed<T, kVec>& x, const Packed<T, kVec>& dy,
+                                             const compute_t<T> (&alpha)[kVec],
+                                             Packed<T, kVec>& out, compute_t<T> (&acc)[kVec]) {
+#pragma unroll
+  for (int j = 0; j < kVec; ++j) {
+    const Prelu<compute_t<T>> op{alpha[j]};
+    const auto xj = to_compute(x.v[j]);
+    if constexpr (Mode::backward) {
+      const auto dyj = to_compute(dy.v[j]);
+      if constexpr (Mode::write_out) {
+        out.v[j] = from_compute<T>(op.grad_from_input(xj, dyj));
+      }
+      if constexpr (Mode::alpha_grad) {
+        acc[j] += op.alpha_grad_term(xj, dyj);
+      }
+    } else {
+      out.v[j] = from_compute<T>(op.forward(xj));
+    }
+  }
+}
+
+__device__ __forceinline__ std::int64_t min_i64(std::int64_t a, std::int64_t b) {
+  return a < b ? a : b;
+}
+
+/// Slot 0 of channel c's partials: what the reduction starts from.
+template <class T>
+__device__ __forceinline__ void write_initial_partial(const PreluArgs<T>& a, std::int64_t c,
+                                                      std::int64_t chunks) {
+  a.partials[c * (chunks + 1)] = a.dalpha != nullptr ? a.dalpha[c] : compute_t<T>(0);
+}
+
+/// inner > 1. The elements of channel c form `outer` rows of `inner` contiguous elements;
+/// numbered j = row * inner_v + v in vectors, they are cut into `chunks` equal tiles and
+/// block b takes tiles b, b + gridDim.x, ... Inside a tile, thread t takes vectors
+/// t, t + 256, ... kPreluUnroll at a time (all loads before any store); its (row, v) position
+/// advances by a precomputed step, so there is no division per element. Requires
+/// inner % kVec == 0.
+template <class Mode, class T, int kVec>
+__global__ void __launch_bounds__(kPreluThreads)
+    prelu_channel_tiles_kernel(PreluArgs<T> a, std::int64_t outer, std::int64_t channels,
+                               std::int64_t inner, std::int64_t chunks) {
+  using C = compute_t<T>;
+  using V = Packed<T, kVec>;
+  using BlockReduce = cub::BlockReduce<C, kPreluThreads>;
+  __shared__ typename BlockReduce::TempStorage reduce_storage;
+
+  const std::int64_t inner_v = inner / kVec;
+  const std::int64_t channel_v = outer * inner_v;
+  const std::int64_t tile_v = (channel_v + chunks - 1) / chunks;
+  const std::int64_t step_rows = kPreluThreads / inner_v;
+  const std::int64_t step_v = kPreluThreads - step_rows * inner_v;
+
+  for (std::int64_t tile = blockIdx.x; tile < channels * chunks; tile += gridDim.x) {
+    const std::int64_t c = tile / chunks;
+    const std::int64_t chunk = tile - c * chunks;
+    const std::int64_t end = min_i64(channel_v, (chunk + 1) * tile_v);
+    C alpha[kVec];
+#pragma unroll
+    for (int j = 0; j < kVec; ++j) {
+      alpha[j] = a.alpha[c];
+    }
+    C acc[kVec] = {};
+
+    std::int64_t j = chunk * tile_v + threadIdx.x;
+    std::int64_t row = j / inner_v;
+    std::int64_t v = j - row * inner_v;
+    while (j < end) {
+      std::int64_t at[kPreluUnroll];
+      V x[kPreluUnroll];
+      V dy[kPreluUnroll];
+#pragma unroll
+      for (int u = 0; u < kPreluUnroll; ++u) {
+        at[u] = j < end ? ((row * channels + c) * inner_v + v) * kVec : -1;
+        if (at[u] >= 0) {
+          x[u] = load_packed<T, kVec>(a.x + at[u]);
+          if constexpr (Mode::backward) {
+            dy[u] = load_packed<T, kVec>(a.dy + at[u]);
+          }
+        }
+        j += kPreluThreads;
+        row += step_rows;
+        v += step_v;
+        if (v >= inner_v) {
+          v -= inner_v;
+          ++row;
+        }
+      }
+#pragma unroll
+      for (int u = 0; u < kPreluUnroll; ++u) {
+        if (at[u] >= 0) {
+          V out;
+          prelu_vector<Mode, T, kVec>(x[u], dy[u], alpha, out, acc);
+          if constexpr (Mode::write_out) {
+            store_packed<T, kVec>(a.out + at[u], out);
+          }
+        }
+      }
+    }
+
+    if constexpr (Mode::alpha_grad) {
+      C thread_sum = acc[0];
+#pragma unroll
+      for (int k = 1; k < kVec; ++k) {
+        thread_sum += acc[k];
+      }
+      const C block_sum = BlockReduce(reduce_storage).Sum(thread_sum);
+      if (threadIdx.x == 0) {
+        a.partials[c * (chunks + 1) + 1 + chunk] = block_sum;
+        if (chunk == 0) {
+          write_initial_partial(a, c, chunks);
+        }
+      }
+      __syncthreads();  // reduce_storage is reused by the next tile
+    }
+  }
+}
+
+/// inner == 1: rows of `channels` elements, cols = channels / kVec vectors each. Threads are
+/// laid out as col_lanes x row_lanes (col_lanes = min(cols, 256)); thread (cl, rl) takes
+/// column q = cl (then q + col_lanes, ... for wide rows) and rows r0 + rl, r0 + rl +
+/// row_lanes, ... of its chunk, kPreluUnroll rows at a time. Its channels (q*kVec + k) are
+/// fixed, so alpha is loaded once and acc[k] belongs to one channel. The block then sums acc
+/// over row lanes in lane order through shared memory. Requires channels % kVec == 0.
+template <class Mode, class T, int kVec>
+__global__ void __launch_bounds__(kPreluThreads)
+    prelu_channels_last_kernel(PreluArgs<T> a, std::int64_t rows, std::int64_t channels,
+                               std::int64_t chunks) {
+  using C = compute_t<T>;
+  using V = Packed<T, kVec>;
+  __shared__ C lane_sums[kPreluThreads * kVec];
+
+  const std::int64_t cols = channels / kVec;
+  const int col_lanes = cols >= kPreluThreads ? kPreluThreads : static_cast<int>(cols);
+  const int row_lanes = kPreluThreads / col_lanes;
+  const int cl = static_cast<int>(threadIdx.x) % col_lanes;
+  const int rl = static_cast<int>(threadIdx.x) / col_lanes;
+  const bool lane_used = rl < row_lanes;
+  const std::int64_t chunk_rows = (rows + chunks - 1) / chunks;
+
+  for (std::int64_t chunk = blockIdx.x; chunk < chunks; chunk += gridDim.x) {
+    const std::int64_t r_end = min_i64(rows, (chunk + 1) * chunk_rows);
+    if constexpr (Mode::alpha_grad) {
+      if (chunk == 0) {
+        for (std::int64_t c = threadIdx.x; c < channels; c += kPreluThreads) {
+          write_initial_partial(a, c, chunks);
+        }
+      }
+    }
+    // Every thread runs every column group, so the barriers below are uniform.
+    for (std::int64_t q0 = 0; q0 < cols; q0 += col_lanes) {
+      const std::int64_t q = q0 + cl;
+      const bool active = lane_used && q < cols;
+      C alpha[kVec] = {};
+      C acc[kVec] = {};
+      if (active) {
+#pragma unroll
+        for (int k = 0; k < kVec; ++k) {
+          alpha[k] = a.alpha[q * kVec + k];
+        }
+        std::int64_t r = chunk * chunk_rows + rl;
+        while (r < r_end) {
+          std::int64_t at[kPreluUnroll];
+          V x[kPreluUnroll];
+          V dy[kPreluUnroll];
+#pragma unroll
+          for (int u = 0; u < kPreluUnroll; ++u) {
+            const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
+            at[u] = ru < r_end ? (ru * cols + q) * kVec : -1;
+            if (at[u] >= 0) {
+              x[u] = load_packed<T, kVec>(a.x + at[u]);
+              if constexpr (Mode::backward) {
+                dy[u] = load_packed<T, kVec>(a.dy + at[u]);
+              }
+            }
+          }
+#pragma unroll
+          for (int u = 0; u < kPreluUnroll; ++u) {
+            if (at[u] >= 0) {
+              V out;
+              prelu_vector<Mode, T, kVec>(x[u], dy[u], alpha, out, acc);
+              if constexpr (Mode::write_out) {
+                store_packed<T, kVec>(a.out + at[u], out);
+              }
+            }
+          }
+          r += static_cast<std::int64_t>(kPreluUnroll) * row_lanes;
+        }
+      }
+
+      if constexpr (Mode::alpha_grad) {
+        if (row_lanes > 1) {
+          if (active) {
+#pragma unroll
+            for (int k = 0; k < kVec; ++k) {
+              lane_sums[(rl * col_lanes + cl) * kVec + k] = acc[k];
+            }
+          }
+          __syncthreads();
+          if (active && rl == 0) {
+            for (int lane = 1; lane < row_lanes; ++lane) {
+#pragma unroll
+              for (int k = 0; k < kVec; ++k) {
+                acc[k] += lane_sums[(lane * col_lanes + cl) * kVec + k];
+              }
+            }
+          }
+          __syncthreads();  // lane_sums is reused by the next column group
+        }
+        if (active && rl == 0) {
+#pragma unroll
+          for (int k = 0; k < kVec; ++k) {
+            a.partials[(q * kVec + k) * (chunks + 1) + 1 + chunk] = acc[k];
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace cuact::detail

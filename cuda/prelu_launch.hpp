@@ -1,0 +1,67 @@
+// The boundary between the PReLU entry points (C++ compiler) and its kernels and CUB calls
+// (nvcc): plain C++ declarations, defined and instantiated in cuda/prelu.cu.
+#pragma once
+
+#include <cuact/prelu.hpp>
+#include <cuact/types.hpp>
+
+#include <cuda_runtime_api.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace cuact::detail {
+
+/// How one PReLU call is partitioned. It depends only on the shape, the element type and the
+/// device (its SM count), never on the data, so partial sums combine in the same order on
+/// every run.
+struct PreluPlan {
+  // The shape as the kernels see it: a shared alpha (channels == 1) is folded into one row.
+  std::int64_t outer = 0;
+  std::int64_t channels = 1;
+  std::int64_t inner = 1;
+  // inner == 1 (NHWC, [N, C]): blocks take chunks of rows of `channels` elements. Otherwise
+  // blocks take tiles of one channel's rows.
+  bool channels_last = false;
+  // Row chunks (channels_last) or tiles per channel (otherwise).
+  std::int64_t chunks = 1;
+  // Partial sums: per channel, one initial value (old dalpha or 0) then one per chunk.
+  std::int64_t partial_count = 0;
+  std::size_t cub_bytes = 0;
+  std::size_t workspace_bytes = 0;
+};
+
+/// Partials and CUB storage start on this boundary inside the caller's workspace, which
+/// may have any alignment.
+inline constexpr std::size_t kPreluWorkspaceAlign = 256;
+
+inline constexpr std::size_t round_up(std::size_t bytes, std::size_t align) {
+  return (bytes + align - 1) / align * align;
+}
+
+/// A size no plan's workspace is below, known without a device: the alignment slack and one
+/// chunk's partials per channel.
+template <class T>
+constexpr std::size_t prelu_workspace_lower_bound(std::int64_t channels) {
+  return kPreluWorkspaceAlign +
+         round_up(static_cast<std::size_t>(channels) * 2 * sizeof(compute_t<T>),
+                  kPreluWorkspaceAlign);
+}
+
+/// Plans a call on the current device; computes the CUB storage size for the alpha
+/// gradient. shape.numel() > 0 and does not overflow.
+template <class T>
+PreluPlan make_prelu_plan(PreluShape shape, const char* fn);
+
+template <class T>
+void launch_prelu_forward(const char* fn, const PreluPlan& plan, const T* x,
+                          const compute_t<T>* alpha, T* y, cudaStream_t stream);
+
+/// dx and/or dalpha (at least one not null); `workspace` holds plan.workspace_bytes when
+/// dalpha is not null.
+template <class T>
+void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, const T* dy,
+                           const compute_t<T>* alpha, T* dx, compute_t<T>* dalpha, GradMode mode,
+                           void* workspace, cudaStream_t stream);
+
+}  // namespace cuact::detail

@@ -1,0 +1,32 @@
+// Grid sizing for kernels whose blocks loop over their work: no more blocks than the device
+// keeps resident at once.
+#pragma once
+
+#include "host/cuda_check.hpp"
+#include "host/per_device.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace cuact::detail {
+
+/// min(blocks_wanted, SMs x resident blocks of `kernel` per SM), at least 1. The occupancy
+/// query runs once per kernel and device. Only the grid depends on it, never how work is
+/// partitioned, so results do not.
+template <int kThreads, class Kernel>
+int resident_grid(Kernel kernel, std::int64_t blocks_wanted, const char* fn) {
+  static PerDeviceValue resident_blocks;
+  int device = 0;
+  CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
+  const int limit = resident_blocks.get(device, [&] {
+    int sms = 0;
+    int per_sm = 0;
+    CUACT_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), fn);
+    CUACT_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreads, 0),
+                   fn);
+    return sms * std::max(per_sm, 1);
+  });
+  return static_cast<int>(std::clamp<std::int64_t>(blocks_wanted, 1, limit));
+}
+
+}  // namespace cuact::detail

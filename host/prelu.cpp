@@ -1,0 +1,221 @@
+// Public PReLU entry points: shape helpers, argument checks, workspace, launch.
+#include <cuact/prelu.hpp>
+
+#include "cuda/prelu_launch.hpp"
+#include "host/argument_checks.hpp"
+#include "host/cuda_check.hpp"
+#include "host/nvtx.hpp"
+
+#include <cuact/error.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+namespace cuact {
+
+namespace {
+
+std::int64_t checked_product(const char* fn, std::int64_t a, std::int64_t b) {
+  std::int64_t product = 0;
+  if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &product)) {
+    throw invalid_argument(std::string(fn) + ": dimensions must be >= 0 and their product fit "
+                                             "in 64 bits, got " +
+                           std::to_string(a) + " * " + std::to_string(b));
+  }
+  return product;
+}
+
+/// outer, inner >= 0; channels >= 1; numel elements of `element_size` bytes fit in int64.
+std::int64_t expect_valid_shape(const char* fn, const PreluShape& shape,
+                                std::size_t element_size) {
+  if (shape.channels < 1) {
+    detail::throw_invalid_argument(
+        fn, "'shape.channels' must be >= 1, got " + std::to_string(shape.channels));
+  }
+  if (shape.outer < 0 || shape.inner < 0) {
+    detail::throw_invalid_argument(fn, "'shape.outer' and 'shape.inner' must be >= 0, got " +
+                                           std::to_string(shape.outer) + " and " +
+                                           std::to_string(shape.inner));
+  }
+  std::int64_t n = 0;
+  std::int64_t bytes = 0;
+  if (__builtin_mul_overflow(shape.outer, shape.channels, &n) ||
+      __builtin_mul_overflow(n, shape.inner, &n) ||
+      __builtin_mul_overflow(n, static_cast<std::int64_t>(element_size), &bytes)) {
+    detail::throw_invalid_argument(
+        fn, "'shape' [" + std::to_string(shape.outer) + ", " + std::to_string(shape.channels) +
+                ", " + std::to_string(shape.inner) + "] overflows a 64-bit byte count");
+  }
+  return n;
+}
+
+void expect_valid_mode(const char* fn, GradMode mode) {
+  if (mode != GradMode::overwrite && mode != GradMode::accumulate) {
+    detail::throw_invalid_argument(
+        fn, "'mode' must be GradMode::overwrite or GradMode::accumulate, got " +
+                std::to_string(static_cast<int>(mode)));
+  }
+}
+
+void expect_workspace(const char* fn, const void* workspace, std::size_t workspace_bytes,
+                      std::size_t needed) {
+  if (workspace == nullptr) {
+    detail::throw_invalid_argument(fn, "'workspace' is null but dalpha is requested");
+  }
+  if (workspace_bytes < needed) {
+    detail::throw_invalid_argument(
+        fn, "'workspace_bytes' = " + std::to_string(workspace_bytes) +
+                " is too small: this call needs at least " + std::to_string(needed) +
+                " bytes (see prelu_backward_workspace_size)");
+  }
+}
+
+template <class T>
+void prelu_backward_checked(const char* fn, const T* x, const T* dy, const compute_t<T>* alpha,
+                            T* dx, compute_t<T>* dalpha, PreluShape shape, GradMode mode,
+                            void* workspace, std::size_t workspace_bytes, bool allocate,
+                            cudaStream_t stream) {
+  using C = compute_t<T>;
+  expect_valid_mode(fn, mode);
+  const std::int64_t n = expect_valid_shape(fn, shape, sizeof(T));
+  if (n == 0 || (dx == nullptr && dalpha == nullptr)) {
+    return;
+  }
+  detail::expect_not_null(fn, "x", x, n);
+  detail::expect_not_null(fn, "dy", dy, n);
+  if (dx != nullptr) {
+    detail::expect_not_null(fn, "alpha", alpha, n);
+  }
+  const auto bytes = n * static_cast<std::int64_t>(sizeof(T));
+  const auto alpha_bytes = shape.channels * static_cast<std::int64_t>(sizeof(C));
+  const detail::ByteRange rx{"x", x, bytes};
+  const detail::ByteRange rdy{"dy", dy, bytes};
+  const detail::ByteRange ralpha{"alpha", alpha, alpha_bytes};
+  const detail::ByteRange rdx{"dx", dx, bytes};
+  const detail::ByteRange rdalpha{"dalpha", dalpha, alpha_bytes};
+  detail::expect_same_or_disjoint(fn, rdx, rx);
+  detail::expect_same_or_disjoint(fn, rdx, rdy);
+  detail::expect_disjoint(fn, rdx, ralpha);
+  for (const auto& input : {rx, rdy, ralpha, rdx}) {
+    detail::expect_disjoint(fn, rdalpha, input);
+  }
+  const bool needs_workspace = dalpha != nullptr && !allocate;
+  if (needs_workspace) {
+    expect_workspace(fn, workspace, workspace_bytes,
+                     detail::prelu_workspace_lower_bound<T>(shape.channels));
+    const detail::ByteRange rws{"workspace", workspace,
+                                static_cast<std::int64_t>(workspace_bytes)};
+    for (const auto& other : {rx, rdy, ralpha, rdx, rdalpha}) {
+      detail::expect_disjoint(fn, rws, other);
+    }
+  }
+  for (const auto& r : {rx, rdy, ralpha, rdx, rdalpha}) {
+    if (r.p != nullptr) {
+      detail::expect_device_accessible(fn, r.name, r.p);
+    }
+  }
+
+  const detail::PreluPlan plan = detail::make_prelu_plan<T>(shape, fn);
+  if (needs_workspace) {
+    expect_workspace(fn, workspace, workspace_bytes, plan.workspace_bytes);
+    detail::expect_device_accessible(fn, "workspace", workspace);
+  }
+  if (dalpha == nullptr || !allocate) {
+    detail::launch_prelu_backward<T>(fn, plan, x, dy, alpha, dx, dalpha, mode, workspace, stream);
+    return;
+  }
+  void* owned = nullptr;
+  CUACT_CUDA_TRY(cudaMallocAsync(&owned, plan.workspace_bytes, stream), fn);
+  try {
+    detail::launch_prelu_backward<T>(fn, plan, x, dy, alpha, dx, dalpha, mode, owned, stream);
+  } catch (...) {
+    cudaFreeAsync(owned, stream);
+    throw;
+  }
+  CUACT_CUDA_TRY(cudaFreeAsync(owned, stream), fn);
+}
+
+}  // namespace
+
+PreluShape PreluShape::nchw(std::int64_t n, std::int64_t c, std::int64_t h, std::int64_t w) {
+  return {n, c, checked_product("PreluShape::nchw", h, w)};
+}
+
+PreluShape PreluShape::nhwc(std::int64_t n, std::int64_t h, std::int64_t w, std::int64_t c) {
+  const char* fn = "PreluShape::nhwc";
+  return {checked_product(fn, checked_product(fn, n, h), w), c, 1};
+}
+
+PreluShape PreluShape::matrix(std::int64_t n, std::int64_t c) { return {n, c, 1}; }
+
+PreluShape PreluShape::shared(std::int64_t count) { return {1, 1, count}; }
+
+template <class T>
+void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, PreluShape shape,
+                   cudaStream_t stream) {
+  CUACT_NVTX_RANGE("cuact::prelu_forward");
+  constexpr const char* fn = "prelu_forward";
+  const std::int64_t n = expect_valid_shape(fn, shape, sizeof(T));
+  if (n == 0) {
+    return;
+  }
+  detail::expect_not_null(fn, "x", x, n);
+  detail::expect_not_null(fn, "alpha", alpha, n);
+  detail::expect_not_null(fn, "y", y, n);
+  const auto bytes = n * static_cast<std::int64_t>(sizeof(T));
+  detail::expect_same_or_disjoint(fn, {"y", y, bytes}, {"x", x, bytes});
+  detail::expect_disjoint(
+      fn, {"y", y, bytes},
+      {"alpha", alpha, shape.channels * static_cast<std::int64_t>(sizeof(compute_t<T>))});
+  detail::expect_device_accessible(fn, "x", x);
+  detail::expect_device_accessible(fn, "alpha", alpha);
+  if (y != x) {
+    detail::expect_device_accessible(fn, "y", y);
+  }
+  const detail::PreluPlan plan = detail::make_prelu_plan<T>(shape, fn);
+  detail::launch_prelu_forward<T>(fn, plan, x, alpha, y, stream);
+}
+
+template <class T>
+std::size_t prelu_backward_workspace_size(PreluShape shape) {
+  constexpr const char* fn = "prelu_backward_workspace_size";
+  if (expect_valid_shape(fn, shape, sizeof(T)) == 0) {
+    return 0;
+  }
+  return detail::make_prelu_plan<T>(shape, fn).workspace_bytes;
+}
+
+template <class T>
+void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, T* dx,
+                    compute_t<T>* dalpha, PreluShape shape, GradMode mode, void* workspace,
+                    std::size_t workspace_bytes, cudaStream_t stream) {
+  CUACT_NVTX_RANGE("cuact::prelu_backward");
+  prelu_backward_checked("prelu_backward", x, dy, alpha, dx, dalpha, shape, mode, workspace,
+                         workspace_bytes, false, stream);
+}
+
+template <class T>
+void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, T* dx,
+                    compute_t<T>* dalpha, PreluShape shape, GradMode mode, cudaStream_t stream) {
+  CUACT_NVTX_RANGE("cuact::prelu_backward");
+  prelu_backward_checked("prelu_backward", x, dy, alpha, dx, dalpha, shape, mode, nullptr, 0,
+                         true, stream);
+}
+
+#define CUACT_INSTANTIATE_PRELU_API(T)                                                       \
+  template void prelu_forward<T>(const T*, const compute_t<T>*, T*, PreluShape,              \
+                                 cudaStream_t);                                              \
+  template std::size_t prelu_backward_workspace_size<T>(PreluShape);                         \
+  template void prelu_backward<T>(const T*, const T*, const compute_t<T>*, T*,               \
+                                  compute_t<T>*, PreluShape, GradMode, void*, std::size_t,   \
+                                  cudaStream_t);                                             \
+  template void prelu_backward<T>(const T*, const T*, const compute_t<T>*, T*,               \
+                                  compute_t<T>*, PreluShape, GradMode, cudaStream_t);
+
+CUACT_INSTANTIATE_PRELU_API(float)
+CUACT_INSTANTIATE_PRELU_API(double)
+CUACT_INSTANTIATE_PRELU_API(__half)
+CUACT_INSTANTIATE_PRELU_API(__nv_bfloat16)
+
+}  // namespace cuact

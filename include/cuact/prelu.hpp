@@ -1,0 +1,105 @@
+// PReLU: y = x > 0 ? x : alpha[c]*x with a learned alpha per channel (or one shared).
+//
+// Shape. The input is described as [outer, channels, inner], row-major: element (o, c, k)
+// is at ((o*channels + c)*inner + k). NCHW is outer = N, inner = H*W; NHWC (channels last)
+// is outer = N*H*W, inner = 1; an [N, C] matrix is inner = 1; a shared alpha is
+// channels = 1. PreluShape has helpers for each.
+//
+// Types. x, y, dy, dx are of element type T (float, double, __half, __nv_bfloat16); alpha
+// and dalpha hold `channels` values of compute_t<T> (float for the 16-bit types, so mixed-
+// precision training keeps fp32 parameters).
+//
+// Backward. prelu_backward reads x and dy once and writes dx = x > 0 ? dy : alpha[c]*dy and
+// dalpha[c] (+)= sum over channel c of (x > 0 ? 0 : x*dy) in the same pass: 3 element reads
+// or writes per element, plus per-block partial sums (at most 1/4096 of the elements, in
+// compute_t<T>) that CUB finishes. Either output may be null to skip it.
+//
+// Workspace. The backward pass needs scratch memory for the partial sums when it computes
+// dalpha. CUB style: ask prelu_backward_workspace_size() for the bytes, pass that much
+// device memory; no allocation happens and the call can be captured in a CUDA graph. The
+// size depends on the shape, the element type and the current device (its SM count), and
+// is valid only for those. An overload without workspace allocates it stream-ordered
+// (cudaMallocAsync / cudaFreeAsync on the call's stream).
+//
+// Determinism. No floating-point atomics: the work is partitioned by shape and device
+// alone, and the partial sums are combined in a fixed order (cub::BlockReduce, then
+// cub::DeviceSegmentedReduce or cub::DeviceReduce), so dalpha is bitwise identical from run
+// to run for the same inputs, shape, pointer alignment and GPU model.
+//
+// Calls are enqueued on `stream` and never synchronize. In place is allowed for y == x and
+// for dx == dy (or dx == x); any other overlap of an input with an output (including alpha
+// with dalpha and the workspace with anything) is an error. No alignment is required;
+// 16-byte-aligned tensors whose rows allow it take the vector path. Bad arguments throw
+// cuact::invalid_argument before anything is launched; CUDA failures throw
+// cuact::cuda_error.
+//
+// Example (NCHW, per-channel alpha, gradients accumulated as frameworks do):
+//   const auto shape = cuact::PreluShape::nchw(32, 64, 56, 56);
+//   cuact::prelu_forward(x, alpha, y, shape, stream);
+//   const size_t bytes = cuact::prelu_backward_workspace_size<float>(shape);
+//   // ... workspace = bytes of device memory ...
+//   cuact::prelu_backward(x, dy, alpha, dx, dalpha, shape, cuact::GradMode::accumulate,
+//                         workspace, bytes, stream);
+#pragma once
+
+#include <cuact/types.hpp>
+
+#include <cuda_runtime_api.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace cuact {
+
+/// The [outer, channels, inner] view of a PReLU input. Counts are 64-bit.
+struct PreluShape {
+  std::int64_t outer = 0;
+  std::int64_t channels = 1;
+  std::int64_t inner = 1;
+
+  /// NCHW: alpha per C, over the H*W elements of each (n, c) row.
+  static PreluShape nchw(std::int64_t n, std::int64_t c, std::int64_t h, std::int64_t w);
+  /// NHWC (channels last): alpha varies along the innermost dimension.
+  static PreluShape nhwc(std::int64_t n, std::int64_t h, std::int64_t w, std::int64_t c);
+  /// An [N, C] matrix: alpha per column.
+  static PreluShape matrix(std::int64_t n, std::int64_t c);
+  /// One alpha shared by all `count` elements.
+  static PreluShape shared(std::int64_t count);
+
+  /// outer * channels * inner (the caller checks overflow; the entry points do).
+  std::int64_t numel() const { return outer * channels * inner; }
+};
+
+/// Whether prelu_backward overwrites dalpha or adds to it (training code accumulates).
+enum class GradMode {
+  overwrite,   ///< dalpha = gradient
+  accumulate,  ///< dalpha += gradient
+};
+
+/// y = x > 0 ? x : alpha[c]*x.
+template <class T>
+void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, PreluShape shape,
+                   cudaStream_t stream);
+
+/// Bytes of workspace prelu_backward needs for `shape` and element type T on the current
+/// device (0 when the shape is empty). Launches nothing.
+template <class T>
+std::size_t prelu_backward_workspace_size(PreluShape shape);
+
+/// dx = x > 0 ? dy : alpha[c]*dy (skipped when dx is null) and
+/// dalpha[c] = or += sum over channel c of (x > 0 ? 0 : x*dy) (skipped when dalpha is null),
+/// from one pass over x and dy. `workspace` (any alignment) must hold
+/// prelu_backward_workspace_size<T>(shape) bytes when dalpha is not null; it may be null
+/// otherwise.
+template <class T>
+void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, T* dx,
+                    compute_t<T>* dalpha, PreluShape shape, GradMode mode, void* workspace,
+                    std::size_t workspace_bytes, cudaStream_t stream);
+
+/// As above, allocating the workspace with cudaMallocAsync on `stream` and freeing it with
+/// cudaFreeAsync after the work (also under graph capture, where both become graph nodes).
+template <class T>
+void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, T* dx,
+                    compute_t<T>* dalpha, PreluShape shape, GradMode mode, cudaStream_t stream);
+
+}  // namespace cuact
