@@ -187,7 +187,7 @@ std::size_t prelu_backward_workspace_size(PreluShape shape) {
 }
 
 template <class T>
-void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, T* dx,
+void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
                     compute_t<T>* dalpha, PreluShape shape, GradMode mode, void* workspace,
                     std::size_t workspace_bytes, cudaStream_t stream) {
   CUACT_NVTX_RANGE("cuact::prelu_backward");
@@ -196,7 +196,7 @@ void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, T* dx,
 }
 
 template <class T>
-void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, T* dx,
+void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
                     compute_t<T>* dalpha, PreluShape shape, GradMode mode, cudaStream_t stream) {
   CUACT_NVTX_RANGE("cuact::prelu_backward");
   prelu_backward_checked("prelu_backward", x, dy, alpha, dx, dalpha, shape, mode, nullptr, 0,

@@ -5,9 +5,12 @@
 
 #include <cuact/activations.hpp>
 #include <cuact/ops.hpp>
+#include <cuact/prelu.hpp>
 #include <cuact/types.hpp>
 
+#include <cmath>
 #include <cstdint>
+#include <vector>
 
 namespace cuact::reference {
 
@@ -28,6 +31,45 @@ void backward(const Op& op, Saved saved, const T* v, const T* dy, T* dx, std::in
     dx[i] = from_compute<T>(saved == Saved::input ? op.grad_from_input(vi, dyi)
                                                   : op.grad_from_output(vi, dyi));
   }
+}
+
+/// The channel of flat element i of a PReLU tensor.
+inline std::int64_t prelu_channel(const PreluShape& s, std::int64_t i) {
+  return (i / s.inner) % s.channels;
+}
+
+/// y = Prelu{alpha[c]}.forward(x).
+template <class T>
+void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, const PreluShape& s) {
+  for (std::int64_t i = 0; i < s.numel(); ++i) {
+    y[i] = from_compute<T>(Prelu<compute_t<T>>{alpha[prelu_channel(s, i)]}.forward(to_compute(x[i])));
+  }
+}
+
+/// The alpha gradient per channel, summed in double (exact terms for every element type but
+/// double), with the sum of the terms' magnitudes for error bounds.
+struct PreluAlphaGrad {
+  std::vector<double> sum;
+  std::vector<double> abs_sum;
+};
+
+/// dx (when not null) as the kernels compute it, and the alpha gradient in double.
+template <class T>
+PreluAlphaGrad prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, T* dx,
+                              const PreluShape& s) {
+  PreluAlphaGrad g{std::vector<double>(s.channels, 0.0), std::vector<double>(s.channels, 0.0)};
+  for (std::int64_t i = 0; i < s.numel(); ++i) {
+    const std::int64_t c = prelu_channel(s, i);
+    const auto xi = to_compute(x[i]);
+    const auto dyi = to_compute(dy[i]);
+    if (dx != nullptr) {
+      dx[i] = from_compute<T>(Prelu<compute_t<T>>{alpha[c]}.grad_from_input(xi, dyi));
+    }
+    const double term = Prelu<double>{0.0}.alpha_grad_term(xi, dyi);
+    g.sum[c] += term;
+    g.abs_sum[c] += std::fabs(term);
+  }
+  return g;
 }
 
 }  // namespace cuact::reference

@@ -92,14 +92,14 @@ std::size_t prelu_backward_workspace_size(PreluShape shape);
 /// prelu_backward_workspace_size<T>(shape) bytes when dalpha is not null; it may be null
 /// otherwise.
 template <class T>
-void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, T* dx,
+void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
                     compute_t<T>* dalpha, PreluShape shape, GradMode mode, void* workspace,
                     std::size_t workspace_bytes, cudaStream_t stream);
 
 /// As above, allocating the workspace with cudaMallocAsync on `stream` and freeing it with
 /// cudaFreeAsync after the work (also under graph capture, where both become graph nodes).
 template <class T>
-void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, T* dx,
+void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
                     compute_t<T>* dalpha, PreluShape shape, GradMode mode, cudaStream_t stream);
 
 }  // namespace cuact

@@ -32,6 +32,15 @@ inline constexpr bool is_element_v =
 template <class T>
 using compute_t = std::conditional_t<std::is_same_v<T, double>, double, float>;
 
+/// T in a non-deduced context (std::type_identity_t before C++20): lets a caller pass
+/// nullptr for an optional output whose type the other arguments already fix.
+template <class T>
+struct type_identity {
+  using type = T;
+};
+template <class T>
+using nondeduced_t = typename type_identity<T>::type;
+
 /// Widens an element to its compute type (exact for every element type).
 CUACT_HOST_DEVICE inline float to_compute(float v) { return v; }
 CUACT_HOST_DEVICE inline double to_compute(double v) { return v; }
