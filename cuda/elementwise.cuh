@@ -3,8 +3,8 @@
 #pragma once
 
 #include "cuda/elementwise_launch.hpp"
-#include "cuda/vector_io.cuh"
 #include "cuda/resident_grid.cuh"
+#include "cuda/vector_io.cuh"
 #include "host/cuda_check.hpp"
 
 #include <cuact/types.hpp>
@@ -39,7 +39,7 @@ __global__ void __launch_bounds__(kElementwiseThreads)
   using V = Packed<T, kVec>;
   constexpr int kUnroll = kElementwiseUnroll;
 
-  const auto apply = [&](const V (&args)[kInputs]) {
+  const auto apply = [&](const V(&args)[kInputs]) {
     V result;
 #pragma unroll
     for (int j = 0; j < kVec; ++j) {
@@ -54,8 +54,8 @@ __global__ void __launch_bounds__(kElementwiseThreads)
 
   const std::int64_t n_vec = n / kVec;
   const std::int64_t stride = static_cast<std::int64_t>(gridDim.x) * kElementwiseThreads;
-  const std::int64_t thread = static_cast<std::int64_t>(blockIdx.x) * kElementwiseThreads +
-                              threadIdx.x;
+  const std::int64_t thread =
+      static_cast<std::int64_t>(blockIdx.x) * kElementwiseThreads + threadIdx.x;
 
   std::int64_t i = thread;
   for (; i + (kUnroll - 1) * stride < n_vec; i += kUnroll * stride) {
@@ -137,23 +137,23 @@ void launch_elementwise(const char* fn, F f, std::array<const T*, kInputs> in, T
 
 /// Instantiates the elementwise launchers of activation template `Op` (ops.hpp) for element
 /// type T: forward, gradient from input, gradient from output.
-#define CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, T)                                              \
-  template void ::cuact::detail::launch_elementwise<                                          \
-      ::cuact::detail::Forward<Op<::cuact::compute_t<T>>>, T, 1>(                             \
-      const char*, ::cuact::detail::Forward<Op<::cuact::compute_t<T>>>,                       \
-      std::array<const T*, 1>, T*, std::int64_t, cudaStream_t);                               \
-  template void ::cuact::detail::launch_elementwise<                                          \
-      ::cuact::detail::GradFromInput<Op<::cuact::compute_t<T>>>, T, 2>(                       \
-      const char*, ::cuact::detail::GradFromInput<Op<::cuact::compute_t<T>>>,                 \
-      std::array<const T*, 2>, T*, std::int64_t, cudaStream_t);                               \
-  template void ::cuact::detail::launch_elementwise<                                          \
-      ::cuact::detail::GradFromOutput<Op<::cuact::compute_t<T>>>, T, 2>(                      \
-      const char*, ::cuact::detail::GradFromOutput<Op<::cuact::compute_t<T>>>,               \
+#define CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, T)                                                 \
+  template void ::cuact::detail::launch_elementwise<                                             \
+      ::cuact::detail::Forward<Op<::cuact::compute_t<T>>>, T, 1>(                                \
+      const char*, ::cuact::detail::Forward<Op<::cuact::compute_t<T>>>, std::array<const T*, 1>, \
+      T*, std::int64_t, cudaStream_t);                                                           \
+  template void ::cuact::detail::launch_elementwise<                                             \
+      ::cuact::detail::GradFromInput<Op<::cuact::compute_t<T>>>, T, 2>(                          \
+      const char*, ::cuact::detail::GradFromInput<Op<::cuact::compute_t<T>>>,                    \
+      std::array<const T*, 2>, T*, std::int64_t, cudaStream_t);                                  \
+  template void ::cuact::detail::launch_elementwise<                                             \
+      ::cuact::detail::GradFromOutput<Op<::cuact::compute_t<T>>>, T, 2>(                         \
+      const char*, ::cuact::detail::GradFromOutput<Op<::cuact::compute_t<T>>>,                   \
       std::array<const T*, 2>, T*, std::int64_t, cudaStream_t);
 
 /// Instantiates them for every element type.
-#define CUACT_INSTANTIATE_ELEMENTWISE(Op)                 \
-  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, float)            \
-  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, double)           \
-  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, __half)           \
+#define CUACT_INSTANTIATE_ELEMENTWISE(Op)       \
+  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, float)  \
+  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, double) \
+  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, __half) \
   CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, __nv_bfloat16)

@@ -7,10 +7,10 @@
 #include "host/cuda_check.hpp"
 #include "host/per_device.hpp"
 
-#include <cub/device/device_reduce.cuh>
-#include <cub/device/device_segmented_reduce.cuh>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/iterator/transform_iterator.h>
+#include <cub/device/device_reduce.cuh>
+#include <cub/device/device_segmented_reduce.cuh>
 
 #include <algorithm>
 #include <cstdint>
@@ -47,8 +47,7 @@ struct PartialsOffset {
 /// only sets temp_bytes.
 template <class C>
 cudaError_t reduce_partials(void* temp, std::size_t& temp_bytes, const C* partials, C* dalpha,
-                            std::int64_t channels, std::int64_t per_channel,
-                            cudaStream_t stream) {
+                            std::int64_t channels, std::int64_t per_channel, cudaStream_t stream) {
   if (channels == 1) {
     return cub::DeviceReduce::Sum(temp, temp_bytes, partials, dalpha, per_channel, stream);
   }
@@ -88,13 +87,13 @@ PreluPlan make_prelu_plan(PreluShape shape, const char* fn) {
   p.partial_count = p.channels * (p.chunks + 1);
 
   using C = compute_t<T>;
-  CUACT_CUDA_TRY(reduce_partials<C>(nullptr, p.cub_bytes, nullptr, nullptr, p.channels,
-                                    p.chunks + 1, nullptr),
-                 fn);
-  p.workspace_bytes = kPreluWorkspaceAlign +
-                      round_up(static_cast<std::size_t>(p.partial_count) * sizeof(C),
-                               kPreluWorkspaceAlign) +
-                      p.cub_bytes;
+  CUACT_CUDA_TRY(
+      reduce_partials<C>(nullptr, p.cub_bytes, nullptr, nullptr, p.channels, p.chunks + 1, nullptr),
+      fn);
+  p.workspace_bytes =
+      kPreluWorkspaceAlign +
+      round_up(static_cast<std::size_t>(p.partial_count) * sizeof(C), kPreluWorkspaceAlign) +
+      p.cub_bytes;
   return p;
 }
 
@@ -116,8 +115,7 @@ void launch_prelu_width(const PreluPlan& p, const PreluArgs<T>& a, cudaStream_t 
 /// The vector path needs every tensor 16-byte aligned and vectors that never straddle a row
 /// (channels_last) or a channel's row (otherwise).
 template <class Mode, class T>
-void launch_prelu(const char* fn, const PreluPlan& p, const PreluArgs<T>& a,
-                  cudaStream_t stream) {
+void launch_prelu(const char* fn, const PreluPlan& p, const PreluArgs<T>& a, cudaStream_t stream) {
   constexpr int kVec = kVecElems<T>;
   const bool aligned = is_vector_aligned(a.x) && (!Mode::backward || is_vector_aligned(a.dy)) &&
                        (!Mode::write_out || is_vector_aligned(a.out));
@@ -144,14 +142,14 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
   C* partials = nullptr;
   void* cub_storage = nullptr;
   if (dalpha != nullptr) {
-    const auto base =
-        round_up(reinterpret_cast<std::uintptr_t>(workspace), kPreluWorkspaceAlign);
+    const auto base = round_up(reinterpret_cast<std::uintptr_t>(workspace), kPreluWorkspaceAlign);
     partials = reinterpret_cast<C*>(base);
     cub_storage = reinterpret_cast<void*>(
-        base + round_up(static_cast<std::size_t>(plan.partial_count) * sizeof(C), kPreluWorkspaceAlign));
+        base +
+        round_up(static_cast<std::size_t>(plan.partial_count) * sizeof(C), kPreluWorkspaceAlign));
   }
-  const PreluArgs<T> args{x, dy, alpha, dx, partials,
-                          mode == GradMode::accumulate ? dalpha : nullptr};
+  const PreluArgs<T> args{x,  dy,       alpha,
+                          dx, partials, mode == GradMode::accumulate ? dalpha : nullptr};
   if (dx != nullptr && dalpha != nullptr) {
     launch_prelu<PreluMode<true, true, true>>(fn, plan, args, stream);
   } else if (dx != nullptr) {
@@ -167,13 +165,13 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
   }
 }
 
-#define CUACT_INSTANTIATE_PRELU(T)                                                            \
-  template PreluPlan make_prelu_plan<T>(PreluShape, const char*);                             \
-  template void launch_prelu_forward<T>(const char*, const PreluPlan&, const T*,              \
-                                        const compute_t<T>*, T*, cudaStream_t);               \
-  template void launch_prelu_backward<T>(const char*, const PreluPlan&, const T*, const T*,   \
-                                         const compute_t<T>*, T*, compute_t<T>*, GradMode,    \
-                                         void*, cudaStream_t);
+#define CUACT_INSTANTIATE_PRELU(T)                                                                \
+  template PreluPlan make_prelu_plan<T>(PreluShape, const char*);                                 \
+  template void launch_prelu_forward<T>(const char*, const PreluPlan&, const T*,                  \
+                                        const compute_t<T>*, T*, cudaStream_t);                   \
+  template void launch_prelu_backward<T>(const char*, const PreluPlan&, const T*, const T*,       \
+                                         const compute_t<T>*, T*, compute_t<T>*, GradMode, void*, \
+                                         cudaStream_t);
 
 CUACT_INSTANTIATE_PRELU(float)
 CUACT_INSTANTIATE_PRELU(double)

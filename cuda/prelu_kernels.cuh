@@ -42,11 +42,11 @@ using PreluForwardMode = PreluMode<false, true, false>;
 template <class T>
 struct PreluArgs {
   const T* x;
-  const T* dy;                   // backward only
+  const T* dy;  // backward only
   const compute_t<T>* alpha;
-  T* out;                        // y or dx
-  compute_t<T>* partials;        // alpha gradient only
-  const compute_t<T>* dalpha;    // old dalpha for GradMode::accumulate, else null
+  T* out;                      // y or dx
+  compute_t<T>* partials;      // alpha gradient only
+  const compute_t<T>* dalpha;  // old dalpha for GradMode::accumulate, else null
 };
 
 /// Applies PReLU to one vector: writes the output and adds the alpha-gradient terms to acc.

@@ -22,8 +22,7 @@ int resident_grid(Kernel kernel, std::int64_t blocks_wanted, const char* fn) {
     int sms = 0;
     int per_sm = 0;
     CUACT_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), fn);
-    CUACT_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreads, 0),
-                   fn);
+    CUACT_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreads, 0), fn);
     return sms * std::max(per_sm, 1);
   });
   return static_cast<int>(std::clamp<std::int64_t>(blocks_wanted, 1, limit));

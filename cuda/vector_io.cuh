@@ -26,11 +26,24 @@ inline bool is_vector_aligned(const void* p) {
 
 namespace vector_io {
 // The unsigned integer (vector) type of each access width.
-template <int kBytes> struct Raw;
-template <> struct Raw<2> { using type = unsigned short; };
-template <> struct Raw<4> { using type = unsigned int; };
-template <> struct Raw<8> { using type = uint2; };
-template <> struct Raw<16> { using type = uint4; };
+template <int kBytes>
+struct Raw;
+template <>
+struct Raw<2> {
+  using type = unsigned short;
+};
+template <>
+struct Raw<4> {
+  using type = unsigned int;
+};
+template <>
+struct Raw<8> {
+  using type = uint2;
+};
+template <>
+struct Raw<16> {
+  using type = uint4;
+};
 }  // namespace vector_io
 
 /// Reads kVec elements at p (aligned to the access) through the read-only data path

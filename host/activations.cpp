@@ -106,8 +106,8 @@ void celu_forward(const T* x, T* y, std::int64_t n, compute_t<T> alpha, cudaStre
 }
 
 template <class T>
-void celu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha,
-                   Saved saved, cudaStream_t stream) {
+void celu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha, Saved saved,
+                   cudaStream_t stream) {
   CUACT_NVTX_RANGE("cuact::celu_backward");
   constexpr const char* fn = "celu_backward";
   expect_valid_celu_alpha(fn, alpha);
@@ -131,21 +131,21 @@ void relu6_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
   detail::run_backward(fn, Relu6<compute_t<T>>{}, v, dy, dx, n, saved, stream);
 }
 
-#define CUACT_INSTANTIATE_ACTIVATIONS(T)                                                      \
-  template void relu_forward<T>(const T*, T*, std::int64_t, cudaStream_t);                    \
-  template void relu_backward<T>(const T*, const T*, T*, std::int64_t, Saved, cudaStream_t);  \
-  template void leaky_relu_forward<T>(const T*, T*, std::int64_t, compute_t<T>, cudaStream_t); \
-  template void leaky_relu_backward<T>(const T*, const T*, T*, std::int64_t, compute_t<T>,    \
-                                       Saved, cudaStream_t);                                  \
-  template void elu_forward<T>(const T*, T*, std::int64_t, compute_t<T>, cudaStream_t);       \
-  template void elu_backward<T>(const T*, const T*, T*, std::int64_t, compute_t<T>, Saved,    \
-                                cudaStream_t);                                                \
-  template void selu_forward<T>(const T*, T*, std::int64_t, cudaStream_t);                    \
-  template void selu_backward<T>(const T*, const T*, T*, std::int64_t, Saved, cudaStream_t);  \
-  template void celu_forward<T>(const T*, T*, std::int64_t, compute_t<T>, cudaStream_t);      \
-  template void celu_backward<T>(const T*, const T*, T*, std::int64_t, compute_t<T>, Saved,   \
-                                 cudaStream_t);                                               \
-  template void relu6_forward<T>(const T*, T*, std::int64_t, cudaStream_t);                   \
+#define CUACT_INSTANTIATE_ACTIVATIONS(T)                                                          \
+  template void relu_forward<T>(const T*, T*, std::int64_t, cudaStream_t);                        \
+  template void relu_backward<T>(const T*, const T*, T*, std::int64_t, Saved, cudaStream_t);      \
+  template void leaky_relu_forward<T>(const T*, T*, std::int64_t, compute_t<T>, cudaStream_t);    \
+  template void leaky_relu_backward<T>(const T*, const T*, T*, std::int64_t, compute_t<T>, Saved, \
+                                       cudaStream_t);                                             \
+  template void elu_forward<T>(const T*, T*, std::int64_t, compute_t<T>, cudaStream_t);           \
+  template void elu_backward<T>(const T*, const T*, T*, std::int64_t, compute_t<T>, Saved,        \
+                                cudaStream_t);                                                    \
+  template void selu_forward<T>(const T*, T*, std::int64_t, cudaStream_t);                        \
+  template void selu_backward<T>(const T*, const T*, T*, std::int64_t, Saved, cudaStream_t);      \
+  template void celu_forward<T>(const T*, T*, std::int64_t, compute_t<T>, cudaStream_t);          \
+  template void celu_backward<T>(const T*, const T*, T*, std::int64_t, compute_t<T>, Saved,       \
+                                 cudaStream_t);                                                   \
+  template void relu6_forward<T>(const T*, T*, std::int64_t, cudaStream_t);                       \
   template void relu6_backward<T>(const T*, const T*, T*, std::int64_t, Saved, cudaStream_t);
 
 CUACT_INSTANTIATE_ACTIVATIONS(float)

@@ -46,8 +46,8 @@ void expect_not_null(const char* fn, const char* name, const void* p, std::int64
 
 void expect_finite(const char* fn, const char* name, double value) {
   if (!std::isfinite(value)) {
-    throw_invalid_argument(fn, std::string("'") + name + "' must be finite, got " +
-                                   format_value(value));
+    throw_invalid_argument(
+        fn, std::string("'") + name + "' must be finite, got " + format_value(value));
   }
 }
 
@@ -91,11 +91,10 @@ namespace {
 bool has_pageable_memory_access(int device, const char* fn) {
   static PerDeviceValue cache;
   return cache.get(device, [&] {
-           int value = 0;
-           CUACT_CUDA_TRY(
-               cudaDeviceGetAttribute(&value, cudaDevAttrPageableMemoryAccess, device), fn);
-           return value;
-         }) != 0;
+    int value = 0;
+    CUACT_CUDA_TRY(cudaDeviceGetAttribute(&value, cudaDevAttrPageableMemoryAccess, device), fn);
+    return value;
+  }) != 0;
 }
 }  // namespace
 

@@ -52,8 +52,7 @@ void run_backward(const char* fn, const Op& op, const T* v, const T* dy, T* dx, 
     expect_device_accessible(fn, "dx", dx);
   }
   if (saved == Saved::input) {
-    launch_elementwise<GradFromInput<Op>, T, 2>(fn, GradFromInput<Op>{op}, {v, dy}, dx, n,
-                                                stream);
+    launch_elementwise<GradFromInput<Op>, T, 2>(fn, GradFromInput<Op>{op}, {v, dy}, dx, n, stream);
   } else {
     launch_elementwise<GradFromOutput<Op>, T, 2>(fn, GradFromOutput<Op>{op}, {v, dy}, dx, n,
                                                  stream);

@@ -21,9 +21,7 @@ struct NvtxDomain {
 #define CUACT_NVTX_RANGE(literal)                                                          \
   static const ::nvtx3::registered_string_in<::cuact::detail::NvtxDomain> cuact_nvtx_name{ \
       literal};                                                                            \
-  const ::nvtx3::scoped_range_in<::cuact::detail::NvtxDomain> cuact_nvtx_range {           \
-    cuact_nvtx_name                                                                        \
-  }
+  const ::nvtx3::scoped_range_in<::cuact::detail::NvtxDomain> cuact_nvtx_range { cuact_nvtx_name }
 #else
 #define CUACT_NVTX_RANGE(literal) static_cast<void>(0)
 #endif

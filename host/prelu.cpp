@@ -19,16 +19,16 @@ namespace {
 std::int64_t checked_product(const char* fn, std::int64_t a, std::int64_t b) {
   std::int64_t product = 0;
   if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &product)) {
-    throw invalid_argument(std::string(fn) + ": dimensions must be >= 0 and their product fit "
-                                             "in 64 bits, got " +
+    throw invalid_argument(std::string(fn) +
+                           ": dimensions must be >= 0 and their product fit "
+                           "in 64 bits, got " +
                            std::to_string(a) + " * " + std::to_string(b));
   }
   return product;
 }
 
 /// outer, inner >= 0; channels >= 1; numel elements of `element_size` bytes fit in int64.
-std::int64_t expect_valid_shape(const char* fn, const PreluShape& shape,
-                                std::size_t element_size) {
+std::int64_t expect_valid_shape(const char* fn, const PreluShape& shape, std::size_t element_size) {
   if (shape.channels < 1) {
     detail::throw_invalid_argument(
         fn, "'shape.channels' must be >= 1, got " + std::to_string(shape.channels));
@@ -64,10 +64,10 @@ void expect_workspace(const char* fn, const void* workspace, std::size_t workspa
     detail::throw_invalid_argument(fn, "'workspace' is null but dalpha is requested");
   }
   if (workspace_bytes < needed) {
-    detail::throw_invalid_argument(
-        fn, "'workspace_bytes' = " + std::to_string(workspace_bytes) +
-                " is too small: this call needs at least " + std::to_string(needed) +
-                " bytes (see prelu_backward_workspace_size)");
+    detail::throw_invalid_argument(fn, "'workspace_bytes' = " + std::to_string(workspace_bytes) +
+                                           " is too small: this call needs at least " +
+                                           std::to_string(needed) +
+                                           " bytes (see prelu_backward_workspace_size)");
   }
 }
 
@@ -104,8 +104,7 @@ void prelu_backward_checked(const char* fn, const T* x, const T* dy, const compu
   if (needs_workspace) {
     expect_workspace(fn, workspace, workspace_bytes,
                      detail::prelu_workspace_lower_bound<T>(shape.channels));
-    const detail::ByteRange rws{"workspace", workspace,
-                                static_cast<std::int64_t>(workspace_bytes)};
+    const detail::ByteRange rws{"workspace", workspace, static_cast<std::int64_t>(workspace_bytes)};
     for (const auto& other : {rx, rdy, ralpha, rdx, rdalpha}) {
       detail::expect_disjoint(fn, rws, other);
     }
@@ -199,19 +198,17 @@ template <class T>
 void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
                     compute_t<T>* dalpha, PreluShape shape, GradMode mode, cudaStream_t stream) {
   CUACT_NVTX_RANGE("cuact::prelu_backward");
-  prelu_backward_checked("prelu_backward", x, dy, alpha, dx, dalpha, shape, mode, nullptr, 0,
-                         true, stream);
+  prelu_backward_checked("prelu_backward", x, dy, alpha, dx, dalpha, shape, mode, nullptr, 0, true,
+                         stream);
 }
 
-#define CUACT_INSTANTIATE_PRELU_API(T)                                                       \
-  template void prelu_forward<T>(const T*, const compute_t<T>*, T*, PreluShape,              \
-                                 cudaStream_t);                                              \
-  template std::size_t prelu_backward_workspace_size<T>(PreluShape);                         \
-  template void prelu_backward<T>(const T*, const T*, const compute_t<T>*, T*,               \
-                                  compute_t<T>*, PreluShape, GradMode, void*, std::size_t,   \
-                                  cudaStream_t);                                             \
-  template void prelu_backward<T>(const T*, const T*, const compute_t<T>*, T*,               \
-                                  compute_t<T>*, PreluShape, GradMode, cudaStream_t);
+#define CUACT_INSTANTIATE_PRELU_API(T)                                                         \
+  template void prelu_forward<T>(const T*, const compute_t<T>*, T*, PreluShape, cudaStream_t); \
+  template std::size_t prelu_backward_workspace_size<T>(PreluShape);                           \
+  template void prelu_backward<T>(const T*, const T*, const compute_t<T>*, T*, compute_t<T>*,  \
+                                  PreluShape, GradMode, void*, std::size_t, cudaStream_t);     \
+  template void prelu_backward<T>(const T*, const T*, const compute_t<T>*, T*, compute_t<T>*,  \
+                                  PreluShape, GradMode, cudaStream_t);
 
 CUACT_INSTANTIATE_PRELU_API(float)
 CUACT_INSTANTIATE_PRELU_API(double)

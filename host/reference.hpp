@@ -42,7 +42,8 @@ inline std::int64_t prelu_channel(const PreluShape& s, std::int64_t i) {
 template <class T>
 void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, const PreluShape& s) {
   for (std::int64_t i = 0; i < s.numel(); ++i) {
-    y[i] = from_compute<T>(Prelu<compute_t<T>>{alpha[prelu_channel(s, i)]}.forward(to_compute(x[i])));
+    y[i] =
+        from_compute<T>(Prelu<compute_t<T>>{alpha[prelu_channel(s, i)]}.forward(to_compute(x[i])));
   }
 }
 

@@ -82,8 +82,8 @@ template <class T>
 void celu_forward(const T* x, T* y, std::int64_t n, compute_t<T> alpha, cudaStream_t stream);
 /// CELU's gradient. Saved::output needs alpha > 0.
 template <class T>
-void celu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha,
-                   Saved saved, cudaStream_t stream);
+void celu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha, Saved saved,
+                   cudaStream_t stream);
 
 /// y = min(max(x, 0), 6), NaN stays NaN.
 template <class T>

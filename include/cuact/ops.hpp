@@ -100,9 +100,7 @@ struct Elu {
 /// giving +0; dx = (v <= 0 || v >= 6) ? 0 : dy.
 template <class C>
 struct Relu6 {
-  CUACT_HOST_DEVICE C forward(C x) const {
-    return x <= C(0) ? C(0) : (x >= C(6) ? C(6) : x);
-  }
+  CUACT_HOST_DEVICE C forward(C x) const { return x <= C(0) ? C(0) : (x >= C(6) ? C(6) : x); }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
     return (x <= C(0) || x >= C(6)) ? C(0) : dy;
   }

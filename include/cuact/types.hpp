@@ -24,9 +24,8 @@ namespace cuact {
 
 /// True for the four element types cuact is built for.
 template <class T>
-inline constexpr bool is_element_v =
-    std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, __half> ||
-    std::is_same_v<T, __nv_bfloat16>;
+inline constexpr bool is_element_v = std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                                     std::is_same_v<T, __half> || std::is_same_v<T, __nv_bfloat16>;
 
 /// The type arithmetic is done in for element type T: double for double, float otherwise.
 template <class T>

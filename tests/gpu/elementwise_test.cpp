@@ -42,17 +42,17 @@ const char* const kDirectionNames[] = {"forward", "backward_from_input", "backwa
 void PrintTo(Dtype d, std::ostream* os) { *os << kDtypeNames[static_cast<int>(d)]; }
 void PrintTo(Direction d, std::ostream* os) { *os << kDirectionNames[static_cast<int>(d)]; }
 
-constexpr std::int64_t kGuard = 9;             // untouchable elements after the output
-constexpr unsigned char kPoisonByte = 0xFF;    // all-ones: a NaN in every element type
+constexpr std::int64_t kGuard = 9;           // untouchable elements after the output
+constexpr unsigned char kPoisonByte = 0xFF;  // all-ones: a NaN in every element type
 
 std::vector<std::int64_t> test_sizes() {
   std::vector<std::int64_t> sizes = {0, 1, 2, 3, 7, 8, 9, 31, 33, 1000, 4099, (1 << 20) + 3};
   // compute-sanitizer runs are ~100x slower: let them cap the sizes.
   if (const char* cap = std::getenv("CUACT_TEST_MAX_N")) {
     const std::int64_t max_n = std::atoll(cap);
-    sizes.erase(std::remove_if(sizes.begin(), sizes.end(),
-                               [&](std::int64_t n) { return n > max_n; }),
-                sizes.end());
+    sizes.erase(
+        std::remove_if(sizes.begin(), sizes.end(), [&](std::int64_t n) { return n > max_n; }),
+        sizes.end());
   }
   return sizes;
 }
@@ -64,14 +64,15 @@ std::vector<T> random_values(std::int64_t n, double lo, double hi, std::uint64_t
   using C = compute_t<T>;
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> dist(lo, hi);
-  const C specials[] = {C(0),
-                        C(-0.0),
-                        C(6),
-                        std::numeric_limits<C>::infinity(),
-                        -std::numeric_limits<C>::infinity(),
-                        std::numeric_limits<C>::quiet_NaN(),
-                        to_compute(from_compute<T>(std::is_same_v<T, double> ? C(1e-310) : C(1e-39))),
-                        C(-1e-6)};
+  const C specials[] = {
+      C(0),
+      C(-0.0),
+      C(6),
+      std::numeric_limits<C>::infinity(),
+      -std::numeric_limits<C>::infinity(),
+      std::numeric_limits<C>::quiet_NaN(),
+      to_compute(from_compute<T>(std::is_same_v<T, double> ? C(1e-310) : C(1e-39))),
+      C(-1e-6)};
   std::vector<T> v(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) {
     v[i] = from_compute<T>(static_cast<C>(dist(rng)));
@@ -101,8 +102,7 @@ void expect_close(const std::vector<T>& expected, const T* got, std::uint64_t ma
     if (d > max_ulp) {
       if (bad < 5) {
         first << "\n  [" << i << "] input " << to_compute(in0[i]) << ": expected "
-              << to_compute(expected[i]) << ", got " << to_compute(got[i]) << " (" << d
-              << " ulp)";
+              << to_compute(expected[i]) << ", got " << to_compute(got[i]) << " (" << d << " ulp)";
       }
       ++bad;
     }
@@ -150,10 +150,10 @@ void run_case(const OpCase& op, Direction direction) {
         for (auto* b : {&b0, &b1, &b_out}) {
           CUACT_TEST_CUDA(cudaMemset(b->get(), kPoisonByte, total * sizeof(T)));
         }
-        CUACT_TEST_CUDA(cudaMemcpy(b0.get() + offset, in0.data(), n * sizeof(T),
-                                   cudaMemcpyHostToDevice));
-        CUACT_TEST_CUDA(cudaMemcpy(b1.get() + offset, in1.data(), n * sizeof(T),
-                                   cudaMemcpyHostToDevice));
+        CUACT_TEST_CUDA(
+            cudaMemcpy(b0.get() + offset, in0.data(), n * sizeof(T), cudaMemcpyHostToDevice));
+        CUACT_TEST_CUDA(
+            cudaMemcpy(b1.get() + offset, in1.data(), n * sizeof(T), cudaMemcpyHostToDevice));
         T* out = aliasing == Aliasing::out_is_first_input    ? b0.get()
                  : aliasing == Aliasing::out_is_second_input ? b1.get()
                                                              : b_out.get();
@@ -167,8 +167,7 @@ void run_case(const OpCase& op, Direction direction) {
         CUACT_TEST_CUDA(cudaDeviceSynchronize());
 
         std::vector<T> result(static_cast<std::size_t>(total));
-        CUACT_TEST_CUDA(
-            cudaMemcpy(result.data(), out, total * sizeof(T), cudaMemcpyDeviceToHost));
+        CUACT_TEST_CUDA(cudaMemcpy(result.data(), out, total * sizeof(T), cudaMemcpyDeviceToHost));
         expect_close(expected, result.data() + offset, allowed_ulp<T>(op), in0);
         for (std::int64_t i = 0; i < offset; ++i) {
           ASSERT_EQ(bits_of(result[i]), static_cast<bits_t<T>>(~bits_t<T>(0)))
@@ -191,10 +190,14 @@ class Elementwise : public GpuTestWithParam<Case> {};
 TEST_P(Elementwise, MatchesTheCpuReferenceForEverySizeOffsetAndAliasing) {
   const auto& [op, dtype, direction] = GetParam();
   switch (dtype) {
-    case Dtype::f32: return run_case<float>(op, direction);
-    case Dtype::f64: return run_case<double>(op, direction);
-    case Dtype::f16: return run_case<__half>(op, direction);
-    case Dtype::bf16: return run_case<__nv_bfloat16>(op, direction);
+    case Dtype::f32:
+      return run_case<float>(op, direction);
+    case Dtype::f64:
+      return run_case<double>(op, direction);
+    case Dtype::f16:
+      return run_case<__half>(op, direction);
+    case Dtype::bf16:
+      return run_case<__nv_bfloat16>(op, direction);
   }
 }
 
@@ -249,8 +252,8 @@ TEST_F(ElementwiseStreams, TwoStreamsRunningDifferentOpsAtOnceBothGetTheirOwnRes
   std::vector<float> expected_a(n);
   std::vector<__half> expected_b(n);
   reference::forward(Relu6<float>{}, xa.data(), expected_a.data(), n);
-  reference::backward(Elu<float>::elu(0.5f), Saved::input, xb.data(), dyb.data(),
-                      expected_b.data(), n);
+  reference::backward(Elu<float>::elu(0.5f), Saved::input, xb.data(), dyb.data(), expected_b.data(),
+                      n);
   expect_close(expected_a, ya.download().data(), 0, xa);
   expect_close(expected_b, dxb.download().data(), 1, xb);
 }

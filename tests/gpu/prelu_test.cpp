@@ -39,10 +39,14 @@ using Case = std::tuple<Dtype, Layout, std::int64_t, std::int64_t>;
 PreluShape make_shape(Layout layout, std::int64_t channels, std::int64_t spatial) {
   constexpr std::int64_t kBatch = 2;
   switch (layout) {
-    case Layout::nchw: return PreluShape::nchw(kBatch, channels, spatial, 1);
-    case Layout::nhwc: return PreluShape::nhwc(kBatch, spatial, 1, channels);
-    case Layout::matrix: return PreluShape::matrix(kBatch + spatial, channels);
-    case Layout::shared: return PreluShape::shared(kBatch * channels * spatial);
+    case Layout::nchw:
+      return PreluShape::nchw(kBatch, channels, spatial, 1);
+    case Layout::nhwc:
+      return PreluShape::nhwc(kBatch, spatial, 1, channels);
+    case Layout::matrix:
+      return PreluShape::matrix(kBatch + spatial, channels);
+    case Layout::shared:
+      return PreluShape::shared(kBatch * channels * spatial);
   }
   return {};
 }
@@ -70,13 +74,11 @@ double dalpha_tolerance(double abs_sum, std::int64_t terms) {
 }
 
 template <class T>
-void expect_dalpha_close(const std::vector<compute_t<T>>& got,
-                         const reference::PreluAlphaGrad& ref, const std::vector<double>& base,
-                         std::int64_t per_channel) {
+void expect_dalpha_close(const std::vector<compute_t<T>>& got, const reference::PreluAlphaGrad& ref,
+                         const std::vector<double>& base, std::int64_t per_channel) {
   for (std::size_t c = 0; c < got.size(); ++c) {
     const double expected = base[c] + ref.sum[c];
-    const double tol =
-        dalpha_tolerance<T>(ref.abs_sum[c] + std::fabs(base[c]), per_channel + 1);
+    const double tol = dalpha_tolerance<T>(ref.abs_sum[c] + std::fabs(base[c]), per_channel + 1);
     ASSERT_NEAR(static_cast<double>(got[c]), expected, tol) << "channel " << c;
   }
 }
@@ -176,10 +178,14 @@ TEST_P(Prelu, MatchesTheCpuReferenceForwardBackwardOverwriteAccumulateAndInPlace
   const auto& [dtype, layout, channels, spatial] = GetParam();
   const PreluShape shape = make_shape(layout, channels, spatial);
   switch (dtype) {
-    case Dtype::f32: return run_case<float>(shape);
-    case Dtype::f64: return run_case<double>(shape);
-    case Dtype::f16: return run_case<__half>(shape);
-    case Dtype::bf16: return run_case<__nv_bfloat16>(shape);
+    case Dtype::f32:
+      return run_case<float>(shape);
+    case Dtype::f64:
+      return run_case<double>(shape);
+    case Dtype::f16:
+      return run_case<__half>(shape);
+    case Dtype::bf16:
+      return run_case<__nv_bfloat16>(shape);
   }
 }
 
@@ -190,14 +196,14 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
          std::to_string(spatial);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllLayouts, Prelu,
-    ::testing::Combine(::testing::Values(Dtype::f32, Dtype::f64, Dtype::f16, Dtype::bf16),
-                       ::testing::Values(Layout::nchw, Layout::nhwc, Layout::matrix,
-                                         Layout::shared),
-                       ::testing::Values<std::int64_t>(1, 3, 64, 1000),
-                       ::testing::Values<std::int64_t>(1, 7, 49, 3136)),
-    case_name);
+INSTANTIATE_TEST_SUITE_P(AllLayouts, Prelu,
+                         ::testing::Combine(::testing::Values(Dtype::f32, Dtype::f64, Dtype::f16,
+                                                              Dtype::bf16),
+                                            ::testing::Values(Layout::nchw, Layout::nhwc,
+                                                              Layout::matrix, Layout::shared),
+                                            ::testing::Values<std::int64_t>(1, 3, 64, 1000),
+                                            ::testing::Values<std::int64_t>(1, 7, 49, 3136)),
+                         case_name);
 
 class PreluSpecial : public GpuTest {};
 

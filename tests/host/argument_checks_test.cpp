@@ -85,9 +85,7 @@ TEST_F(ElementwiseArguments, NonFiniteParametersAreRejected) {
   expect_invalid([&] { leaky_relu_forward(x.data(), out.data(), 4, kInf, nullptr); },
                  "leaky_relu_forward: 'negative_slope' must be finite, got inf");
   expect_invalid(
-      [&] {
-        leaky_relu_backward(x.data(), dy.data(), out.data(), 4, kNaN, Saved::input, nullptr);
-      },
+      [&] { leaky_relu_backward(x.data(), dy.data(), out.data(), 4, kNaN, Saved::input, nullptr); },
       "leaky_relu_backward: 'negative_slope' must be finite, got nan");
   expect_invalid([&] { elu_forward(x.data(), out.data(), 4, kNaN, nullptr); },
                  "elu_forward: 'alpha' must be finite, got nan");
@@ -138,15 +136,11 @@ TEST_F(ElementwiseArguments, PartialOverlapIsRejectedButNotDisjointNeighbours) {
                  "relu_forward: 'y' partially overlaps 'x' (only exactly the same buffer is "
                  "allowed in place)");
   expect_invalid(
-      [&] {
-        selu_backward(x.data(), out.data() + 3, out.data(), 4, Saved::output, nullptr);
-      },
+      [&] { selu_backward(x.data(), out.data() + 3, out.data(), 4, Saved::output, nullptr); },
       "selu_backward: 'dx' partially overlaps 'dy' (only exactly the same buffer is allowed in "
       "place)");
   expect_invalid(
-      [&] {
-        relu6_backward(out.data() + 2, dy.data(), out.data(), 4, Saved::input, nullptr);
-      },
+      [&] { relu6_backward(out.data() + 2, dy.data(), out.data(), 4, Saved::input, nullptr); },
       "relu6_backward: 'dx' partially overlaps 'v' (only exactly the same buffer is allowed in "
       "place)");
 }

@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <math.h>
+#include <cmath>
 #include <limits>
 #include <vector>
 
@@ -29,10 +29,10 @@ constexpr long double kSeluScale = 1.0507009873554804934193349852946L;
   if (d <= max_ulp) {
     return ::testing::AssertionSuccess();
   }
-  return ::testing::AssertionFailure() << "expected " << expected << " (bits 0x" << std::hex
-                                       << test::bits_of(expected) << "), got " << actual
-                                       << " (bits 0x" << test::bits_of(actual) << std::dec
-                                       << "), " << d << " ulp apart";
+  return ::testing::AssertionFailure()
+         << "expected " << expected << " (bits 0x" << std::hex << test::bits_of(expected)
+         << "), got " << actual << " (bits 0x" << test::bits_of(actual) << std::dec << "), " << d
+         << " ulp apart";
 }
 
 bool sign_bit(float v) { return std::signbit(v); }

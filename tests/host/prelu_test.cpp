@@ -48,8 +48,8 @@ TEST(PreluReference, ComputesDxAndTheAlphaGradientPerChannelForNchwAndNhwc) {
   const std::vector<float> dy = {1, 1, 2, 2, 3, 3, 4, 4};
   const std::vector<float> alpha = {0.5f, -0.25f};
   std::vector<float> dx(8);
-  const auto g = reference::prelu_backward(x.data(), dy.data(), alpha.data(), dx.data(),
-                                           PreluShape{2, 2, 2});
+  const auto g =
+      reference::prelu_backward(x.data(), dy.data(), alpha.data(), dx.data(), PreluShape{2, 2, 2});
   // Channel 0: elements 0, 1, 4, 5 -> x <= 0 at 0 (-1*1) and 5 (-6*3).
   EXPECT_DOUBLE_EQ(g.sum[0], -1.0 - 18.0);
   EXPECT_DOUBLE_EQ(g.abs_sum[0], 19.0);
@@ -103,10 +103,9 @@ class PreluArguments : public ::testing::Test {
     }
   }
 
-  void backward(const float* x_, const float* dy_, const float* alpha_, float* dx_,
-                float* dalpha_, PreluShape s, void* ws, std::size_t ws_bytes) {
-    prelu_backward(x_, dy_, alpha_, dx_, dalpha_, s, GradMode::overwrite, ws, ws_bytes,
-                   nullptr);
+  void backward(const float* x_, const float* dy_, const float* alpha_, float* dx_, float* dalpha_,
+                PreluShape s, void* ws, std::size_t ws_bytes) {
+    prelu_backward(x_, dy_, alpha_, dx_, dalpha_, s, GradMode::overwrite, ws, ws_bytes, nullptr);
   }
 };
 
@@ -124,9 +123,7 @@ TEST_F(PreluArguments, NullPointersAreRejectedByName) {
       },
       "prelu_backward: 'dy' is null but n = 24");
   expect_invalid(
-      [&] {
-        backward(x.data(), dy.data(), nullptr, out.data(), nullptr, shape, nullptr, 0);
-      },
+      [&] { backward(x.data(), dy.data(), nullptr, out.data(), nullptr, shape, nullptr, 0); },
       "prelu_backward: 'alpha' is null but n = 24");
   expect_invalid(
       [&] {
@@ -137,8 +134,8 @@ TEST_F(PreluArguments, NullPointersAreRejectedByName) {
 
 TEST_F(PreluArguments, EmptyShapesAndNoRequestedOutputAreNoOps) {
   EXPECT_NO_THROW(prelu_forward<float>(nullptr, nullptr, nullptr, PreluShape{0, 5, 7}, nullptr));
-  EXPECT_NO_THROW(backward(nullptr, nullptr, nullptr, nullptr, nullptr, PreluShape{4, 5, 0},
-                           nullptr, 0));
+  EXPECT_NO_THROW(
+      backward(nullptr, nullptr, nullptr, nullptr, nullptr, PreluShape{4, 5, 0}, nullptr, 0));
   // Neither dx nor dalpha asked for: nothing to do, whatever the inputs.
   EXPECT_NO_THROW(backward(nullptr, nullptr, nullptr, nullptr, nullptr, shape, nullptr, 0));
   EXPECT_EQ(prelu_backward_workspace_size<float>(PreluShape{0, 3, 3}), 0u);
@@ -146,12 +143,14 @@ TEST_F(PreluArguments, EmptyShapesAndNoRequestedOutputAreNoOps) {
 
 TEST_F(PreluArguments, BadShapesAreRejected) {
   expect_invalid(
-      [&] { prelu_forward(x.data(), alpha.data(), out.data(), PreluShape{2, 0, 4}, nullptr); },
+      [&] {
+        prelu_forward(x.data(), alpha.data(), out.data(), PreluShape{2, 0, 4}, nullptr);
+      },
       "prelu_forward: 'shape.channels' must be >= 1, got 0");
   expect_invalid(
       [&] {
-        backward(x.data(), dy.data(), alpha.data(), out.data(), dalpha.data(),
-                 PreluShape{-1, 3, 4}, workspace.data(), workspace.size());
+        backward(x.data(), dy.data(), alpha.data(), out.data(), dalpha.data(), PreluShape{-1, 3, 4},
+                 workspace.data(), workspace.size());
       },
       "prelu_backward: 'shape.outer' and 'shape.inner' must be >= 0, got -1 and 4");
   const std::int64_t big = std::int64_t(1) << 31;
@@ -187,9 +186,8 @@ TEST_F(PreluArguments, OverlapsOtherThanExactInPlaceAreRejected) {
       [&] { prelu_forward(out.data(), alpha.data(), out.data() + 2, shape, nullptr); },
       "prelu_forward: 'y' partially overlaps 'x' (only exactly the same buffer is allowed in "
       "place)");
-  expect_invalid(
-      [&] { prelu_forward(x.data(), out.data() + 1, out.data(), shape, nullptr); },
-      "prelu_forward: 'y' overlaps 'alpha' (they must be separate buffers)");
+  expect_invalid([&] { prelu_forward(x.data(), out.data() + 1, out.data(), shape, nullptr); },
+                 "prelu_forward: 'y' overlaps 'alpha' (they must be separate buffers)");
   expect_invalid(
       [&] {
         backward(x.data(), out.data() + 5, alpha.data(), out.data(), nullptr, shape, nullptr, 0);
@@ -204,8 +202,8 @@ TEST_F(PreluArguments, OverlapsOtherThanExactInPlaceAreRejected) {
       "prelu_backward: 'dalpha' overlaps 'alpha' (they must be separate buffers)");
   expect_invalid(
       [&] {
-        backward(x.data(), dy.data(), alpha.data(), out.data(), dalpha.data(), shape,
-                 out.data(), 64);
+        backward(x.data(), dy.data(), alpha.data(), out.data(), dalpha.data(), shape, out.data(),
+                 64);
       },
       "prelu_backward: 'workspace_bytes' = 64 is too small: this call needs at least 512 "
       "bytes (see prelu_backward_workspace_size)");

@@ -22,8 +22,8 @@ class TestDeviceBuffer {
   std::size_t size() const { return count_; }
 
   void upload(const std::vector<T>& host) {
-    CUACT_TEST_CUDA(cudaMemcpy(data_, host.data(), host.size() * sizeof(T),
-                               cudaMemcpyHostToDevice));
+    CUACT_TEST_CUDA(
+        cudaMemcpy(data_, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
   }
   std::vector<T> download() const {
     std::vector<T> host(count_);

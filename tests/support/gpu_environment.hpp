@@ -19,15 +19,15 @@ const std::string& gpu_unavailable_reason();
 bool gpu_required();
 
 /// Call from SetUp(): skips the test (or fails it, under CUACT_REQUIRE_GPU=1) without a GPU.
-#define CUACT_SKIP_WITHOUT_GPU()                                                         \
-  do {                                                                                   \
-    const std::string& cuact_why = ::cuact::test::gpu_unavailable_reason();              \
-    if (!cuact_why.empty()) {                                                            \
-      if (::cuact::test::gpu_required()) {                                               \
-        GTEST_FAIL() << "CUACT_REQUIRE_GPU=1 but no usable CUDA device: " << cuact_why;  \
-      }                                                                                  \
-      GTEST_SKIP() << "no usable CUDA device: " << cuact_why;                            \
-    }                                                                                    \
+#define CUACT_SKIP_WITHOUT_GPU()                                                        \
+  do {                                                                                  \
+    const std::string& cuact_why = ::cuact::test::gpu_unavailable_reason();             \
+    if (!cuact_why.empty()) {                                                           \
+      if (::cuact::test::gpu_required()) {                                              \
+        GTEST_FAIL() << "CUACT_REQUIRE_GPU=1 but no usable CUDA device: " << cuact_why; \
+      }                                                                                 \
+      GTEST_SKIP() << "no usable CUDA device: " << cuact_why;                           \
+    }                                                                                   \
   } while (0)
 
 /// Fixture for GPU tests.

@@ -30,12 +30,18 @@ template <class C, class Fn>
 void visit_functor(const OpCase& op, Fn&& fn) {
   const C p = static_cast<C>(op.param);
   switch (op.kind) {
-    case OpKind::relu: return fn(Relu<C>{});
-    case OpKind::leaky_relu: return fn(LeakyRelu<C>{p});
-    case OpKind::elu: return fn(Elu<C>::elu(p));
-    case OpKind::selu: return fn(Elu<C>::selu());
-    case OpKind::celu: return fn(Elu<C>::celu(p));
-    case OpKind::relu6: return fn(Relu6<C>{});
+    case OpKind::relu:
+      return fn(Relu<C>{});
+    case OpKind::leaky_relu:
+      return fn(LeakyRelu<C>{p});
+    case OpKind::elu:
+      return fn(Elu<C>::elu(p));
+    case OpKind::selu:
+      return fn(Elu<C>::selu());
+    case OpKind::celu:
+      return fn(Elu<C>::celu(p));
+    case OpKind::relu6:
+      return fn(Relu6<C>{});
   }
 }
 
@@ -51,12 +57,18 @@ template <class T>
 void call_forward(const OpCase& op, const T* x, T* y, std::int64_t n, cudaStream_t stream) {
   const auto p = static_cast<compute_t<T>>(op.param);
   switch (op.kind) {
-    case OpKind::relu: return relu_forward(x, y, n, stream);
-    case OpKind::leaky_relu: return leaky_relu_forward(x, y, n, p, stream);
-    case OpKind::elu: return elu_forward(x, y, n, p, stream);
-    case OpKind::selu: return selu_forward(x, y, n, stream);
-    case OpKind::celu: return celu_forward(x, y, n, p, stream);
-    case OpKind::relu6: return relu6_forward(x, y, n, stream);
+    case OpKind::relu:
+      return relu_forward(x, y, n, stream);
+    case OpKind::leaky_relu:
+      return leaky_relu_forward(x, y, n, p, stream);
+    case OpKind::elu:
+      return elu_forward(x, y, n, p, stream);
+    case OpKind::selu:
+      return selu_forward(x, y, n, stream);
+    case OpKind::celu:
+      return celu_forward(x, y, n, p, stream);
+    case OpKind::relu6:
+      return relu6_forward(x, y, n, stream);
   }
 }
 
@@ -66,12 +78,18 @@ void call_backward(const OpCase& op, Saved saved, const T* v, const T* dy, T* dx
                    cudaStream_t stream) {
   const auto p = static_cast<compute_t<T>>(op.param);
   switch (op.kind) {
-    case OpKind::relu: return relu_backward(v, dy, dx, n, saved, stream);
-    case OpKind::leaky_relu: return leaky_relu_backward(v, dy, dx, n, p, saved, stream);
-    case OpKind::elu: return elu_backward(v, dy, dx, n, p, saved, stream);
-    case OpKind::selu: return selu_backward(v, dy, dx, n, saved, stream);
-    case OpKind::celu: return celu_backward(v, dy, dx, n, p, saved, stream);
-    case OpKind::relu6: return relu6_backward(v, dy, dx, n, saved, stream);
+    case OpKind::relu:
+      return relu_backward(v, dy, dx, n, saved, stream);
+    case OpKind::leaky_relu:
+      return leaky_relu_backward(v, dy, dx, n, p, saved, stream);
+    case OpKind::elu:
+      return elu_backward(v, dy, dx, n, p, saved, stream);
+    case OpKind::selu:
+      return selu_backward(v, dy, dx, n, saved, stream);
+    case OpKind::celu:
+      return celu_backward(v, dy, dx, n, p, saved, stream);
+    case OpKind::relu6:
+      return relu6_backward(v, dy, dx, n, saved, stream);
   }
 }
 
