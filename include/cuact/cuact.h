@@ -1,0 +1,93 @@
+/* cuact's C API: every activation and PReLU behind plain C functions with status codes, for
+ * FFI callers (Python ctypes, Rust, Julia, ...). Exceptions never cross it.
+ *
+ * Each function has the semantics of the C++ entry point it wraps (activations.hpp,
+ * prelu.hpp): device pointers, 64-bit counts, enqueued on `stream`, never synchronizing, in
+ * place allowed where the C++ API allows it. The element type is given at run time; scalar
+ * parameters are passed as double and converted to the compute type (float for f32/f16/
+ * bf16, double for f64) before they are checked. PReLU's alpha and dalpha are arrays of the
+ * compute type.
+ *
+ * On failure a function returns a non-zero status and leaves every output untouched (for
+ * CUACT_STATUS_INVALID_ARGUMENT) ; cuact_last_error() then gives the full message of the
+ * calling thread's most recent failure ("relu_forward: 'x' is null but n = 5").
+ */
+#ifndef CUACT_CUACT_H
+#define CUACT_CUACT_H
+
+#include <cuda_runtime_api.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum cuact_status {
+  CUACT_STATUS_SUCCESS = 0,
+  CUACT_STATUS_INVALID_ARGUMENT = 1, /* a bad argument; nothing was launched */
+  CUACT_STATUS_CUDA_ERROR = 2,       /* a CUDA call or a launch failed */
+  CUACT_STATUS_INTERNAL_ERROR = 3    /* anything else (out of host memory, ...) */
+} cuact_status;
+
+typedef enum cuact_dtype {
+  CUACT_DTYPE_F32 = 0,
+  CUACT_DTYPE_F64 = 1,
+  CUACT_DTYPE_F16 = 2,
+  CUACT_DTYPE_BF16 = 3
+} cuact_dtype;
+
+typedef enum cuact_activation {
+  CUACT_RELU = 0,
+  CUACT_LEAKY_RELU = 1, /* param: negative_slope */
+  CUACT_ELU = 2,        /* param: alpha */
+  CUACT_SELU = 3,
+  CUACT_CELU = 4, /* param: alpha */
+  CUACT_RELU6 = 5
+} cuact_activation;
+
+typedef enum cuact_saved {
+  CUACT_SAVED_INPUT = 0, /* the backward pass reads the forward input x */
+  CUACT_SAVED_OUTPUT = 1 /* the backward pass reads the forward output y */
+} cuact_saved;
+
+/* A short English name of a status ("invalid argument"). Never null. */
+const char* cuact_status_string(cuact_status status);
+
+/* The message of the calling thread's most recent failed call, or "" if none failed yet.
+ * Valid until the thread's next failing call. */
+const char* cuact_last_error(void);
+
+/* y = f(x) for n elements. `param` is ignored by relu, selu and relu6. */
+cuact_status cuact_activation_forward(cuact_activation op, double param, cuact_dtype dtype,
+                                      const void* x, void* y, int64_t n, cudaStream_t stream);
+
+/* dx = dy * f'(.) from the saved tensor v (x or y, as `saved` says). */
+cuact_status cuact_activation_backward(cuact_activation op, double param, cuact_saved saved,
+                                       cuact_dtype dtype, const void* v, const void* dy, void* dx,
+                                       int64_t n, cudaStream_t stream);
+
+/* PReLU forward on an [outer, channels, inner] tensor. */
+cuact_status cuact_prelu_forward(cuact_dtype dtype, const void* x, const void* alpha, void* y,
+                                 int64_t outer, int64_t channels, int64_t inner,
+                                 cudaStream_t stream);
+
+/* Bytes of workspace cuact_prelu_backward needs on the current device. */
+cuact_status cuact_prelu_backward_workspace_size(cuact_dtype dtype, int64_t outer,
+                                                 int64_t channels, int64_t inner,
+                                                 size_t* bytes);
+
+/* PReLU backward: dx (may be null) and dalpha (may be null; overwritten, or added to when
+ * `accumulate` is non-zero) from one pass. With workspace == NULL and workspace_bytes == 0
+ * the workspace is allocated stream-ordered on `stream`. */
+cuact_status cuact_prelu_backward(cuact_dtype dtype, const void* x, const void* dy,
+                                  const void* alpha, void* dx, void* dalpha, int64_t outer,
+                                  int64_t channels, int64_t inner, int accumulate,
+                                  void* workspace, size_t workspace_bytes, cudaStream_t stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CUACT_CUACT_H */

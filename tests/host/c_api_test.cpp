@@ -1,0 +1,81 @@
+// The C API: status codes and their text, the thread's last error message, and argument
+// errors reported as statuses (never as exceptions), without a GPU.
+#include <cuact/cuact.h>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+TEST(CApi, StatusStringsNameEveryStatus) {
+  EXPECT_STREQ(cuact_status_string(CUACT_STATUS_SUCCESS), "success");
+  EXPECT_STREQ(cuact_status_string(CUACT_STATUS_INVALID_ARGUMENT), "invalid argument");
+  EXPECT_STREQ(cuact_status_string(CUACT_STATUS_CUDA_ERROR), "CUDA error");
+  EXPECT_STREQ(cuact_status_string(CUACT_STATUS_INTERNAL_ERROR), "internal error");
+  EXPECT_STREQ(cuact_status_string(static_cast<cuact_status>(99)), "unknown status");
+}
+
+TEST(CApi, ArgumentErrorsBecomeStatusesWithTheCppMessage) {
+  std::vector<float> y(4, 7.0f);
+  EXPECT_EQ(cuact_activation_forward(CUACT_RELU, 0.0, CUACT_DTYPE_F32, nullptr, y.data(), 4,
+                                     nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "relu_forward: 'x' is null but n = 4");
+  EXPECT_EQ(cuact_activation_forward(CUACT_LEAKY_RELU, 1e300, CUACT_DTYPE_F32, y.data(),
+                                     y.data(), 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);  // 1e300 is infinite as a float
+  EXPECT_STREQ(cuact_last_error(), "leaky_relu_forward: 'negative_slope' must be finite, got inf");
+  EXPECT_EQ(cuact_activation_backward(CUACT_ELU, -1.0, CUACT_SAVED_OUTPUT, CUACT_DTYPE_BF16,
+                                      y.data(), y.data(), y.data(), 2, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "elu_backward: 'saved' is Saved::output, which needs alpha >= 0 (got -1)");
+  EXPECT_EQ(y, std::vector<float>(4, 7.0f));
+}
+
+TEST(CApi, UnknownEnumValuesAreInvalidArguments) {
+  float v = 0;
+  EXPECT_EQ(cuact_activation_forward(static_cast<cuact_activation>(17), 0.0, CUACT_DTYPE_F32, &v,
+                                     &v, 1, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "cuact_activation_forward: 'op' = 17 is not a valid value");
+  EXPECT_EQ(cuact_activation_forward(CUACT_RELU, 0.0, static_cast<cuact_dtype>(9), &v, &v, 1,
+                                     nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "cuact_activation_forward: 'dtype' = 9 is not a valid value");
+  EXPECT_EQ(cuact_activation_backward(CUACT_RELU, 0.0, static_cast<cuact_saved>(5),
+                                      CUACT_DTYPE_F64, &v, &v, &v, 0, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "relu_backward: 'saved' must be Saved::input or Saved::output, got 5");
+}
+
+TEST(CApi, PreluErrorsAndNoOps) {
+  EXPECT_EQ(cuact_prelu_forward(CUACT_DTYPE_F16, nullptr, nullptr, nullptr, 2, 0, 3, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "prelu_forward: 'shape.channels' must be >= 1, got 0");
+  EXPECT_EQ(cuact_prelu_backward(CUACT_DTYPE_F32, nullptr, nullptr, nullptr, nullptr, nullptr, 0,
+                                 4, 4, 1, nullptr, 0, nullptr),
+            CUACT_STATUS_SUCCESS);
+  EXPECT_EQ(cuact_prelu_backward_workspace_size(CUACT_DTYPE_F32, 1, 1, 1, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  size_t bytes = 123;
+  EXPECT_EQ(cuact_prelu_backward_workspace_size(CUACT_DTYPE_F32, 0, 1, 1, &bytes),
+            CUACT_STATUS_SUCCESS);
+  EXPECT_EQ(bytes, 0u);
+}
+
+TEST(CApi, TheLastErrorIsPerThread) {
+  float v = 0;
+  ASSERT_EQ(cuact_activation_forward(CUACT_RELU, 0.0, CUACT_DTYPE_F32, nullptr, &v, 1, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  std::string other;
+  std::thread([&] { other = cuact_last_error(); }).join();
+  EXPECT_EQ(other, "");
+  EXPECT_STREQ(cuact_last_error(), "relu_forward: 'x' is null but n = 1");
+}
+
+}  // namespace
