@@ -7,7 +7,7 @@
 #include <cuact/activations.hpp>
 
 #include "host/reference.hpp"
-#include "tests/support/compare.hpp"
+#include "host/ulp.hpp"
 #include "tests/support/device_buffer.hpp"
 #include "tests/support/gpu_environment.hpp"
 #include "tests/support/op_cases.hpp"
@@ -27,6 +27,10 @@
 
 namespace cuact::test {
 namespace {
+
+using reference::bits_of;
+using reference::bits_t;
+using reference::ulp_distance;
 
 enum class Dtype { f32, f64, f16, bf16 };
 enum class Direction { forward, backward_from_input, backward_from_output };

@@ -4,7 +4,7 @@
 // gradient-from-input.
 #include <cuact/ops.hpp>
 
-#include "tests/support/compare.hpp"
+#include "host/ulp.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,13 +25,13 @@ constexpr long double kSeluAlpha = 1.6732632423543772848170429916717L;
 constexpr long double kSeluScale = 1.0507009873554804934193349852946L;
 
 ::testing::AssertionResult same_float(float expected, float actual, std::uint64_t max_ulp = 0) {
-  const std::uint64_t d = test::ulp_distance(expected, actual);
+  const std::uint64_t d = reference::ulp_distance(expected, actual);
   if (d <= max_ulp) {
     return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure()
-         << "expected " << expected << " (bits 0x" << std::hex << test::bits_of(expected)
-         << "), got " << actual << " (bits 0x" << test::bits_of(actual) << std::dec << "), " << d
+         << "expected " << expected << " (bits 0x" << std::hex << reference::bits_of(expected)
+         << "), got " << actual << " (bits 0x" << reference::bits_of(actual) << std::dec << "), " << d
          << " ulp apart";
 }
 
@@ -194,16 +194,16 @@ void expect_elu_family_matches_long_double(const Elu<double>& op64, const Elu<fl
   for (double x : grid(-20.0, 20.0, 4001)) {
     const long double fwd = ref.forward(x);
     const long double grad = ref.grad(x);
-    EXPECT_LE(test::ulp_distance(static_cast<double>(fwd), op64.forward(x)), 2u) << "x = " << x;
-    EXPECT_LE(test::ulp_distance(static_cast<double>(grad), op64.grad_from_input(x, 1.0)), 2u)
+    EXPECT_LE(reference::ulp_distance(static_cast<double>(fwd), op64.forward(x)), 2u) << "x = " << x;
+    EXPECT_LE(reference::ulp_distance(static_cast<double>(grad), op64.grad_from_input(x, 1.0)), 2u)
         << "x = " << x;
     // Float: the reference is evaluated at the float input itself. The gradient is a product
     // of four rounded factors, hence one more ulp.
     const auto xf = static_cast<float>(x);
     const long double xl = xf;
-    EXPECT_LE(test::ulp_distance(static_cast<float>(ref.forward(xl)), op32.forward(xf)), 2u)
+    EXPECT_LE(reference::ulp_distance(static_cast<float>(ref.forward(xl)), op32.forward(xf)), 2u)
         << "x = " << xf;
-    EXPECT_LE(test::ulp_distance(static_cast<float>(ref.grad(xl)), op32.grad_from_input(xf, 1.f)),
+    EXPECT_LE(reference::ulp_distance(static_cast<float>(ref.grad(xl)), op32.grad_from_input(xf, 1.f)),
               3u)
         << "x = " << xf;
   }
@@ -272,7 +272,7 @@ void expect_output_gradient_equals_input_gradient(const Op& op, double lo, doubl
     const double from_x = op.grad_from_input(x, dy);
     const double from_y = op.grad_from_output(op.forward(x), dy);
     if (rel_tol == 0) {
-      EXPECT_EQ(test::ulp_distance(from_x, from_y), 0u) << "x = " << x;
+      EXPECT_EQ(reference::ulp_distance(from_x, from_y), 0u) << "x = " << x;
     } else {
       EXPECT_NEAR(from_x, from_y, rel_tol * std::fmax(1.0, std::fabs(from_x))) << "x = " << x;
     }

@@ -2,18 +2,30 @@
 // it to the functor (for the CPU reference) and to the public entry points (for the GPU).
 #pragma once
 
+#include "host/activation_visit.hpp"
+
 #include <cuact/activations.hpp>
+#include <cuact/cuact.h>
 #include <cuact/ops.hpp>
 #include <cuact/types.hpp>
 
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cuact::test {
 
-enum class OpKind { relu, leaky_relu, elu, selu, celu, relu6 };
+/// The same values as the C API's cuact_activation.
+enum class OpKind {
+  relu = CUACT_RELU,
+  leaky_relu = CUACT_LEAKY_RELU,
+  elu = CUACT_ELU,
+  selu = CUACT_SELU,
+  celu = CUACT_CELU,
+  relu6 = CUACT_RELU6
+};
 
 struct OpCase {
   OpKind kind;
@@ -28,21 +40,8 @@ inline void PrintTo(const OpCase& op, std::ostream* os) { *os << op.label; }
 /// Calls fn with the functor of `op` in compute type C.
 template <class C, class Fn>
 void visit_functor(const OpCase& op, Fn&& fn) {
-  const C p = static_cast<C>(op.param);
-  switch (op.kind) {
-    case OpKind::relu:
-      return fn(Relu<C>{});
-    case OpKind::leaky_relu:
-      return fn(LeakyRelu<C>{p});
-    case OpKind::elu:
-      return fn(Elu<C>::elu(p));
-    case OpKind::selu:
-      return fn(Elu<C>::selu());
-    case OpKind::celu:
-      return fn(Elu<C>::celu(p));
-    case OpKind::relu6:
-      return fn(Relu6<C>{});
-  }
+  detail::visit_activation<C>(static_cast<cuact_activation>(op.kind), op.param,
+                              std::forward<Fn>(fn));
 }
 
 /// Whether the spec allows the backward pass from the output for `op`.

@@ -1,4 +1,5 @@
-// Comparing results element by element: bitwise, or within a number of ulp of T.
+// Comparing results element by element: bitwise, or within a number of ulp of T. Used by
+// the tests and the benchmark's result check.
 #pragma once
 
 #include <cuact/types.hpp>
@@ -9,7 +10,7 @@
 #include <limits>
 #include <type_traits>
 
-namespace cuact::test {
+namespace cuact::reference {
 
 /// The unsigned integer with the bits of T.
 template <class T>
@@ -47,4 +48,4 @@ std::uint64_t ulp_distance(T a, T b) {
   return static_cast<std::uint64_t>(la > lb ? la - lb : lb - la);
 }
 
-}  // namespace cuact::test
+}  // namespace cuact::reference

@@ -1,0 +1,64 @@
+// What cuact_bench measures: every op x dtype x direction, and how to launch one of them on
+// a set of buffers through the C API.
+#pragma once
+
+#include "bench/options.hpp"
+
+#include <cuact/cuact.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cuact::bench {
+
+enum class Direction { forward, backward_input, backward_output, backward_prelu };
+
+struct BenchCase {
+  std::string op;  // relu, ..., prelu_nchw, prelu_nhwc
+  cuact_activation activation = CUACT_RELU;
+  double param = 0;   // the op's default parameter
+  bool prelu = false;
+  bool nhwc = false;  // PReLU layout
+  Direction direction = Direction::forward;
+  cuact_dtype dtype = CUACT_DTYPE_F32;
+
+  /// Element-sized tensors the operation must move: 2 forward, 3 backward.
+  int tensors_moved() const { return direction == Direction::forward ? 2 : 3; }
+  /// Element-sized inputs: 1 forward, 2 backward.
+  int inputs() const { return direction == Direction::forward ? 1 : 2; }
+};
+
+const char* direction_name(Direction d);
+const char* dtype_name(cuact_dtype d);
+std::size_t dtype_size(cuact_dtype d);
+/// Bytes of one scalar of the compute type (PReLU's alpha).
+std::size_t compute_size(cuact_dtype d);
+
+/// The cases the options select, in table order.
+std::vector<BenchCase> select_cases(const Options& options);
+
+/// PReLU's [outer, channels, inner] for n elements: NCHW with 64 channels and up to 64x64
+/// spatial, or NHWC with 64 channels. n must be a multiple of 64.
+struct PreluDims {
+  std::int64_t outer, channels, inner;
+};
+PreluDims prelu_dims(const BenchCase& c, std::int64_t n);
+
+/// Device pointers of one rotation's buffers.
+struct Tensors {
+  const void* in0;  // x (or y for backward_output)
+  const void* in1;  // dy
+  void* out;        // y or dx
+  const void* alpha;
+  void* dalpha;
+  void* workspace;
+  std::size_t workspace_bytes;
+};
+
+/// Enqueues the case on `stream` through the C API.
+cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
+                         cudaStream_t stream);
+
+}  // namespace cuact::bench

@@ -1,0 +1,139 @@
+#include "bench/check.hpp"
+
+#include "host/activation_visit.hpp"
+#include "host/reference.hpp"
+#include "host/ulp.hpp"
+
+#include <cuact/ops.hpp>
+#include <cuact/types.hpp>
+
+#include <cuda_runtime.h>
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace cuact::bench {
+
+namespace {
+
+constexpr std::int64_t kFullCheck = std::int64_t(1) << 22;
+constexpr std::int64_t kWindow = std::int64_t(1) << 20;
+constexpr std::int64_t kFullAlphaCheck = std::int64_t(1) << 24;
+
+void cuda_ok(cudaError_t e, const char* what) {
+  if (e != cudaSuccess) {
+    throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(e));
+  }
+}
+
+template <class T>
+std::vector<T> download(const void* p, std::int64_t begin, std::int64_t count) {
+  std::vector<T> host(static_cast<std::size_t>(count));
+  cuda_ok(cudaMemcpy(host.data(), static_cast<const T*>(p) + begin, count * sizeof(T),
+                     cudaMemcpyDeviceToHost),
+          "check: download");
+  return host;
+}
+
+template <class T>
+CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
+  using C = compute_t<T>;
+  const bool exp_op = !c.prelu && (c.activation == CUACT_ELU || c.activation == CUACT_SELU ||
+                                   c.activation == CUACT_CELU);
+  const std::uint64_t max_ulp = exp_op ? (sizeof(T) == 2 ? 1 : 2) : 0;
+
+  std::vector<std::pair<std::int64_t, std::int64_t>> windows;
+  if (n <= kFullCheck) {
+    windows.push_back({0, n});
+  } else {
+    windows.push_back({0, kWindow});
+    windows.push_back({n - kWindow, kWindow});
+  }
+  PreluDims dims{};
+  std::vector<C> alpha;
+  if (c.prelu) {
+    dims = prelu_dims(c, n);
+    alpha = download<C>(t.alpha, 0, dims.channels);
+  }
+  std::int64_t checked = 0;
+  for (const auto& [begin, count] : windows) {
+    const auto in0 = download<T>(t.in0, begin, count);
+    const auto in1 = c.inputs() > 1 ? download<T>(t.in1, begin, count) : std::vector<T>();
+    const auto out = download<T>(t.out, begin, count);
+    for (std::int64_t k = 0; k < count; ++k) {
+      T expected;
+      if (c.prelu) {
+        const std::int64_t channel = ((begin + k) / dims.inner) % dims.channels;
+        const Prelu<C> op{alpha[channel]};
+        expected = from_compute<T>(c.direction == Direction::forward
+                                       ? op.forward(to_compute(in0[k]))
+                                       : op.grad_from_input(to_compute(in0[k]), to_compute(in1[k])));
+      } else {
+        detail::visit_activation<C>(c.activation, c.param, [&](const auto& op) {
+          const auto v = to_compute(in0[k]);
+          switch (c.direction) {
+            case Direction::forward: expected = from_compute<T>(op.forward(v)); break;
+            case Direction::backward_input:
+              expected = from_compute<T>(op.grad_from_input(v, to_compute(in1[k])));
+              break;
+            default: expected = from_compute<T>(op.grad_from_output(v, to_compute(in1[k])));
+          }
+        });
+      }
+      if (reference::ulp_distance(expected, out[k]) > max_ulp) {
+        std::ostringstream msg;
+        msg << "MISMATCH at element " << begin + k << ": input " << to_compute(in0[k])
+            << ", expected " << to_compute(expected) << ", got " << to_compute(out[k]);
+        return {false, msg.str()};
+      }
+    }
+    checked += count;
+  }
+
+  std::ostringstream detail;
+  detail << "ok: " << checked << " elements";
+  if (c.prelu && c.direction == Direction::backward_prelu) {
+    if (n > kFullAlphaCheck) {
+      detail << ", dalpha not checked at this size";
+    } else {
+      const auto x = download<T>(t.in0, 0, n);
+      const auto dy = download<T>(t.in1, 0, n);
+      const auto got = download<C>(t.dalpha, 0, dims.channels);
+      const auto ref = reference::prelu_backward<T>(
+          x.data(), dy.data(), alpha.data(), nullptr,
+          PreluShape{dims.outer, dims.channels, dims.inner});
+      const double per_channel = static_cast<double>(n / dims.channels);
+      for (std::int64_t ch = 0; ch < dims.channels; ++ch) {
+        const double tol = std::numeric_limits<C>::epsilon() * ref.abs_sum[ch] *
+                           (4 * std::sqrt(per_channel) + 64);
+        if (!(std::fabs(static_cast<double>(got[ch]) - ref.sum[ch]) <= tol)) {
+          std::ostringstream msg;
+          msg << "MISMATCH in dalpha[" << ch << "]: expected " << ref.sum[ch] << ", got "
+              << got[ch] << " (tolerance " << tol << ")";
+          return {false, msg.str()};
+        }
+      }
+      detail << " and dalpha";
+    }
+  }
+  return {true, detail.str()};
+}
+
+}  // namespace
+
+CheckResult check_case(const BenchCase& c, std::int64_t n, const Tensors& t, cudaStream_t stream) {
+  cuda_ok(cudaStreamSynchronize(stream), "check: synchronize");
+  switch (c.dtype) {
+    case CUACT_DTYPE_F32: return check_typed<float>(c, n, t);
+    case CUACT_DTYPE_F64: return check_typed<double>(c, n, t);
+    case CUACT_DTYPE_F16: return check_typed<__half>(c, n, t);
+    case CUACT_DTYPE_BF16: return check_typed<__nv_bfloat16>(c, n, t);
+  }
+  return {false, "unknown dtype"};
+}
+
+}  // namespace cuact::bench

@@ -1,0 +1,293 @@
+#include "bench/runner.hpp"
+
+#include "bench/check.hpp"
+#include "bench/fill.hpp"
+
+#include <cuact/device_buffer.hpp>
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+namespace cuact::bench {
+
+namespace {
+
+// Sizes up to this are launch-bound: also timed as graph replays and for host cost.
+constexpr std::int64_t kSmallSize = 65536;
+// Rotate through enough buffer sets to cover this many times the L2 size.
+constexpr std::size_t kL2Multiple = 4;
+constexpr std::size_t kMaxRotations = 16;
+// Each timed repetition lasts at least this long (many launches for small sizes).
+constexpr double kMinRepUs = 200.0;
+
+void cuda_ok(cudaError_t e, const char* what) {
+  if (e != cudaSuccess) {
+    throw std::runtime_error(std::string(what) + ": " + cudaGetErrorName(e) + ": " +
+                             cudaGetErrorString(e));
+  }
+}
+
+void status_ok(cuact_status s) {
+  if (s != CUACT_STATUS_SUCCESS) {
+    throw std::runtime_error(std::string("cuact: ") + cuact_last_error());
+  }
+}
+
+struct Stats {
+  double median = 0, p10 = 0, p90 = 0;
+};
+
+Stats stats(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const auto at = [&](double q) { return v[static_cast<std::size_t>(q * (v.size() - 1) + 0.5)]; };
+  return {at(0.5), at(0.1), at(0.9)};
+}
+
+/// Per-launch time in microseconds: `reps` repetitions, each timed with events around
+/// `per_rep` launches of launch(i) (i counting up, for buffer rotation), after a warm-up.
+Stats time_launches(const std::function<void(int)>& launch, int per_rep, int reps,
+                    cudaStream_t stream) {
+  cudaEvent_t start = nullptr;
+  cudaEvent_t stop = nullptr;
+  cuda_ok(cudaEventCreate(&start), "cudaEventCreate");
+  cuda_ok(cudaEventCreate(&stop), "cudaEventCreate");
+  int i = 0;
+  for (int w = 0; w < 3; ++w) {
+    launch(i++);
+  }
+  std::vector<double> times;
+  for (int r = 0; r < reps; ++r) {
+    cuda_ok(cudaEventRecord(start, stream), "cudaEventRecord");
+    for (int k = 0; k < per_rep; ++k) {
+      launch(i++);
+    }
+    cuda_ok(cudaEventRecord(stop, stream), "cudaEventRecord");
+    cuda_ok(cudaEventSynchronize(stop), "cudaEventSynchronize");
+    float ms = 0;
+    cuda_ok(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
+    times.push_back(1000.0 * ms / per_rep);
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  return stats(times);
+}
+
+/// Launches per repetition so that one repetition lasts about kMinRepUs.
+int launches_per_rep(const std::function<void(int)>& launch, cudaStream_t stream) {
+  const Stats probe = time_launches(launch, 1, 3, stream);
+  return static_cast<int>(std::clamp(kMinRepUs / std::max(probe.median, 1e-3), 1.0, 100.0));
+}
+
+std::size_t rotations_for(std::size_t set_bytes, std::size_t l2_bytes, std::size_t free_bytes) {
+  std::size_t r = std::clamp<std::size_t>((kL2Multiple * l2_bytes + set_bytes - 1) / set_bytes, 1,
+                                          kMaxRotations);
+  while (r > 1 && r * set_bytes > free_bytes * 7 / 10) {
+    --r;
+  }
+  return r;
+}
+
+std::size_t free_memory() {
+  std::size_t free = 0;
+  std::size_t total = 0;
+  cuda_ok(cudaMemGetInfo(&free, &total), "cudaMemGetInfo");
+  return free;
+}
+
+}  // namespace
+
+Runner::Runner(const Options& options, cudaStream_t stream) : options_(options), stream_(stream) {
+  int device = 0;
+  int l2 = 0;
+  cuda_ok(cudaGetDevice(&device), "cudaGetDevice");
+  cuda_ok(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, device), "L2 size");
+  l2_bytes_ = static_cast<std::size_t>(l2);
+}
+
+double Runner::copy_gbps(std::size_t bytes_moved) {
+  if (const auto it = copy_cache_.find(bytes_moved); it != copy_cache_.end()) {
+    return it->second;
+  }
+  // A copy of b bytes reads b and writes b: copy half the operation's floor.
+  const std::size_t bytes = bytes_moved / 2;
+  const std::size_t r = rotations_for(2 * bytes, l2_bytes_, free_memory());
+  std::vector<DeviceBuffer<unsigned char>> src;
+  std::vector<DeviceBuffer<unsigned char>> dst;
+  for (std::size_t k = 0; k < r; ++k) {
+    src.emplace_back(bytes, stream_);
+    dst.emplace_back(bytes, stream_);
+    cuda_ok(cudaMemsetAsync(src.back().data(), 1, bytes, stream_), "cudaMemsetAsync");
+  }
+  const auto launch = [&](int i) {
+    cuda_ok(cudaMemcpyAsync(dst[i % r].data(), src[i % r].data(), bytes, cudaMemcpyDeviceToDevice,
+                            stream_),
+            "cudaMemcpyAsync");
+  };
+  const Stats t = time_launches(launch, launches_per_rep(launch, stream_), options_.reps, stream_);
+  const double gbps = static_cast<double>(2 * bytes) / (t.median * 1e3);
+  copy_cache_[bytes_moved] = gbps;
+  return gbps;
+}
+
+namespace {
+
+/// The buffers of one rotation, filled and ready.
+struct BufferSet {
+  DeviceBuffer<unsigned char> in0, in1, out, alpha, dalpha, workspace;
+  Tensors tensors() {
+    return {in0.data(), in1.data(), out.data(), alpha.data(), dalpha.data(), workspace.data(),
+            workspace.size()};
+  }
+};
+
+std::size_t workspace_bytes(const BenchCase& c, std::int64_t n) {
+  if (!c.prelu || c.direction != Direction::backward_prelu) {
+    return 0;
+  }
+  const PreluDims d = prelu_dims(c, n);
+  std::size_t bytes = 0;
+  status_ok(cuact_prelu_backward_workspace_size(c.dtype, d.outer, d.channels, d.inner, &bytes));
+  return bytes;
+}
+
+BufferSet make_set(const BenchCase& c, std::int64_t n, std::size_t ws_bytes, std::uint64_t seed,
+                   cudaStream_t stream) {
+  const std::size_t b = dtype_size(c.dtype);
+  BufferSet s;
+  s.in0 = DeviceBuffer<unsigned char>(n * b, stream);
+  s.out = DeviceBuffer<unsigned char>(n * b, stream);
+  fill_uniform(c.dtype, s.in0.data(), n, -8.0, 8.0, seed, stream);
+  if (c.inputs() > 1) {
+    s.in1 = DeviceBuffer<unsigned char>(n * b, stream);
+    fill_uniform(c.dtype, s.in1.data(), n, -3.0, 3.0, seed + 1, stream);
+  }
+  if (c.prelu) {
+    const PreluDims d = prelu_dims(c, n);
+    const cuact_dtype alpha_type = c.dtype == CUACT_DTYPE_F64 ? CUACT_DTYPE_F64 : CUACT_DTYPE_F32;
+    s.alpha = DeviceBuffer<unsigned char>(d.channels * compute_size(c.dtype), stream);
+    s.dalpha = DeviceBuffer<unsigned char>(d.channels * compute_size(c.dtype), stream);
+    fill_uniform(alpha_type, s.alpha.data(), d.channels, -0.5, 0.5, seed + 2, stream);
+    s.workspace = DeviceBuffer<unsigned char>(ws_bytes, stream);
+  }
+  if (c.direction == Direction::backward_output) {
+    // The saved tensor is a real forward output.
+    status_ok(cuact_activation_forward(c.activation, c.param, c.dtype, s.in0.data(), s.in0.data(),
+                                       n, stream));
+  }
+  return s;
+}
+
+std::string describe_shape(const BenchCase& c, std::int64_t n) {
+  if (!c.prelu) {
+    return "";
+  }
+  const PreluDims d = prelu_dims(c, n);
+  std::ostringstream s;
+  s << "[" << d.outer << "," << d.channels << "," << d.inner << "]";
+  return s.str();
+}
+
+}  // namespace
+
+Row Runner::measure(const BenchCase& c, std::int64_t n) {
+  Row row;
+  row.c = c;
+  row.n = n;
+  row.shape = describe_shape(c, n);
+  if (c.prelu && n % 64 != 0) {
+    row.skipped = "PReLU sizes must be multiples of 64 channels";
+    return row;
+  }
+  const std::size_t b = dtype_size(c.dtype);
+  const std::size_t ws = workspace_bytes(c, n);
+  const std::size_t set_bytes = (c.inputs() + 1) * n * b + ws;
+  const std::size_t bytes_moved = static_cast<std::size_t>(c.tensors_moved()) * n * b;
+  if (set_bytes + bytes_moved > free_memory() * 8 / 10) {
+    row.skipped = "needs " + std::to_string((set_bytes + bytes_moved) >> 20) + " MiB";
+    return row;
+  }
+  row.copy_gbps = copy_gbps(bytes_moved);
+
+  const std::size_t r = rotations_for(set_bytes, l2_bytes_, free_memory());
+  std::vector<BufferSet> sets;
+  for (std::size_t k = 0; k < r; ++k) {
+    sets.push_back(make_set(c, n, ws, 1000 * k + 17, stream_));
+  }
+  std::vector<Tensors> tensors;
+  for (auto& s : sets) {
+    tensors.push_back(s.tensors());
+  }
+  const auto launch = [&](int i) { status_ok(launch_case(c, n, tensors[i % r], stream_)); };
+
+  if (options_.check) {
+    launch(0);
+    const CheckResult check = check_case(c, n, tensors[0], stream_);
+    row.ok = check.ok;
+    row.check = check.detail;
+    if (!check.ok) {
+      return row;
+    }
+  } else {
+    row.check = "not checked";
+  }
+
+  const Stats t = time_launches(launch, launches_per_rep(launch, stream_), options_.reps, stream_);
+  row.median_us = t.median;
+  row.spread_pct = 100.0 * (t.p90 - t.p10) / t.median;
+  row.gbps = static_cast<double>(bytes_moved) / (t.median * 1e3);
+  row.pct_copy = 100.0 * row.gbps / row.copy_gbps;
+
+  if (n <= kSmallSize) {
+    constexpr int kGraphLaunches = 50;
+    cudaStream_t capture = nullptr;
+    cuda_ok(cudaStreamCreateWithFlags(&capture, cudaStreamNonBlocking), "cudaStreamCreate");
+    cuda_ok(cudaStreamBeginCapture(capture, cudaStreamCaptureModeGlobal), "begin capture");
+    for (int k = 0; k < kGraphLaunches; ++k) {
+      status_ok(launch_case(c, n, tensors[k % r], capture));
+    }
+    cudaGraph_t graph = nullptr;
+    cudaGraphExec_t exec = nullptr;
+    cuda_ok(cudaStreamEndCapture(capture, &graph), "end capture");
+    cuda_ok(cudaGraphInstantiate(&exec, graph, 0), "cudaGraphInstantiate");
+    const Stats g = time_launches(
+        [&](int) { cuda_ok(cudaGraphLaunch(exec, stream_), "cudaGraphLaunch"); }, 1,
+        options_.reps, stream_);
+    row.graph_us = g.median / kGraphLaunches;
+    cudaGraphExecDestroy(exec);
+    cudaGraphDestroy(graph);
+    cudaStreamDestroy(capture);
+
+    constexpr int kHostCalls = 200;
+    cuda_ok(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int k = 0; k < kHostCalls; ++k) {
+      launch(k);
+    }
+    const auto t1 = std::chrono::steady_clock::now();
+    cuda_ok(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+    row.host_us = std::chrono::duration<double, std::micro>(t1 - t0).count() / kHostCalls;
+  }
+  cuda_ok(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+  return row;
+}
+
+void Runner::profile(const BenchCase& c, std::int64_t n) {
+  if (c.prelu && n % 64 != 0) {
+    return;
+  }
+  BufferSet s = make_set(c, n, workspace_bytes(c, n), 17, stream_);
+  const Tensors t = s.tensors();
+  for (int k = 0; k < 5; ++k) {
+    status_ok(launch_case(c, n, t, stream_));
+  }
+  cuda_ok(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+}
+
+}  // namespace cuact::bench

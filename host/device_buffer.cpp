@@ -1,0 +1,38 @@
+// The CUDA calls behind cuact::DeviceBuffer.
+#include <cuact/device_buffer.hpp>
+
+#include "host/cuda_check.hpp"
+
+namespace cuact::detail {
+
+void* allocate_async(std::size_t bytes, cudaStream_t stream, int* device) {
+  constexpr const char* fn = "DeviceBuffer";
+  CUACT_CUDA_TRY(cudaGetDevice(device), fn);
+  if (bytes == 0) {
+    return nullptr;
+  }
+  void* p = nullptr;
+  CUACT_CUDA_TRY(cudaMallocAsync(&p, bytes, stream), fn);
+  return p;
+}
+
+void free_async(void* p, cudaStream_t stream, int device) noexcept {
+  int current = -1;
+  const bool switch_device = cudaGetDevice(&current) == cudaSuccess && current != device;
+  if (switch_device) {
+    cudaSetDevice(device);
+  }
+  cudaFreeAsync(p, stream);
+  if (switch_device) {
+    cudaSetDevice(current);
+  }
+}
+
+void copy_async(void* dst, const void* src, std::size_t bytes, cudaStream_t stream) {
+  if (bytes == 0) {
+    return;
+  }
+  CUACT_CUDA_TRY(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDefault, stream), "DeviceBuffer copy");
+}
+
+}  // namespace cuact::detail
