@@ -29,20 +29,28 @@ bool selected(const std::vector<std::string>& filter, const std::string& name) {
 
 const char* direction_name(Direction d) {
   switch (d) {
-    case Direction::forward: return "forward";
-    case Direction::backward_input: return "backward_input";
-    case Direction::backward_output: return "backward_output";
-    case Direction::backward_prelu: return "backward";
+    case Direction::forward:
+      return "forward";
+    case Direction::backward_input:
+      return "backward_input";
+    case Direction::backward_output:
+      return "backward_output";
+    case Direction::backward_prelu:
+      return "backward";
   }
   return "?";
 }
 
 const char* dtype_name(cuact_dtype d) {
   switch (d) {
-    case CUACT_DTYPE_F32: return "f32";
-    case CUACT_DTYPE_F64: return "f64";
-    case CUACT_DTYPE_F16: return "f16";
-    case CUACT_DTYPE_BF16: return "bf16";
+    case CUACT_DTYPE_F32:
+      return "f32";
+    case CUACT_DTYPE_F64:
+      return "f64";
+    case CUACT_DTYPE_F16:
+      return "f16";
+    case CUACT_DTYPE_BF16:
+      return "bf16";
   }
   return "?";
 }
@@ -127,7 +135,8 @@ cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
           c.activation, c.param,
           c.direction == Direction::backward_input ? CUACT_SAVED_INPUT : CUACT_SAVED_OUTPUT,
           c.dtype, t.in0, t.in1, t.out, n, stream);
-    case Direction::backward_prelu: break;
+    case Direction::backward_prelu:
+      break;
   }
   return CUACT_STATUS_INVALID_ARGUMENT;
 }

@@ -18,7 +18,7 @@ enum class Direction { forward, backward_input, backward_output, backward_prelu 
 struct BenchCase {
   std::string op;  // relu, ..., prelu_nchw, prelu_nhwc
   cuact_activation activation = CUACT_RELU;
-  double param = 0;   // the op's default parameter
+  double param = 0;  // the op's default parameter
   bool prelu = false;
   bool nhwc = false;  // PReLU layout
   Direction direction = Direction::forward;
@@ -58,7 +58,6 @@ struct Tensors {
 };
 
 /// Enqueues the case on `stream` through the C API.
-cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
-                         cudaStream_t stream);
+cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t, cudaStream_t stream);
 
 }  // namespace cuact::bench

@@ -69,18 +69,22 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
       if (c.prelu) {
         const std::int64_t channel = ((begin + k) / dims.inner) % dims.channels;
         const Prelu<C> op{alpha[channel]};
-        expected = from_compute<T>(c.direction == Direction::forward
-                                       ? op.forward(to_compute(in0[k]))
-                                       : op.grad_from_input(to_compute(in0[k]), to_compute(in1[k])));
+        expected =
+            from_compute<T>(c.direction == Direction::forward
+                                ? op.forward(to_compute(in0[k]))
+                                : op.grad_from_input(to_compute(in0[k]), to_compute(in1[k])));
       } else {
         detail::visit_activation<C>(c.activation, c.param, [&](const auto& op) {
           const auto v = to_compute(in0[k]);
           switch (c.direction) {
-            case Direction::forward: expected = from_compute<T>(op.forward(v)); break;
+            case Direction::forward:
+              expected = from_compute<T>(op.forward(v));
+              break;
             case Direction::backward_input:
               expected = from_compute<T>(op.grad_from_input(v, to_compute(in1[k])));
               break;
-            default: expected = from_compute<T>(op.grad_from_output(v, to_compute(in1[k])));
+            default:
+              expected = from_compute<T>(op.grad_from_output(v, to_compute(in1[k])));
           }
         });
       }
@@ -103,17 +107,17 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
       const auto x = download<T>(t.in0, 0, n);
       const auto dy = download<T>(t.in1, 0, n);
       const auto got = download<C>(t.dalpha, 0, dims.channels);
-      const auto ref = reference::prelu_backward<T>(
-          x.data(), dy.data(), alpha.data(), nullptr,
-          PreluShape{dims.outer, dims.channels, dims.inner});
+      const auto ref =
+          reference::prelu_backward<T>(x.data(), dy.data(), alpha.data(), nullptr,
+                                       PreluShape{dims.outer, dims.channels, dims.inner});
       const double per_channel = static_cast<double>(n / dims.channels);
       for (std::int64_t ch = 0; ch < dims.channels; ++ch) {
-        const double tol = std::numeric_limits<C>::epsilon() * ref.abs_sum[ch] *
-                           (4 * std::sqrt(per_channel) + 64);
+        const double tol =
+            std::numeric_limits<C>::epsilon() * ref.abs_sum[ch] * (4 * std::sqrt(per_channel) + 64);
         if (!(std::fabs(static_cast<double>(got[ch]) - ref.sum[ch]) <= tol)) {
           std::ostringstream msg;
-          msg << "MISMATCH in dalpha[" << ch << "]: expected " << ref.sum[ch] << ", got "
-              << got[ch] << " (tolerance " << tol << ")";
+          msg << "MISMATCH in dalpha[" << ch << "]: expected " << ref.sum[ch] << ", got " << got[ch]
+              << " (tolerance " << tol << ")";
           return {false, msg.str()};
         }
       }
@@ -128,10 +132,14 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
 CheckResult check_case(const BenchCase& c, std::int64_t n, const Tensors& t, cudaStream_t stream) {
   cuda_ok(cudaStreamSynchronize(stream), "check: synchronize");
   switch (c.dtype) {
-    case CUACT_DTYPE_F32: return check_typed<float>(c, n, t);
-    case CUACT_DTYPE_F64: return check_typed<double>(c, n, t);
-    case CUACT_DTYPE_F16: return check_typed<__half>(c, n, t);
-    case CUACT_DTYPE_BF16: return check_typed<__nv_bfloat16>(c, n, t);
+    case CUACT_DTYPE_F32:
+      return check_typed<float>(c, n, t);
+    case CUACT_DTYPE_F64:
+      return check_typed<double>(c, n, t);
+    case CUACT_DTYPE_F16:
+      return check_typed<__half>(c, n, t);
+    case CUACT_DTYPE_BF16:
+      return check_typed<__nv_bfloat16>(c, n, t);
   }
   return {false, "unknown dtype"};
 }

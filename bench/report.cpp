@@ -58,8 +58,8 @@ Environment describe_environment() {
 
 void print_environment(std::ostream& out, const Environment& env) {
   out << "GPU: " << env.gpu << " (" << env.sms << " SMs, " << fixed(env.l2_mib, 0) << " MiB L2, "
-      << fixed(env.memory_gib, 0) << " GiB), driver " << version_text(env.driver)
-      << ", runtime " << version_text(env.runtime) << ", cuact " << env.commit << "\n";
+      << fixed(env.memory_gib, 0) << " GiB), driver " << version_text(env.driver) << ", runtime "
+      << version_text(env.runtime) << ", cuact " << env.commit << "\n";
   out << "Times are medians of CUDA-event timings per call; GB/s counts the spec's floor bytes "
          "(2 tensors forward, 3 backward); %copy compares with a same-run device-to-device "
          "cudaMemcpyAsync moving the same bytes.\n\n";
@@ -85,10 +85,9 @@ void print_table_row(std::ostream& out, const Row& r) {
     return;
   }
   out << std::setw(11) << fixed(r.median_us, 2) << std::setw(7) << fixed(r.spread_pct, 1)
-      << std::setw(9) << fixed(r.gbps, 0) << std::setw(9) << fixed(r.copy_gbps, 0)
-      << std::setw(7) << fixed(r.pct_copy, 1) << std::setw(9) << fixed(r.graph_us, 2)
-      << std::setw(8) << fixed(r.host_us, 2) << "  " << r.check
-      << (r.shape.empty() ? "" : " " + r.shape) << "\n";
+      << std::setw(9) << fixed(r.gbps, 0) << std::setw(9) << fixed(r.copy_gbps, 0) << std::setw(7)
+      << fixed(r.pct_copy, 1) << std::setw(9) << fixed(r.graph_us, 2) << std::setw(8)
+      << fixed(r.host_us, 2) << "  " << r.check << (r.shape.empty() ? "" : " " + r.shape) << "\n";
 }
 
 void write_csv(std::ostream& out, const std::vector<Row>& rows) {
@@ -97,8 +96,8 @@ void write_csv(std::ostream& out, const std::vector<Row>& rows) {
   for (const Row& r : rows) {
     out << r.c.op << ',' << direction_name(r.c.direction) << ',' << dtype_name(r.c.dtype) << ','
         << r.n << ',' << r.shape << ',' << r.median_us << ',' << r.spread_pct << ',' << r.gbps
-        << ',' << r.copy_gbps << ',' << r.pct_copy << ',' << r.graph_us << ',' << r.host_us
-        << ',' << (r.ok ? 1 : 0) << ",\"" << r.check << "\",\"" << r.skipped << "\"\n";
+        << ',' << r.copy_gbps << ',' << r.pct_copy << ',' << r.graph_us << ',' << r.host_us << ','
+        << (r.ok ? 1 : 0) << ",\"" << r.check << "\",\"" << r.skipped << "\"\n";
   }
 }
 

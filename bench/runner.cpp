@@ -142,8 +142,8 @@ namespace {
 struct BufferSet {
   DeviceBuffer<unsigned char> in0, in1, out, alpha, dalpha, workspace;
   Tensors tensors() {
-    return {in0.data(), in1.data(), out.data(), alpha.data(), dalpha.data(), workspace.data(),
-            workspace.size()};
+    return {in0.data(),    in1.data(),       out.data(),      alpha.data(),
+            dalpha.data(), workspace.data(), workspace.size()};
   }
 };
 
@@ -256,9 +256,9 @@ Row Runner::measure(const BenchCase& c, std::int64_t n) {
     cudaGraphExec_t exec = nullptr;
     cuda_ok(cudaStreamEndCapture(capture, &graph), "end capture");
     cuda_ok(cudaGraphInstantiate(&exec, graph, 0), "cudaGraphInstantiate");
-    const Stats g = time_launches(
-        [&](int) { cuda_ok(cudaGraphLaunch(exec, stream_), "cudaGraphLaunch"); }, 1,
-        options_.reps, stream_);
+    const Stats g =
+        time_launches([&](int) { cuda_ok(cudaGraphLaunch(exec, stream_), "cudaGraphLaunch"); }, 1,
+                      options_.reps, stream_);
     row.graph_us = g.median / kGraphLaunches;
     cudaGraphExecDestroy(exec);
     cudaGraphDestroy(graph);

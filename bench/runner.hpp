@@ -18,17 +18,17 @@ namespace cuact::bench {
 struct Row {
   BenchCase c;
   std::int64_t n = 0;
-  std::string shape;         // PReLU's [outer, channels, inner]
-  std::string skipped;       // why it was not measured, if it was not
-  bool ok = true;            // the result check passed (or was not run)
-  std::string check;         // what the check covered, or the mismatch
-  double median_us = 0;      // per call, median of the repetitions
-  double spread_pct = 0;     // (p90 - p10) / median
-  double gbps = 0;           // floor bytes / median time
-  double copy_gbps = 0;      // same-run cudaMemcpyAsync D2D of the same bytes (read + write)
-  double pct_copy = 0;       // gbps / copy_gbps
-  double graph_us = -1;      // per call inside a replayed CUDA graph (small sizes), else -1
-  double host_us = -1;       // host time to enqueue one call (small sizes), else -1
+  std::string shape;      // PReLU's [outer, channels, inner]
+  std::string skipped;    // why it was not measured, if it was not
+  bool ok = true;         // the result check passed (or was not run)
+  std::string check;      // what the check covered, or the mismatch
+  double median_us = 0;   // per call, median of the repetitions
+  double spread_pct = 0;  // (p90 - p10) / median
+  double gbps = 0;        // floor bytes / median time
+  double copy_gbps = 0;   // same-run cudaMemcpyAsync D2D of the same bytes (read + write)
+  double pct_copy = 0;    // gbps / copy_gbps
+  double graph_us = -1;   // per call inside a replayed CUDA graph (small sizes), else -1
+  double host_us = -1;    // host time to enqueue one call (small sizes), else -1
 };
 
 class Runner {

@@ -1,6 +1,6 @@
 // The C API: runtime dispatch onto the C++ entry points, exceptions turned into status codes.
-#include <cuact/activations.hpp>
 #include <cuact/cuact.h>
+#include <cuact/activations.hpp>
 #include <cuact/error.hpp>
 #include <cuact/prelu.hpp>
 
@@ -43,10 +43,14 @@ cuact_status guarded(Body&& body) noexcept {
 template <class Body>
 void with_dtype(const char* fn, cuact_dtype dtype, Body&& body) {
   switch (dtype) {
-    case CUACT_DTYPE_F32: return body(float{});
-    case CUACT_DTYPE_F64: return body(double{});
-    case CUACT_DTYPE_F16: return body(__half{});
-    case CUACT_DTYPE_BF16: return body(__nv_bfloat16{});
+    case CUACT_DTYPE_F32:
+      return body(float{});
+    case CUACT_DTYPE_F64:
+      return body(double{});
+    case CUACT_DTYPE_F16:
+      return body(__half{});
+    case CUACT_DTYPE_BF16:
+      return body(__nv_bfloat16{});
   }
   bad_enum(fn, "dtype", dtype);
 }
@@ -56,12 +60,18 @@ void activation_forward(const char* fn, cuact_activation op, double param, const
                         std::int64_t n, cudaStream_t stream) {
   const auto p = static_cast<cuact::compute_t<T>>(param);
   switch (op) {
-    case CUACT_RELU: return cuact::relu_forward(x, y, n, stream);
-    case CUACT_LEAKY_RELU: return cuact::leaky_relu_forward(x, y, n, p, stream);
-    case CUACT_ELU: return cuact::elu_forward(x, y, n, p, stream);
-    case CUACT_SELU: return cuact::selu_forward(x, y, n, stream);
-    case CUACT_CELU: return cuact::celu_forward(x, y, n, p, stream);
-    case CUACT_RELU6: return cuact::relu6_forward(x, y, n, stream);
+    case CUACT_RELU:
+      return cuact::relu_forward(x, y, n, stream);
+    case CUACT_LEAKY_RELU:
+      return cuact::leaky_relu_forward(x, y, n, p, stream);
+    case CUACT_ELU:
+      return cuact::elu_forward(x, y, n, p, stream);
+    case CUACT_SELU:
+      return cuact::selu_forward(x, y, n, stream);
+    case CUACT_CELU:
+      return cuact::celu_forward(x, y, n, p, stream);
+    case CUACT_RELU6:
+      return cuact::relu6_forward(x, y, n, stream);
   }
   bad_enum(fn, "op", op);
 }
@@ -71,12 +81,18 @@ void activation_backward(const char* fn, cuact_activation op, double param, cuac
                          const T* v, const T* dy, T* dx, std::int64_t n, cudaStream_t stream) {
   const auto p = static_cast<cuact::compute_t<T>>(param);
   switch (op) {
-    case CUACT_RELU: return cuact::relu_backward(v, dy, dx, n, saved, stream);
-    case CUACT_LEAKY_RELU: return cuact::leaky_relu_backward(v, dy, dx, n, p, saved, stream);
-    case CUACT_ELU: return cuact::elu_backward(v, dy, dx, n, p, saved, stream);
-    case CUACT_SELU: return cuact::selu_backward(v, dy, dx, n, saved, stream);
-    case CUACT_CELU: return cuact::celu_backward(v, dy, dx, n, p, saved, stream);
-    case CUACT_RELU6: return cuact::relu6_backward(v, dy, dx, n, saved, stream);
+    case CUACT_RELU:
+      return cuact::relu_backward(v, dy, dx, n, saved, stream);
+    case CUACT_LEAKY_RELU:
+      return cuact::leaky_relu_backward(v, dy, dx, n, p, saved, stream);
+    case CUACT_ELU:
+      return cuact::elu_backward(v, dy, dx, n, p, saved, stream);
+    case CUACT_SELU:
+      return cuact::selu_backward(v, dy, dx, n, saved, stream);
+    case CUACT_CELU:
+      return cuact::celu_backward(v, dy, dx, n, p, saved, stream);
+    case CUACT_RELU6:
+      return cuact::relu6_backward(v, dy, dx, n, saved, stream);
   }
   bad_enum(fn, "op", op);
 }
@@ -87,10 +103,14 @@ extern "C" {
 
 const char* cuact_status_string(cuact_status status) {
   switch (status) {
-    case CUACT_STATUS_SUCCESS: return "success";
-    case CUACT_STATUS_INVALID_ARGUMENT: return "invalid argument";
-    case CUACT_STATUS_CUDA_ERROR: return "CUDA error";
-    case CUACT_STATUS_INTERNAL_ERROR: return "internal error";
+    case CUACT_STATUS_SUCCESS:
+      return "success";
+    case CUACT_STATUS_INVALID_ARGUMENT:
+      return "invalid argument";
+    case CUACT_STATUS_CUDA_ERROR:
+      return "CUDA error";
+    case CUACT_STATUS_INTERNAL_ERROR:
+      return "internal error";
   }
   return "unknown status";
 }
@@ -103,8 +123,7 @@ cuact_status cuact_activation_forward(cuact_activation op, double param, cuact_d
     constexpr const char* fn = "cuact_activation_forward";
     with_dtype(fn, dtype, [&](auto tag) {
       using T = decltype(tag);
-      activation_forward<T>(fn, op, param, static_cast<const T*>(x), static_cast<T*>(y), n,
-                            stream);
+      activation_forward<T>(fn, op, param, static_cast<const T*>(x), static_cast<T*>(y), n, stream);
     });
   });
 }
@@ -133,15 +152,13 @@ cuact_status cuact_prelu_forward(cuact_dtype dtype, const void* x, const void* a
       using T = decltype(tag);
       using C = cuact::compute_t<T>;
       cuact::prelu_forward(static_cast<const T*>(x), static_cast<const C*>(alpha),
-                           static_cast<T*>(y), cuact::PreluShape{outer, channels, inner},
-                           stream);
+                           static_cast<T*>(y), cuact::PreluShape{outer, channels, inner}, stream);
     });
   });
 }
 
-cuact_status cuact_prelu_backward_workspace_size(cuact_dtype dtype, int64_t outer,
-                                                 int64_t channels, int64_t inner,
-                                                 size_t* bytes) {
+cuact_status cuact_prelu_backward_workspace_size(cuact_dtype dtype, int64_t outer, int64_t channels,
+                                                 int64_t inner, size_t* bytes) {
   return guarded([&] {
     constexpr const char* fn = "cuact_prelu_backward_workspace_size";
     if (bytes == nullptr) {
@@ -156,8 +173,8 @@ cuact_status cuact_prelu_backward_workspace_size(cuact_dtype dtype, int64_t oute
 
 cuact_status cuact_prelu_backward(cuact_dtype dtype, const void* x, const void* dy,
                                   const void* alpha, void* dx, void* dalpha, int64_t outer,
-                                  int64_t channels, int64_t inner, int accumulate,
-                                  void* workspace, size_t workspace_bytes, cudaStream_t stream) {
+                                  int64_t channels, int64_t inner, int accumulate, void* workspace,
+                                  size_t workspace_bytes, cudaStream_t stream) {
   return guarded([&] {
     with_dtype("cuact_prelu_backward", dtype, [&](auto tag) {
       using T = decltype(tag);

@@ -16,7 +16,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <limits>
 #include <ostream>
 #include <random>
@@ -51,13 +50,9 @@ constexpr unsigned char kPoisonByte = 0xFF;  // all-ones: a NaN in every element
 
 std::vector<std::int64_t> test_sizes() {
   std::vector<std::int64_t> sizes = {0, 1, 2, 3, 7, 8, 9, 31, 33, 1000, 4099, (1 << 20) + 3};
-  // compute-sanitizer runs are ~100x slower: let them cap the sizes.
-  if (const char* cap = std::getenv("CUACT_TEST_MAX_N")) {
-    const std::int64_t max_n = std::atoll(cap);
-    sizes.erase(
-        std::remove_if(sizes.begin(), sizes.end(), [&](std::int64_t n) { return n > max_n; }),
-        sizes.end());
-  }
+  const std::int64_t max_n = test_max_elements();
+  sizes.erase(std::remove_if(sizes.begin(), sizes.end(), [&](std::int64_t n) { return n > max_n; }),
+              sizes.end());
   return sizes;
 }
 
@@ -230,7 +225,7 @@ INSTANTIATE_TEST_SUITE_P(AllOps, Elementwise, ::testing::ValuesIn(all_cases()), 
 class ElementwiseStreams : public GpuTest {};
 
 TEST_F(ElementwiseStreams, TwoStreamsRunningDifferentOpsAtOnceBothGetTheirOwnResults) {
-  const std::int64_t n = (1 << 22) + 5;
+  const std::int64_t n = std::min<std::int64_t>((1 << 22) + 5, test_max_elements());
   const std::vector<float> xa = random_values<float>(n, -8, 8, 1);
   const std::vector<__half> xb = random_values<__half>(n, -8, 8, 2);
   const std::vector<__half> dyb = random_values<__half>(n, -3, 3, 3);

@@ -181,6 +181,9 @@ class Prelu : public GpuTestWithParam<Case> {};
 TEST_P(Prelu, MatchesTheCpuReferenceForwardBackwardOverwriteAccumulateAndInPlace) {
   const auto& [dtype, layout, channels, spatial] = GetParam();
   const PreluShape shape = make_shape(layout, channels, spatial);
+  if (shape.numel() > test_max_elements()) {
+    GTEST_SKIP() << shape.numel() << " elements is above CUACT_TEST_MAX_N";
+  }
   switch (dtype) {
     case Dtype::f32:
       return run_case<float>(shape);
@@ -216,6 +219,9 @@ TEST_F(PreluSpecial, MidSizeChannelsSpanningManyBlocksAndMisalignedPointersMatch
   // pointers one element past 16-byte alignment (the scalar path).
   const PreluShape shape = PreluShape::nchw(16, 3, 200, 200);
   const std::int64_t n = shape.numel();
+  if (n > test_max_elements()) {
+    GTEST_SKIP() << n << " elements is above CUACT_TEST_MAX_N";
+  }
   const auto x = random_elements<float>(n, -4, 4, 21);
   const auto dy = random_elements<float>(n, -2, 2, 22);
   const std::vector<float> alpha = {0.25f, -0.1f, 0.5f};
@@ -241,6 +247,9 @@ TEST_F(PreluSpecial, MidSizeChannelsSpanningManyBlocksAndMisalignedPointersMatch
 TEST_F(PreluSpecial, NhwcWithMisalignedPointersMatches) {
   const PreluShape shape = PreluShape::nhwc(4, 33, 17, 64);
   const std::int64_t n = shape.numel();
+  if (n > test_max_elements()) {
+    GTEST_SKIP() << n << " elements is above CUACT_TEST_MAX_N";
+  }
   const auto x = random_elements<__half>(n, -4, 4, 31);
   const auto dy = random_elements<__half>(n, -2, 2, 32);
   const auto alpha = random_elements<float>(64, -0.5, 0.5, 33);

@@ -1,5 +1,6 @@
 #include "tests/support/gpu_environment.hpp"
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -32,6 +33,11 @@ const std::string& gpu_unavailable_reason() {
 bool gpu_required() {
   const char* value = std::getenv("CUACT_REQUIRE_GPU");
   return value != nullptr && std::strcmp(value, "1") == 0;
+}
+
+std::int64_t test_max_elements() {
+  const char* value = std::getenv("CUACT_TEST_MAX_N");
+  return value != nullptr ? std::atoll(value) : INT64_MAX;
 }
 
 }  // namespace cuact::test

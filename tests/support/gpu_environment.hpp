@@ -6,6 +6,7 @@
 
 #include <cuda_runtime.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -17,6 +18,10 @@ const std::string& gpu_unavailable_reason();
 
 /// True when the environment variable CUACT_REQUIRE_GPU is set to 1.
 bool gpu_required();
+
+/// The largest tensor (in elements) GPU tests should use: CUACT_TEST_MAX_N if set (for
+/// compute-sanitizer runs, which are ~100x slower), else no limit.
+std::int64_t test_max_elements();
 
 /// Call from SetUp(): skips the test (or fails it, under CUACT_REQUIRE_GPU=1) without a GPU.
 #define CUACT_SKIP_WITHOUT_GPU()                                                        \

@@ -4,8 +4,8 @@
 
 #include "host/activation_visit.hpp"
 
-#include <cuact/activations.hpp>
 #include <cuact/cuact.h>
+#include <cuact/activations.hpp>
 #include <cuact/ops.hpp>
 #include <cuact/types.hpp>
 
