@@ -28,6 +28,7 @@
 //   cuact::leaky_relu_backward(y, dy, dx, n, 0.01f, cuact::Saved::output, stream);
 #pragma once
 
+#include <cuact/export.h>
 #include <cuact/types.hpp>
 
 #include <cuda_runtime_api.h>
@@ -44,53 +45,53 @@ enum class Saved {
 
 /// y = relu(x) = x <= 0 ? 0 : x.
 template <class T>
-void relu_forward(const T* x, T* y, std::int64_t n, cudaStream_t stream);
+CUACT_API void relu_forward(const T* x, T* y, std::int64_t n, cudaStream_t stream);
 /// dx = v <= 0 ? 0 : dy. Either saved tensor.
 template <class T>
-void relu_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
+CUACT_API void relu_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
                    cudaStream_t stream);
 
 /// y = x > 0 ? x : x*negative_slope. negative_slope must be finite (PyTorch's default 0.01).
 template <class T>
-void leaky_relu_forward(const T* x, T* y, std::int64_t n, compute_t<T> negative_slope,
+CUACT_API void leaky_relu_forward(const T* x, T* y, std::int64_t n, compute_t<T> negative_slope,
                         cudaStream_t stream);
 /// dx = v > 0 ? dy : dy*negative_slope. Saved::output needs negative_slope >= 0.
 template <class T>
-void leaky_relu_backward(const T* v, const T* dy, T* dx, std::int64_t n,
+CUACT_API void leaky_relu_backward(const T* v, const T* dy, T* dx, std::int64_t n,
                          compute_t<T> negative_slope, Saved saved, cudaStream_t stream);
 
 /// y = x > 0 ? x : alpha*expm1(x). alpha must be finite (default 1).
 template <class T>
-void elu_forward(const T* x, T* y, std::int64_t n, compute_t<T> alpha, cudaStream_t stream);
+CUACT_API void elu_forward(const T* x, T* y, std::int64_t n, compute_t<T> alpha, cudaStream_t stream);
 /// dx = x <= 0 ? dy*alpha*exp(x) : dy, or from y: y <= 0 ? dy*(y + alpha) : dy.
 /// Saved::output needs alpha >= 0.
 template <class T>
-void elu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha, Saved saved,
+CUACT_API void elu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha, Saved saved,
                   cudaStream_t stream);
 
 /// y = scale * (x > 0 ? x : alpha*expm1(x)) with SELU's fixed alpha and scale.
 template <class T>
-void selu_forward(const T* x, T* y, std::int64_t n, cudaStream_t stream);
+CUACT_API void selu_forward(const T* x, T* y, std::int64_t n, cudaStream_t stream);
 /// SELU's gradient. Either saved tensor.
 template <class T>
-void selu_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
+CUACT_API void selu_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
                    cudaStream_t stream);
 
 /// y = x > 0 ? x : alpha*expm1(x/alpha). alpha must be finite and non-zero, and 1/alpha
 /// finite in compute_t<T> (default 1).
 template <class T>
-void celu_forward(const T* x, T* y, std::int64_t n, compute_t<T> alpha, cudaStream_t stream);
+CUACT_API void celu_forward(const T* x, T* y, std::int64_t n, compute_t<T> alpha, cudaStream_t stream);
 /// CELU's gradient. Saved::output needs alpha > 0.
 template <class T>
-void celu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha, Saved saved,
+CUACT_API void celu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha, Saved saved,
                    cudaStream_t stream);
 
 /// y = min(max(x, 0), 6), NaN stays NaN.
 template <class T>
-void relu6_forward(const T* x, T* y, std::int64_t n, cudaStream_t stream);
+CUACT_API void relu6_forward(const T* x, T* y, std::int64_t n, cudaStream_t stream);
 /// dx = (v <= 0 || v >= 6) ? 0 : dy. Either saved tensor.
 template <class T>
-void relu6_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
+CUACT_API void relu6_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
                     cudaStream_t stream);
 
 }  // namespace cuact

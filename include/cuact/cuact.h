@@ -15,6 +15,8 @@
 #ifndef CUACT_CUACT_H
 #define CUACT_CUACT_H
 
+#include <cuact/export.h>
+
 #include <cuda_runtime_api.h>
 
 #include <stddef.h>
@@ -53,35 +55,35 @@ typedef enum cuact_saved {
 } cuact_saved;
 
 /* A short English name of a status ("invalid argument"). Never null. */
-const char* cuact_status_string(cuact_status status);
+CUACT_API const char* cuact_status_string(cuact_status status);
 
 /* The message of the calling thread's most recent failed call, or "" if none failed yet.
  * Valid until the thread's next failing call. */
-const char* cuact_last_error(void);
+CUACT_API const char* cuact_last_error(void);
 
 /* y = f(x) for n elements. `param` is ignored by relu, selu and relu6. */
-cuact_status cuact_activation_forward(cuact_activation op, double param, cuact_dtype dtype,
+CUACT_API cuact_status cuact_activation_forward(cuact_activation op, double param, cuact_dtype dtype,
                                       const void* x, void* y, int64_t n, cudaStream_t stream);
 
 /* dx = dy * f'(.) from the saved tensor v (x or y, as `saved` says). */
-cuact_status cuact_activation_backward(cuact_activation op, double param, cuact_saved saved,
+CUACT_API cuact_status cuact_activation_backward(cuact_activation op, double param, cuact_saved saved,
                                        cuact_dtype dtype, const void* v, const void* dy, void* dx,
                                        int64_t n, cudaStream_t stream);
 
 /* PReLU forward on an [outer, channels, inner] tensor. */
-cuact_status cuact_prelu_forward(cuact_dtype dtype, const void* x, const void* alpha, void* y,
+CUACT_API cuact_status cuact_prelu_forward(cuact_dtype dtype, const void* x, const void* alpha, void* y,
                                  int64_t outer, int64_t channels, int64_t inner,
                                  cudaStream_t stream);
 
 /* Bytes of workspace cuact_prelu_backward needs on the current device. */
-cuact_status cuact_prelu_backward_workspace_size(cuact_dtype dtype, int64_t outer,
+CUACT_API cuact_status cuact_prelu_backward_workspace_size(cuact_dtype dtype, int64_t outer,
                                                  int64_t channels, int64_t inner,
                                                  size_t* bytes);
 
 /* PReLU backward: dx (may be null) and dalpha (may be null; overwritten, or added to when
  * `accumulate` is non-zero) from one pass. With workspace == NULL and workspace_bytes == 0
  * the workspace is allocated stream-ordered on `stream`. */
-cuact_status cuact_prelu_backward(cuact_dtype dtype, const void* x, const void* dy,
+CUACT_API cuact_status cuact_prelu_backward(cuact_dtype dtype, const void* x, const void* dy,
                                   const void* alpha, void* dx, void* dalpha, int64_t outer,
                                   int64_t channels, int64_t inner, int accumulate,
                                   void* workspace, size_t workspace_bytes, cudaStream_t stream);

@@ -13,6 +13,8 @@
 // Throws cuact::cuda_error when allocation fails.
 #pragma once
 
+#include <cuact/export.h>
+
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -23,9 +25,9 @@
 namespace cuact {
 
 namespace detail {
-void* allocate_async(std::size_t bytes, cudaStream_t stream, int* device);
-void free_async(void* p, cudaStream_t stream, int device) noexcept;
-void copy_async(void* dst, const void* src, std::size_t bytes, cudaStream_t stream);
+CUACT_API void* allocate_async(std::size_t bytes, cudaStream_t stream, int* device);
+CUACT_API void free_async(void* p, cudaStream_t stream, int device) noexcept;
+CUACT_API void copy_async(void* dst, const void* src, std::size_t bytes, cudaStream_t stream);
 }  // namespace detail
 
 template <class T>

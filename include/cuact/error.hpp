@@ -8,6 +8,8 @@
 // from cuact::error, itself a std::runtime_error.
 #pragma once
 
+#include <cuact/export.h>
+
 #include <driver_types.h>
 
 #include <stdexcept>
@@ -16,19 +18,19 @@
 namespace cuact {
 
 /// Base of every exception cuact throws.
-class error : public std::runtime_error {
+class CUACT_API error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
 /// A bad argument, reported before any work was launched.
-class invalid_argument : public error {
+class CUACT_API invalid_argument : public error {
  public:
   using error::error;
 };
 
 /// A CUDA runtime call failed. what() reads "<where>: <cudaErrorName> (<code>): <text>".
-class cuda_error : public error {
+class CUACT_API cuda_error : public error {
  public:
   cuda_error(cudaError_t code, const std::string& where);
   cudaError_t code() const noexcept { return code_; }

@@ -42,6 +42,7 @@
 //                         workspace, bytes, stream);
 #pragma once
 
+#include <cuact/export.h>
 #include <cuact/types.hpp>
 
 #include <cuda_runtime_api.h>
@@ -52,7 +53,7 @@
 namespace cuact {
 
 /// The [outer, channels, inner] view of a PReLU input. Counts are 64-bit.
-struct PreluShape {
+struct CUACT_API PreluShape {
   std::int64_t outer = 0;
   std::int64_t channels = 1;
   std::int64_t inner = 1;
@@ -78,13 +79,13 @@ enum class GradMode {
 
 /// y = x > 0 ? x : alpha[c]*x.
 template <class T>
-void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, PreluShape shape,
+CUACT_API void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, PreluShape shape,
                    cudaStream_t stream);
 
 /// Bytes of workspace prelu_backward needs for `shape` and element type T on the current
 /// device (0 when the shape is empty). Launches nothing.
 template <class T>
-std::size_t prelu_backward_workspace_size(PreluShape shape);
+CUACT_API std::size_t prelu_backward_workspace_size(PreluShape shape);
 
 /// dx = x > 0 ? dy : alpha[c]*dy (skipped when dx is null) and
 /// dalpha[c] = or += sum over channel c of (x > 0 ? 0 : x*dy) (skipped when dalpha is null),
@@ -92,14 +93,14 @@ std::size_t prelu_backward_workspace_size(PreluShape shape);
 /// prelu_backward_workspace_size<T>(shape) bytes when dalpha is not null; it may be null
 /// otherwise.
 template <class T>
-void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
+CUACT_API void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
                     compute_t<T>* dalpha, PreluShape shape, GradMode mode, void* workspace,
                     std::size_t workspace_bytes, cudaStream_t stream);
 
 /// As above, allocating the workspace with cudaMallocAsync on `stream` and freeing it with
 /// cudaFreeAsync after the work (also under graph capture, where both become graph nodes).
 template <class T>
-void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
+CUACT_API void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
                     compute_t<T>* dalpha, PreluShape shape, GradMode mode, cudaStream_t stream);
 
 }  // namespace cuact
