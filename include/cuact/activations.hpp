@@ -49,25 +49,26 @@ CUACT_API void relu_forward(const T* x, T* y, std::int64_t n, cudaStream_t strea
 /// dx = v <= 0 ? 0 : dy. Either saved tensor.
 template <class T>
 CUACT_API void relu_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
-                   cudaStream_t stream);
+                             cudaStream_t stream);
 
 /// y = x > 0 ? x : x*negative_slope. negative_slope must be finite (PyTorch's default 0.01).
 template <class T>
 CUACT_API void leaky_relu_forward(const T* x, T* y, std::int64_t n, compute_t<T> negative_slope,
-                        cudaStream_t stream);
+                                  cudaStream_t stream);
 /// dx = v > 0 ? dy : dy*negative_slope. Saved::output needs negative_slope >= 0.
 template <class T>
 CUACT_API void leaky_relu_backward(const T* v, const T* dy, T* dx, std::int64_t n,
-                         compute_t<T> negative_slope, Saved saved, cudaStream_t stream);
+                                   compute_t<T> negative_slope, Saved saved, cudaStream_t stream);
 
 /// y = x > 0 ? x : alpha*expm1(x). alpha must be finite (default 1).
 template <class T>
-CUACT_API void elu_forward(const T* x, T* y, std::int64_t n, compute_t<T> alpha, cudaStream_t stream);
+CUACT_API void elu_forward(const T* x, T* y, std::int64_t n, compute_t<T> alpha,
+                           cudaStream_t stream);
 /// dx = x <= 0 ? dy*alpha*exp(x) : dy, or from y: y <= 0 ? dy*(y + alpha) : dy.
 /// Saved::output needs alpha >= 0.
 template <class T>
-CUACT_API void elu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha, Saved saved,
-                  cudaStream_t stream);
+CUACT_API void elu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha,
+                            Saved saved, cudaStream_t stream);
 
 /// y = scale * (x > 0 ? x : alpha*expm1(x)) with SELU's fixed alpha and scale.
 template <class T>
@@ -75,16 +76,17 @@ CUACT_API void selu_forward(const T* x, T* y, std::int64_t n, cudaStream_t strea
 /// SELU's gradient. Either saved tensor.
 template <class T>
 CUACT_API void selu_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
-                   cudaStream_t stream);
+                             cudaStream_t stream);
 
 /// y = x > 0 ? x : alpha*expm1(x/alpha). alpha must be finite and non-zero, and 1/alpha
 /// finite in compute_t<T> (default 1).
 template <class T>
-CUACT_API void celu_forward(const T* x, T* y, std::int64_t n, compute_t<T> alpha, cudaStream_t stream);
+CUACT_API void celu_forward(const T* x, T* y, std::int64_t n, compute_t<T> alpha,
+                            cudaStream_t stream);
 /// CELU's gradient. Saved::output needs alpha > 0.
 template <class T>
-CUACT_API void celu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha, Saved saved,
-                   cudaStream_t stream);
+CUACT_API void celu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha,
+                             Saved saved, cudaStream_t stream);
 
 /// y = min(max(x, 0), 6), NaN stays NaN.
 template <class T>
@@ -92,6 +94,6 @@ CUACT_API void relu6_forward(const T* x, T* y, std::int64_t n, cudaStream_t stre
 /// dx = (v <= 0 || v >= 6) ? 0 : dy. Either saved tensor.
 template <class T>
 CUACT_API void relu6_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
-                    cudaStream_t stream);
+                              cudaStream_t stream);
 
 }  // namespace cuact

@@ -62,31 +62,34 @@ CUACT_API const char* cuact_status_string(cuact_status status);
 CUACT_API const char* cuact_last_error(void);
 
 /* y = f(x) for n elements. `param` is ignored by relu, selu and relu6. */
-CUACT_API cuact_status cuact_activation_forward(cuact_activation op, double param, cuact_dtype dtype,
-                                      const void* x, void* y, int64_t n, cudaStream_t stream);
+CUACT_API cuact_status cuact_activation_forward(cuact_activation op, double param,
+                                                cuact_dtype dtype, const void* x, void* y,
+                                                int64_t n, cudaStream_t stream);
 
 /* dx = dy * f'(.) from the saved tensor v (x or y, as `saved` says). */
-CUACT_API cuact_status cuact_activation_backward(cuact_activation op, double param, cuact_saved saved,
-                                       cuact_dtype dtype, const void* v, const void* dy, void* dx,
-                                       int64_t n, cudaStream_t stream);
+CUACT_API cuact_status cuact_activation_backward(cuact_activation op, double param,
+                                                 cuact_saved saved, cuact_dtype dtype,
+                                                 const void* v, const void* dy, void* dx, int64_t n,
+                                                 cudaStream_t stream);
 
 /* PReLU forward on an [outer, channels, inner] tensor. */
-CUACT_API cuact_status cuact_prelu_forward(cuact_dtype dtype, const void* x, const void* alpha, void* y,
-                                 int64_t outer, int64_t channels, int64_t inner,
-                                 cudaStream_t stream);
+CUACT_API cuact_status cuact_prelu_forward(cuact_dtype dtype, const void* x, const void* alpha,
+                                           void* y, int64_t outer, int64_t channels, int64_t inner,
+                                           cudaStream_t stream);
 
 /* Bytes of workspace cuact_prelu_backward needs on the current device. */
 CUACT_API cuact_status cuact_prelu_backward_workspace_size(cuact_dtype dtype, int64_t outer,
-                                                 int64_t channels, int64_t inner,
-                                                 size_t* bytes);
+                                                           int64_t channels, int64_t inner,
+                                                           size_t* bytes);
 
 /* PReLU backward: dx (may be null) and dalpha (may be null; overwritten, or added to when
  * `accumulate` is non-zero) from one pass. With workspace == NULL and workspace_bytes == 0
  * the workspace is allocated stream-ordered on `stream`. */
 CUACT_API cuact_status cuact_prelu_backward(cuact_dtype dtype, const void* x, const void* dy,
-                                  const void* alpha, void* dx, void* dalpha, int64_t outer,
-                                  int64_t channels, int64_t inner, int accumulate,
-                                  void* workspace, size_t workspace_bytes, cudaStream_t stream);
+                                            const void* alpha, void* dx, void* dalpha,
+                                            int64_t outer, int64_t channels, int64_t inner,
+                                            int accumulate, void* workspace, size_t workspace_bytes,
+                                            cudaStream_t stream);
 
 #ifdef __cplusplus
 }

@@ -80,7 +80,7 @@ enum class GradMode {
 /// y = x > 0 ? x : alpha[c]*x.
 template <class T>
 CUACT_API void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, PreluShape shape,
-                   cudaStream_t stream);
+                             cudaStream_t stream);
 
 /// Bytes of workspace prelu_backward needs for `shape` and element type T on the current
 /// device (0 when the shape is empty). Launches nothing.
@@ -93,14 +93,16 @@ CUACT_API std::size_t prelu_backward_workspace_size(PreluShape shape);
 /// prelu_backward_workspace_size<T>(shape) bytes when dalpha is not null; it may be null
 /// otherwise.
 template <class T>
-CUACT_API void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
-                    compute_t<T>* dalpha, PreluShape shape, GradMode mode, void* workspace,
-                    std::size_t workspace_bytes, cudaStream_t stream);
+CUACT_API void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha,
+                              nondeduced_t<T>* dx, compute_t<T>* dalpha, PreluShape shape,
+                              GradMode mode, void* workspace, std::size_t workspace_bytes,
+                              cudaStream_t stream);
 
 /// As above, allocating the workspace with cudaMallocAsync on `stream` and freeing it with
 /// cudaFreeAsync after the work (also under graph capture, where both become graph nodes).
 template <class T>
-CUACT_API void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
-                    compute_t<T>* dalpha, PreluShape shape, GradMode mode, cudaStream_t stream);
+CUACT_API void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha,
+                              nondeduced_t<T>* dx, compute_t<T>* dalpha, PreluShape shape,
+                              GradMode mode, cudaStream_t stream);
 
 }  // namespace cuact

@@ -1,7 +1,7 @@
 // Uses every public header; checks what needs no GPU, and with a GPU also runs a cuact call
 // and a kernel of its own built on cuact's functors.
-#include <cuact/activations.hpp>
 #include <cuact/cuact.h>
+#include <cuact/activations.hpp>
 #include <cuact/device_buffer.hpp>
 #include <cuact/error.hpp>
 #include <cuact/ops.hpp>

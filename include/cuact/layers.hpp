@@ -1,0 +1,150 @@
+// Layers for training code: objects that hold an activation's parameters (and PReLU's
+// learned alpha with its gradient), remember what their backward pass needs, and run on the
+// caller's streams, inside CUDA graphs too.
+//
+//   cuact::ActivationLayer<float> act(cuact::Activation::elu(1.0));
+//   cuact::PreluLayer<float> prelu(64, stream);            // alpha = 0.25, gradient = 0
+//   act.forward(x, h, n, stream);                          // keeps h (elu allows it)
+//   prelu.forward(h, y, cuact::PreluShape::nchw(32, 64, 28, 28), stream);
+//   ...
+//   prelu.backward(dy, dh, stream);                        // alpha gradient accumulates
+//   act.backward(dh, dx, n, stream);
+//   sgd(prelu.alpha(), prelu.alpha_grad(), prelu.channels()); prelu.zero_grad(stream);
+//
+// Saved tensors are pointers, not copies (as in frameworks): the tensor a layer keeps must
+// stay alive and unchanged until its backward pass. Every call is enqueued on the stream it
+// is given and never synchronizes. A layer belongs to the device that was current when it
+// was made and refuses calls made while another device is current. A layer is one object
+// with state: use it from one host thread at a time (different layers on different threads
+// and streams run concurrently without restriction; cuact's only global state is a
+// thread-safe per-device cache).
+//
+// CUDA graphs: forward and backward of both layers can be captured
+// (cudaStreamCaptureModeGlobal) and replayed. A PReLU layer's workspace must not grow during
+// capture: call reserve(shape, stream) with the largest shape first (the layer throws
+// cuact::invalid_argument otherwise rather than capture an allocation).
+#pragma once
+
+#include <cuact/export.h>
+#include <cuact/activations.hpp>
+#include <cuact/device_buffer.hpp>
+#include <cuact/prelu.hpp>
+#include <cuact/types.hpp>
+
+#include <cuda_runtime_api.h>
+
+#include <cstdint>
+
+namespace cuact {
+
+/// An elementwise activation and its parameter, checked when made.
+class CUACT_API Activation {
+ public:
+  enum class Kind { relu, leaky_relu, elu, selu, celu, relu6 };
+
+  static Activation relu();
+  /// Throws cuact::invalid_argument unless negative_slope is finite.
+  static Activation leaky_relu(double negative_slope = 0.01);
+  /// Throws cuact::invalid_argument unless alpha is finite.
+  static Activation elu(double alpha = 1.0);
+  static Activation selu();
+  /// Throws cuact::invalid_argument unless alpha is finite and non-zero.
+  static Activation celu(double alpha = 1.0);
+  static Activation relu6();
+
+  Kind kind() const noexcept { return kind_; }
+  /// negative_slope or alpha (0 for the ops without a parameter).
+  double param() const noexcept { return param_; }
+  /// "relu", "leaky_relu", ...
+  const char* name() const noexcept;
+  /// Whether the backward pass can run from the forward output (see activations.hpp).
+  bool allows_grad_from_output() const noexcept;
+
+ private:
+  Activation(Kind kind, double param) : kind_(kind), param_(param) {}
+  Kind kind_;
+  double param_;
+};
+
+/// An elementwise activation layer for element type T.
+template <class T>
+class CUACT_API ActivationLayer {
+ public:
+  /// Binds the layer to the current device.
+  explicit ActivationLayer(Activation op);
+
+  /// y = f(x) on `stream`. Keeps y for the backward pass when the op allows it (so x may be
+  /// freed and y == x is allowed), else keeps x (and then refuses y == x, which would
+  /// overwrite it).
+  void forward(const T* x, T* y, std::int64_t n, cudaStream_t stream);
+
+  /// dx = dy * f'(.) from the tensor the last forward kept; n must be the forward's n.
+  /// dx == dy is allowed.
+  void backward(const T* dy, T* dx, std::int64_t n, cudaStream_t stream) const;
+
+  /// dx = dy * f'(.) from an explicitly passed saved tensor v (x or y, as `saved` says).
+  void backward(const T* v, Saved saved, const T* dy, T* dx, std::int64_t n,
+                cudaStream_t stream) const;
+
+  /// What forward keeps: Saved::output when the op allows it, else Saved::input.
+  Saved saves() const noexcept;
+  const Activation& op() const noexcept { return op_; }
+  int device() const noexcept { return device_; }
+
+ private:
+  Activation op_;
+  int device_ = 0;
+  const T* kept_ = nullptr;
+  std::int64_t kept_n_ = -1;
+};
+
+/// A PReLU layer for element type T owning alpha (compute_t<T>, one per channel) and its
+/// gradient.
+template <class T>
+class CUACT_API PreluLayer {
+ public:
+  using param_t = compute_t<T>;
+
+  /// `channels` alphas set to `init` (0.25, as in the PReLU paper and PyTorch) and a zero
+  /// gradient, allocated on the current device in `stream` order. channels == 1 shares one
+  /// alpha across all elements.
+  PreluLayer(std::int64_t channels, cudaStream_t stream, param_t init = param_t(0.25));
+
+  /// y = x > 0 ? x : alpha[c]*x; keeps x and the shape for backward. shape.channels must be
+  /// channels(). y == x is refused (backward needs x).
+  void forward(const T* x, T* y, PreluShape shape, cudaStream_t stream);
+
+  /// dx = x > 0 ? dy : alpha[c]*dy (skipped when dx is null) and alpha_grad() += the alpha
+  /// gradient, from the x and shape of the last forward. dx == dy is allowed.
+  void backward(const T* dy, T* dx, cudaStream_t stream);
+
+  /// As above with x and shape passed explicitly.
+  void backward(const T* x, const T* dy, T* dx, PreluShape shape, cudaStream_t stream);
+
+  /// alpha_grad() = 0, on `stream`.
+  void zero_grad(cudaStream_t stream);
+
+  /// Sizes the workspace for shapes up to `shape`, so that later calls (and graph captures)
+  /// allocate nothing.
+  void reserve(PreluShape shape, cudaStream_t stream);
+
+  param_t* alpha() noexcept { return alpha_.data(); }
+  const param_t* alpha() const noexcept { return alpha_.data(); }
+  param_t* alpha_grad() noexcept { return grad_.data(); }
+  const param_t* alpha_grad() const noexcept { return grad_.data(); }
+  std::int64_t channels() const noexcept { return channels_; }
+  int device() const noexcept { return device_; }
+
+ private:
+  void ensure_workspace(const char* fn, PreluShape shape, cudaStream_t stream);
+
+  std::int64_t channels_;
+  int device_ = 0;
+  DeviceBuffer<param_t> alpha_;
+  DeviceBuffer<param_t> grad_;
+  DeviceBuffer<unsigned char> workspace_;
+  const T* kept_x_ = nullptr;
+  PreluShape kept_shape_{};
+};
+
+}  // namespace cuact

@@ -1,0 +1,358 @@
+// Layers and buffers on the GPU: layers against the free functions, PReLU gradient
+// accumulation, CUDA graph capture and replay against eager execution, four host threads on
+// four streams at once, device binding, and DeviceBuffer's RAII under exceptions.
+#include <cuact/activations.hpp>
+#include <cuact/device_buffer.hpp>
+#include <cuact/error.hpp>
+#include <cuact/layers.hpp>
+#include <cuact/prelu.hpp>
+
+#include "host/reference.hpp"
+#include "host/ulp.hpp"
+#include "tests/support/gpu_environment.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace cuact::test {
+namespace {
+
+template <class T>
+std::vector<T> random_vector(std::size_t n, double lo, double hi, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> dist(lo, hi);
+  std::vector<T> v(n);
+  for (auto& e : v) {
+    e = from_compute<T>(static_cast<compute_t<T>>(dist(rng)));
+  }
+  return v;
+}
+
+template <class T>
+void expect_same_bits(const std::vector<T>& a, const std::vector<T>& b, const char* what) {
+  ASSERT_EQ(a.size(), b.size()) << what;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(reference::ulp_distance(a[i], b[i]), 0u)
+        << what << "[" << i << "]: " << to_compute(a[i]) << " vs " << to_compute(b[i]);
+  }
+}
+
+/// count floats at device pointer p, after everything queued on the device has finished.
+std::vector<float> read_floats(const float* p, std::int64_t count) {
+  CUACT_TEST_CUDA(cudaDeviceSynchronize());
+  std::vector<float> host(static_cast<std::size_t>(count));
+  CUACT_TEST_CUDA(cudaMemcpy(host.data(), p, count * sizeof(float), cudaMemcpyDeviceToHost));
+  return host;
+}
+
+class StreamTest : public GpuTest {
+ protected:
+  void SetUp() override {
+    GpuTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) {
+      return;
+    }
+    CUACT_TEST_CUDA(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+  }
+  void TearDown() override {
+    if (stream != nullptr) {
+      cudaStreamSynchronize(stream);
+      cudaStreamDestroy(stream);
+    }
+  }
+  template <class T>
+  std::vector<T> read(const DeviceBuffer<T>& b) {
+    std::vector<T> host;
+    b.copy_to_host(host);
+    CUACT_TEST_CUDA(cudaStreamSynchronize(b.stream()));
+    return host;
+  }
+  cudaStream_t stream = nullptr;
+};
+
+using ActivationLayerTest = StreamTest;
+
+TEST_F(ActivationLayerTest, ForwardAndBackwardMatchTheFreeFunctionsFromWhatTheLayerKeeps) {
+  const std::size_t n = 10007;
+  const auto host_x = random_vector<float>(n, -8, 8, 1);
+  const auto host_dy = random_vector<float>(n, -2, 2, 2);
+  for (const Activation op :
+       {Activation::relu(), Activation::leaky_relu(0.1), Activation::leaky_relu(-0.3),
+        Activation::elu(1.0), Activation::selu(), Activation::celu(-0.5), Activation::relu6()}) {
+    SCOPED_TRACE(::testing::Message() << op.name() << "(" << op.param() << ")");
+    DeviceBuffer<float> x(n, stream), y(n, stream), dy(n, stream), dx(n, stream), ref(n, stream);
+    x.copy_from_host(host_x);
+    dy.copy_from_host(host_dy);
+    ActivationLayer<float> layer(op);
+    layer.forward(x.data(), y.data(), n, stream);
+    layer.backward(dy.data(), dx.data(), n, stream);
+
+    // The same through the free functions, from the tensor the layer says it keeps.
+    const float* kept = layer.saves() == Saved::output ? y.data() : x.data();
+    layer.backward(kept, layer.saves(), dy.data(), ref.data(), n, stream);
+    expect_same_bits(read(ref), read(dx), "dx");
+    EXPECT_EQ(layer.saves(), op.allows_grad_from_output() ? Saved::output : Saved::input);
+  }
+}
+
+TEST_F(ActivationLayerTest, InPlaceForwardIsAllowedOnlyWhenTheOutputIsKept) {
+  const std::size_t n = 1000;
+  DeviceBuffer<__nv_bfloat16> x(n, stream), dy(n, stream);
+  x.copy_from_host(random_vector<__nv_bfloat16>(n, -4, 4, 3));
+  dy.copy_from_host(random_vector<__nv_bfloat16>(n, -1, 1, 4));
+  ActivationLayer<__nv_bfloat16> elu(Activation::elu(1.0));
+  EXPECT_NO_THROW(elu.forward(x.data(), x.data(), n, stream));
+  EXPECT_NO_THROW(elu.backward(dy.data(), dy.data(), n, stream));
+  ActivationLayer<__nv_bfloat16> leaky(Activation::leaky_relu(-0.2));
+  EXPECT_THROW(leaky.forward(x.data(), x.data(), n, stream), invalid_argument);
+  EXPECT_THROW(leaky.backward(dy.data(), dy.data(), n, stream), invalid_argument);  // no forward
+  EXPECT_THROW(elu.backward(dy.data(), dy.data(), n + 1, stream), invalid_argument);
+}
+
+using PreluLayerTest = StreamTest;
+
+TEST_F(PreluLayerTest, StartsAtAQuarterAndAccumulatesGradientsUntilZeroGrad) {
+  const PreluShape shape = PreluShape::nchw(4, 16, 9, 9);
+  const auto n = static_cast<std::size_t>(shape.numel());
+  PreluLayer<float> layer(16, stream);
+  EXPECT_EQ(read_floats(layer.alpha(), 16), std::vector<float>(16, 0.25f));
+  DeviceBuffer<float> x(n, stream), y(n, stream), dy(n, stream), dx(n, stream);
+  const auto host_x = random_vector<float>(n, -3, 3, 5);
+  const auto host_dy = random_vector<float>(n, -1, 1, 6);
+  x.copy_from_host(host_x);
+  dy.copy_from_host(host_dy);
+
+  layer.forward(x.data(), y.data(), shape, stream);
+  layer.backward(dy.data(), dx.data(), stream);
+  const std::vector<float> once = read_floats(layer.alpha_grad(), 16);
+  layer.backward(dy.data(), dx.data(), stream);
+  const std::vector<float> twice = read_floats(layer.alpha_grad(), 16);
+
+  const std::vector<float> alpha(16, 0.25f);
+  const auto ref =
+      reference::prelu_backward<float>(host_x.data(), host_dy.data(), alpha.data(), nullptr, shape);
+  for (int c = 0; c < 16; ++c) {
+    EXPECT_NEAR(once[c], ref.sum[c], 1e-4 * (1 + ref.abs_sum[c])) << "channel " << c;
+    EXPECT_NEAR(twice[c], 2 * ref.sum[c], 2e-4 * (1 + ref.abs_sum[c])) << "channel " << c;
+  }
+  layer.zero_grad(stream);
+  EXPECT_EQ(read_floats(layer.alpha_grad(), 16), std::vector<float>(16, 0.0f));
+  EXPECT_THROW(layer.forward(x.data(), x.data(), shape, stream), invalid_argument);
+  EXPECT_THROW(layer.forward(x.data(), y.data(), PreluShape::nchw(4, 8, 9, 9), stream),
+               invalid_argument);
+}
+
+using GraphCapture = StreamTest;
+
+TEST_F(GraphCapture, ForwardAndBackwardOfBothLayersReplayTwiceWithTheEagerResults) {
+  const PreluShape shape = PreluShape::nhwc(8, 14, 14, 32);
+  const auto n = static_cast<std::size_t>(shape.numel());
+  DeviceBuffer<__half> x(n, stream), h(n, stream), y(n, stream), dy(n, stream), dh(n, stream),
+      dx(n, stream);
+  x.copy_from_host(random_vector<__half>(n, -4, 4, 7));
+  dy.copy_from_host(random_vector<__half>(n, -1, 1, 8));
+  ActivationLayer<__half> act(Activation::elu(1.0));
+  PreluLayer<__half> prelu(32, stream);
+  prelu.reserve(shape, stream);
+
+  const auto step = [&] {
+    prelu.zero_grad(stream);
+    act.forward(x.data(), h.data(), n, stream);
+    prelu.forward(h.data(), y.data(), shape, stream);
+    prelu.backward(dy.data(), dh.data(), stream);
+    act.backward(dh.data(), dx.data(), n, stream);
+  };
+  step();
+  const auto eager_y = read(y);
+  const auto eager_dx = read(dx);
+  const auto eager_grad = read_floats(prelu.alpha_grad(), 32);
+
+  cudaGraph_t graph = nullptr;
+  cudaGraphExec_t exec = nullptr;
+  CUACT_TEST_CUDA(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal));
+  step();
+  CUACT_TEST_CUDA(cudaStreamEndCapture(stream, &graph));
+  CUACT_TEST_CUDA(cudaGraphInstantiate(&exec, graph, 0));
+  for (int replay = 0; replay < 2; ++replay) {
+    SCOPED_TRACE(::testing::Message() << "replay " << replay);
+    CUACT_TEST_CUDA(cudaMemsetAsync(y.data(), 0xFF, n * sizeof(__half), stream));
+    CUACT_TEST_CUDA(cudaMemsetAsync(dx.data(), 0xFF, n * sizeof(__half), stream));
+    CUACT_TEST_CUDA(cudaGraphLaunch(exec, stream));
+    expect_same_bits(eager_y, read(y), "y");
+    expect_same_bits(eager_dx, read(dx), "dx");
+    expect_same_bits(eager_grad, read_floats(prelu.alpha_grad(), 32), "alpha_grad");
+  }
+  CUACT_TEST_CUDA(cudaGraphExecDestroy(exec));
+  CUACT_TEST_CUDA(cudaGraphDestroy(graph));
+}
+
+TEST_F(GraphCapture, AWorkspaceThatWouldGrowDuringCaptureIsRefused) {
+  const PreluShape shape = PreluShape::nchw(2, 4, 64, 64);
+  const auto n = static_cast<std::size_t>(shape.numel());
+  DeviceBuffer<float> x(n, stream), dy(n, stream), dx(n, stream);
+  PreluLayer<float> prelu(4, stream);
+  CUACT_TEST_CUDA(cudaStreamSynchronize(stream));
+  CUACT_TEST_CUDA(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal));
+  EXPECT_THROW(prelu.backward(x.data(), dy.data(), dx.data(), shape, stream), invalid_argument);
+  cudaGraph_t graph = nullptr;
+  CUACT_TEST_CUDA(cudaStreamEndCapture(stream, &graph));
+  CUACT_TEST_CUDA(cudaGraphDestroy(graph));
+}
+
+class Concurrency : public GpuTest {};
+
+TEST_F(Concurrency, FourHostThreadsOnFourStreamsRunningDifferentOpsAllGetCorrectResults) {
+  std::vector<std::string> errors(4);
+  const auto worker = [&](int id) {
+    try {
+      cudaStream_t s = nullptr;
+      CUACT_TEST_CUDA(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
+      const std::size_t n = (1 << 20) + id;
+      for (int iter = 0; iter < 10; ++iter) {
+        if (id == 0) {
+          const auto hx = random_vector<float>(n, -8, 8, 10 + iter);
+          DeviceBuffer<float> x(n, s), y(n, s);
+          x.copy_from_host(hx);
+          relu6_forward(x.data(), y.data(), n, s);
+          std::vector<float> got, want(n);
+          y.copy_to_host(got);
+          CUACT_TEST_CUDA(cudaStreamSynchronize(s));
+          reference::forward(Relu6<float>{}, hx.data(), want.data(), n);
+          if (got != want) throw std::runtime_error("relu6 f32 mismatch");
+        } else if (id == 1) {
+          const auto hx = random_vector<__nv_bfloat16>(n, -8, 8, 20 + iter);
+          const auto hdy = random_vector<__nv_bfloat16>(n, -2, 2, 30 + iter);
+          DeviceBuffer<__nv_bfloat16> x(n, s), dy(n, s);
+          x.copy_from_host(hx);
+          dy.copy_from_host(hdy);
+          leaky_relu_backward(x.data(), dy.data(), dy.data(), n, 0.2f, Saved::input, s);
+          std::vector<__nv_bfloat16> got, want(n);
+          dy.copy_to_host(got);
+          CUACT_TEST_CUDA(cudaStreamSynchronize(s));
+          reference::backward(LeakyRelu<float>{0.2f}, Saved::input, hx.data(), hdy.data(),
+                              want.data(), n);
+          for (std::size_t i = 0; i < n; ++i) {
+            if (reference::ulp_distance(got[i], want[i]) != 0) {
+              throw std::runtime_error("leaky_relu bf16 mismatch");
+            }
+          }
+        } else if (id == 2) {
+          const PreluShape shape = PreluShape::nhwc(1, 1, n / 64, 64);
+          const auto m = static_cast<std::size_t>(shape.numel());
+          const auto hx = random_vector<__half>(m, -4, 4, 40 + iter);
+          const std::vector<float> halpha(64, 0.125f);
+          DeviceBuffer<__half> x(m, s), y(m, s);
+          DeviceBuffer<float> alpha(64, s);
+          x.copy_from_host(hx);
+          alpha.copy_from_host(halpha);
+          prelu_forward(x.data(), alpha.data(), y.data(), shape, s);
+          std::vector<__half> got, want(m);
+          y.copy_to_host(got);
+          CUACT_TEST_CUDA(cudaStreamSynchronize(s));
+          reference::prelu_forward(hx.data(), halpha.data(), want.data(), shape);
+          for (std::size_t i = 0; i < m; ++i) {
+            if (reference::ulp_distance(got[i], want[i]) != 0) {
+              throw std::runtime_error("prelu f16 mismatch");
+            }
+          }
+        } else {
+          const auto hx = random_vector<double>(n, -8, 8, 50 + iter);
+          DeviceBuffer<double> x(n, s);
+          x.copy_from_host(hx);
+          selu_forward(x.data(), x.data(), n, s);
+          std::vector<double> got, want(n);
+          x.copy_to_host(got);
+          CUACT_TEST_CUDA(cudaStreamSynchronize(s));
+          reference::forward(Elu<double>::selu(), hx.data(), want.data(), n);
+          for (std::size_t i = 0; i < n; ++i) {
+            if (reference::ulp_distance(got[i], want[i]) > 2) {
+              throw std::runtime_error("selu f64 mismatch");
+            }
+          }
+        }
+      }
+      CUACT_TEST_CUDA(cudaStreamDestroy(s));
+    } catch (const std::exception& e) {
+      errors[id] = e.what();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int id = 0; id < 4; ++id) {
+    threads.emplace_back(worker, id);
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  for (int id = 0; id < 4; ++id) {
+    EXPECT_EQ(errors[id], "") << "thread " << id;
+  }
+}
+
+TEST_F(Concurrency, ALayerRefusesCallsWhileAnotherDeviceIsCurrent) {
+  int count = 0;
+  CUACT_TEST_CUDA(cudaGetDeviceCount(&count));
+  if (count < 2) {
+    GTEST_SKIP() << "needs two GPUs; this machine has " << count;
+  }
+  CUACT_TEST_CUDA(cudaSetDevice(0));
+  ActivationLayer<float> layer(Activation::relu());
+  CUACT_TEST_CUDA(cudaSetDevice(1));
+  float* p = nullptr;
+  CUACT_TEST_CUDA(cudaMalloc(&p, 16 * sizeof(float)));
+  try {
+    layer.forward(p, p, 16, nullptr);
+    ADD_FAILURE() << "a call on device 1 was accepted by a device 0 layer";
+  } catch (const invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "ActivationLayer::forward: the layer belongs to device 0 but device 1 is current");
+  }
+  CUACT_TEST_CUDA(cudaFree(p));
+  CUACT_TEST_CUDA(cudaSetDevice(0));
+}
+
+using DeviceBufferTest = StreamTest;
+
+TEST_F(DeviceBufferTest, FreesEverythingWhenAnExceptionUnwindsThroughIt) {
+  int device = 0;
+  CUACT_TEST_CUDA(cudaGetDevice(&device));
+  cudaMemPool_t pool = nullptr;
+  CUACT_TEST_CUDA(cudaDeviceGetDefaultMemPool(&pool, device));
+  const auto free_bytes = [&] {
+    CUACT_TEST_CUDA(cudaStreamSynchronize(stream));
+    CUACT_TEST_CUDA(cudaMemPoolTrimTo(pool, 0));
+    std::size_t free = 0;
+    std::size_t total = 0;
+    CUACT_TEST_CUDA(cudaMemGetInfo(&free, &total));
+    return free;
+  };
+  const std::size_t before = free_bytes();
+  try {
+    DeviceBuffer<float> a(std::size_t(1) << 26, stream);   // 256 MiB
+    DeviceBuffer<double> b(std::size_t(1) << 25, stream);  // 256 MiB
+    DeviceBuffer<float> moved(std::move(a));
+    throw std::runtime_error("unwind");
+  } catch (const std::runtime_error&) {
+  }
+  const std::size_t after = free_bytes();
+  EXPECT_GE(after + (std::size_t(8) << 20), before) << "leaked " << (before - after) << " bytes";
+}
+
+TEST_F(DeviceBufferTest, CopiesRoundTripAndMovesTransferOwnership) {
+  const auto host = random_vector<double>(4099, -1, 1, 9);
+  DeviceBuffer<double> a(host.size(), stream);
+  a.copy_from_host(host);
+  DeviceBuffer<double> b(std::move(a));
+  EXPECT_EQ(a.data(), nullptr);
+  EXPECT_EQ(b.size(), host.size());
+  EXPECT_EQ(read(b), host);
+}
+
+}  // namespace
+}  // namespace cuact::test
