@@ -98,7 +98,24 @@ bool has_pageable_memory_access(int device, const char* fn) {
 }
 }  // namespace
 
+namespace {
+/// Puts the calling thread in relaxed stream-capture mode for its lifetime. The pointer and
+/// device queries below are pure queries, but a global-mode capture in progress (in any
+/// thread) must never be invalidated by them, whatever the driver classifies them as.
+class RelaxedCaptureScope {
+ public:
+  RelaxedCaptureScope() { cudaThreadExchangeStreamCaptureMode(&mode_); }
+  ~RelaxedCaptureScope() { cudaThreadExchangeStreamCaptureMode(&mode_); }
+  RelaxedCaptureScope(const RelaxedCaptureScope&) = delete;
+  RelaxedCaptureScope& operator=(const RelaxedCaptureScope&) = delete;
+
+ private:
+  cudaStreamCaptureMode mode_ = cudaStreamCaptureModeRelaxed;
+};
+}  // namespace
+
 void expect_device_accessible(const char* fn, const char* name, const void* p) {
+  const RelaxedCaptureScope relaxed;
   int device = 0;
   CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
   cudaPointerAttributes attributes{};

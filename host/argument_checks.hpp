@@ -44,7 +44,8 @@ void expect_disjoint(const char* fn, ByteRange out, ByteRange in);
 
 /// The current device can read and write p: device memory of the current device, managed
 /// memory, host memory mapped at the same address, or pageable host memory on a system
-/// with pageable memory access. One cudaPointerGetAttributes query.
+/// with pageable memory access. One cudaPointerGetAttributes query, made in relaxed
+/// capture mode so that it is safe during CUDA graph capture.
 void expect_device_accessible(const char* fn, const char* name, const void* p);
 
 /// Saved::output is allowed only when the op says so; `rule` is the condition in words
