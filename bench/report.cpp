@@ -60,6 +60,8 @@ void print_environment(std::ostream& out, const Environment& env) {
   out << "GPU: " << env.gpu << " (" << env.sms << " SMs, " << fixed(env.l2_mib, 0) << " MiB L2, "
       << fixed(env.memory_gib, 0) << " GiB), driver " << version_text(env.driver) << ", runtime "
       << version_text(env.runtime) << ", cuact " << env.commit << "\n";
+  out << "cudnn_x: cuDNN's time / cuact's (above 1: cuact is faster); '-' where cuDNN has "
+         "no such operation.\n";
   out << "Times are medians of CUDA-event timings per call; GB/s counts the spec's floor bytes "
          "(2 tensors forward, 3 backward); %copy compares with a same-run device-to-device "
          "cudaMemcpyAsync moving the same bytes.\n\n";
@@ -69,7 +71,7 @@ void print_table_header(std::ostream& out) {
   out << std::left << std::setw(11) << "op" << std::setw(16) << "direction" << std::setw(5)
       << "type" << std::right << std::setw(11) << "n" << std::setw(11) << "us" << std::setw(7)
       << "+-%" << std::setw(9) << "GB/s" << std::setw(9) << "copy" << std::setw(7) << "%copy"
-      << std::setw(9) << "graph_us" << std::setw(8) << "host_us"
+      << std::setw(9) << "graph_us" << std::setw(8) << "host_us" << std::setw(8) << "cudnn_x"
       << "  check\n";
 }
 
@@ -92,7 +94,7 @@ void print_table_row(std::ostream& out, const Row& r) {
 
 void write_csv(std::ostream& out, const std::vector<Row>& rows) {
   out << "op,direction,dtype,n,shape,median_us,spread_pct,gbps,copy_gbps,pct_copy,graph_us,"
-         "host_us,ok,check,skipped\n";
+         "host_us,cudnn_us,ok,check,skipped\n";
   for (const Row& r : rows) {
     out << r.c.op << ',' << direction_name(r.c.direction) << ',' << dtype_name(r.c.dtype) << ','
         << r.n << ',' << r.shape << ',' << r.median_us << ',' << r.spread_pct << ',' << r.gbps
@@ -115,9 +117,9 @@ void write_json(std::ostream& out, const Environment& env, const std::vector<Row
         << ", \"spread_pct\": " << r.spread_pct << ", \"gbps\": " << r.gbps
         << ", \"copy_gbps\": " << r.copy_gbps << ", \"pct_copy\": " << r.pct_copy
         << ", \"graph_us\": " << r.graph_us << ", \"host_us\": " << r.host_us
-        << ", \"ok\": " << (r.ok ? "true" : "false") << ", \"check\": " << json_string(r.check)
-        << ", \"skipped\": " << json_string(r.skipped) << "}" << (i + 1 < rows.size() ? "," : "")
-        << "\n";
+        << ", \"cudnn_us\": " << r.cudnn_us << ", \"ok\": " << (r.ok ? "true" : "false")
+        << ", \"check\": " << json_string(r.check) << ", \"skipped\": " << json_string(r.skipped)
+        << "}" << (i + 1 < rows.size() ? "," : "") << "\n";
   }
   out << "  ]\n}\n";
 }

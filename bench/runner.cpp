@@ -1,7 +1,9 @@
 #include "bench/runner.hpp"
 
 #include "bench/check.hpp"
+#include "bench/cudnn_baseline.hpp"
 #include "bench/fill.hpp"
+#include "bench/timing.hpp"
 
 #include <cuact/device_buffer.hpp>
 
@@ -24,65 +26,11 @@ constexpr std::int64_t kSmallSize = 65536;
 // Rotate through enough buffer sets to cover this many times the L2 size.
 constexpr std::size_t kL2Multiple = 4;
 constexpr std::size_t kMaxRotations = 16;
-// Each timed repetition lasts at least this long (many launches for small sizes).
-constexpr double kMinRepUs = 200.0;
-
-void cuda_ok(cudaError_t e, const char* what) {
-  if (e != cudaSuccess) {
-    throw std::runtime_error(std::string(what) + ": " + cudaGetErrorName(e) + ": " +
-                             cudaGetErrorString(e));
-  }
-}
 
 void status_ok(cuact_status s) {
   if (s != CUACT_STATUS_SUCCESS) {
     throw std::runtime_error(std::string("cuact: ") + cuact_last_error());
   }
-}
-
-struct Stats {
-  double median = 0, p10 = 0, p90 = 0;
-};
-
-Stats stats(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const auto at = [&](double q) { return v[static_cast<std::size_t>(q * (v.size() - 1) + 0.5)]; };
-  return {at(0.5), at(0.1), at(0.9)};
-}
-
-/// Per-launch time in microseconds: `reps` repetitions, each timed with events around
-/// `per_rep` launches of launch(i) (i counting up, for buffer rotation), after a warm-up.
-Stats time_launches(const std::function<void(int)>& launch, int per_rep, int reps,
-                    cudaStream_t stream) {
-  cudaEvent_t start = nullptr;
-  cudaEvent_t stop = nullptr;
-  cuda_ok(cudaEventCreate(&start), "cudaEventCreate");
-  cuda_ok(cudaEventCreate(&stop), "cudaEventCreate");
-  int i = 0;
-  for (int w = 0; w < 3; ++w) {
-    launch(i++);
-  }
-  std::vector<double> times;
-  for (int r = 0; r < reps; ++r) {
-    cuda_ok(cudaEventRecord(start, stream), "cudaEventRecord");
-    for (int k = 0; k < per_rep; ++k) {
-      launch(i++);
-    }
-    cuda_ok(cudaEventRecord(stop, stream), "cudaEventRecord");
-    cuda_ok(cudaEventSynchronize(stop), "cudaEventSynchronize");
-    float ms = 0;
-    cuda_ok(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
-    times.push_back(1000.0 * ms / per_rep);
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  return stats(times);
-}
-
-/// Launches per repetition so that one repetition lasts about kMinRepUs.
-int launches_per_rep(const std::function<void(int)>& launch, cudaStream_t stream) {
-  const Stats probe = time_launches(launch, 1, 3, stream);
-  return static_cast<int>(std::clamp(kMinRepUs / std::max(probe.median, 1e-3), 1.0, 100.0));
 }
 
 std::size_t rotations_for(std::size_t set_bytes, std::size_t l2_bytes, std::size_t free_bytes) {
@@ -243,6 +191,7 @@ Row Runner::measure(const BenchCase& c, std::int64_t n) {
   row.spread_pct = 100.0 * (t.p90 - t.p10) / t.median;
   row.gbps = static_cast<double>(bytes_moved) / (t.median * 1e3);
   row.pct_copy = 100.0 * row.gbps / row.copy_gbps;
+  row.cudnn_us = cudnn_time_us(c, n, tensors, options_.reps, stream_);
 
   if (n <= kSmallSize) {
     constexpr int kGraphLaunches = 50;

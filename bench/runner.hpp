@@ -29,6 +29,7 @@ struct Row {
   double pct_copy = 0;    // gbps / copy_gbps
   double graph_us = -1;   // per call inside a replayed CUDA graph (small sizes), else -1
   double host_us = -1;    // host time to enqueue one call (small sizes), else -1
+  double cudnn_us = -1;   // cuDNN's time for the same operation, -1 where it has none
 };
 
 class Runner {

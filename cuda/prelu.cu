@@ -58,7 +58,7 @@ cudaError_t reduce_partials(void* temp, std::size_t& temp_bytes, const C* partia
 }
 
 template <class T>
-PreluPlan make_prelu_plan(PreluShape shape, const char* fn) {
+PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
   PreluPlan p;
   if (shape.channels == 1) {
     // One alpha: the layout is one row of every element.
@@ -85,15 +85,16 @@ PreluPlan make_prelu_plan(PreluShape shape, const char* fn) {
                                         std::max<std::int64_t>(1, per_channel / kMinTileElements));
   }
   p.partial_count = p.channels * (p.chunks + 1);
-
-  using C = compute_t<T>;
-  CUACT_CUDA_TRY(
-      reduce_partials<C>(nullptr, p.cub_bytes, nullptr, nullptr, p.channels, p.chunks + 1, nullptr),
-      fn);
-  p.workspace_bytes =
-      kPreluWorkspaceAlign +
-      round_up(static_cast<std::size_t>(p.partial_count) * sizeof(C), kPreluWorkspaceAlign) +
-      p.cub_bytes;
+  if (alpha_grad) {
+    using C = compute_t<T>;
+    CUACT_CUDA_TRY(reduce_partials<C>(nullptr, p.cub_bytes, nullptr, nullptr, p.channels,
+                                      p.chunks + 1, nullptr),
+                   fn);
+    p.workspace_bytes =
+        kPreluWorkspaceAlign +
+        round_up(static_cast<std::size_t>(p.partial_count) * sizeof(C), kPreluWorkspaceAlign) +
+        p.cub_bytes;
+  }
   return p;
 }
 
@@ -166,7 +167,7 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
 }
 
 #define CUACT_INSTANTIATE_PRELU(T)                                                                \
-  template PreluPlan make_prelu_plan<T>(PreluShape, const char*);                                 \
+  template PreluPlan make_prelu_plan<T>(PreluShape, bool, const char*);                           \
   template void launch_prelu_forward<T>(const char*, const PreluPlan&, const T*,                  \
                                         const compute_t<T>*, T*, cudaStream_t);                   \
   template void launch_prelu_backward<T>(const char*, const PreluPlan&, const T*, const T*,       \

@@ -108,10 +108,12 @@ __global__ void __launch_bounds__(kPreluThreads)
     const std::int64_t c = tile / chunks;
     const std::int64_t chunk = tile - c * chunks;
     const std::int64_t end = min_i64(channel_v, (chunk + 1) * tile_v);
-    C alpha[kVec];
+    C alpha[kVec] = {};
+    if constexpr (Mode::write_out) {  // alpha may be null when only dalpha is computed
 #pragma unroll
-    for (int j = 0; j < kVec; ++j) {
-      alpha[j] = a.alpha[c];
+      for (int j = 0; j < kVec; ++j) {
+        alpha[j] = a.alpha[c];
+      }
     }
     C acc[kVec] = {};
 
@@ -207,9 +209,11 @@ __global__ void __launch_bounds__(kPreluThreads)
       C alpha[kVec] = {};
       C acc[kVec] = {};
       if (active) {
+        if constexpr (Mode::write_out) {  // alpha may be null when only dalpha is computed
 #pragma unroll
-        for (int k = 0; k < kVec; ++k) {
-          alpha[k] = a.alpha[q * kVec + k];
+          for (int k = 0; k < kVec; ++k) {
+            alpha[k] = a.alpha[q * kVec + k];
+          }
         }
         std::int64_t r = chunk * chunk_rows + rl;
         while (r < r_end) {

@@ -48,10 +48,10 @@ constexpr std::size_t prelu_workspace_lower_bound(std::int64_t channels) {
                   kPreluWorkspaceAlign);
 }
 
-/// Plans a call on the current device; computes the CUB storage size for the alpha
-/// gradient. shape.numel() > 0 and does not overflow.
+/// Plans a call on the current device; with `alpha_grad`, also sizes the CUB storage and
+/// the workspace for the alpha gradient. shape.numel() > 0 and does not overflow.
 template <class T>
-PreluPlan make_prelu_plan(PreluShape shape, const char* fn);
+PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn);
 
 template <class T>
 void launch_prelu_forward(const char* fn, const PreluPlan& plan, const T* x,

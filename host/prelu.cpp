@@ -115,7 +115,7 @@ void prelu_backward_checked(const char* fn, const T* x, const T* dy, const compu
     }
   }
 
-  const detail::PreluPlan plan = detail::make_prelu_plan<T>(shape, fn);
+  const detail::PreluPlan plan = detail::make_prelu_plan<T>(shape, dalpha != nullptr, fn);
   if (needs_workspace) {
     expect_workspace(fn, workspace, workspace_bytes, plan.workspace_bytes);
     detail::expect_device_accessible(fn, "workspace", workspace);
@@ -172,7 +172,7 @@ void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, PreluShape shape
   if (y != x) {
     detail::expect_device_accessible(fn, "y", y);
   }
-  const detail::PreluPlan plan = detail::make_prelu_plan<T>(shape, fn);
+  const detail::PreluPlan plan = detail::make_prelu_plan<T>(shape, false, fn);
   detail::launch_prelu_forward<T>(fn, plan, x, alpha, y, stream);
 }
 
@@ -182,7 +182,7 @@ std::size_t prelu_backward_workspace_size(PreluShape shape) {
   if (expect_valid_shape(fn, shape, sizeof(T)) == 0) {
     return 0;
   }
-  return detail::make_prelu_plan<T>(shape, fn).workspace_bytes;
+  return detail::make_prelu_plan<T>(shape, true, fn).workspace_bytes;
 }
 
 template <class T>
