@@ -27,7 +27,11 @@
 namespace cuact::detail {
 
 inline constexpr int kPreluThreads = 256;
-inline constexpr int kPreluUnroll = 4;
+// Accesses of V each thread issues before it computes: 4 of 8 or 16 bytes, or 8 of 2 or 4
+// bytes on the unaligned path (rows whose length is not a multiple of the vector, e.g. 7x7
+// NCHW maps), to keep enough bytes in flight per SM.
+template <class V>
+inline constexpr int kPreluUnroll = sizeof(V) >= 8 ? 4 : 8;
 
 /// What a PReLU kernel computes. Forward: out = y from x. Backward: out = dx (when
 /// kWriteOut) and partial sums of the alpha gradient (when kAlphaGrad) from x and dy.
@@ -121,11 +125,11 @@ __global__ void __launch_bounds__(kPreluThreads)
     std::int64_t row = j / inner_v;
     std::int64_t v = j - row * inner_v;
     while (j < end) {
-      std::int64_t at[kPreluUnroll];
-      V x[kPreluUnroll];
-      V dy[kPreluUnroll];
+      std::int64_t at[kPreluUnroll<V>];
+      V x[kPreluUnroll<V>];
+      V dy[kPreluUnroll<V>];
 #pragma unroll
-      for (int u = 0; u < kPreluUnroll; ++u) {
+      for (int u = 0; u < kPreluUnroll<V>; ++u) {
         at[u] = j < end ? ((row * channels + c) * inner_v + v) * kVec : -1;
         if (at[u] >= 0) {
           x[u] = load_packed<T, kVec>(a.x + at[u]);
@@ -142,7 +146,7 @@ __global__ void __launch_bounds__(kPreluThreads)
         }
       }
 #pragma unroll
-      for (int u = 0; u < kPreluUnroll; ++u) {
+      for (int u = 0; u < kPreluUnroll<V>; ++u) {
         if (at[u] >= 0) {
           V out;
           prelu_vector<Mode, T, kVec>(x[u], dy[u], alpha, out, acc);
@@ -217,11 +221,11 @@ __global__ void __launch_bounds__(kPreluThreads)
         }
         std::int64_t r = chunk * chunk_rows + rl;
         while (r < r_end) {
-          std::int64_t at[kPreluUnroll];
-          V x[kPreluUnroll];
-          V dy[kPreluUnroll];
+          std::int64_t at[kPreluUnroll<V>];
+          V x[kPreluUnroll<V>];
+          V dy[kPreluUnroll<V>];
 #pragma unroll
-          for (int u = 0; u < kPreluUnroll; ++u) {
+          for (int u = 0; u < kPreluUnroll<V>; ++u) {
             const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
             at[u] = ru < r_end ? (ru * cols + q) * kVec : -1;
             if (at[u] >= 0) {
@@ -232,7 +236,7 @@ __global__ void __launch_bounds__(kPreluThreads)
             }
           }
 #pragma unroll
-          for (int u = 0; u < kPreluUnroll; ++u) {
+          for (int u = 0; u < kPreluUnroll<V>; ++u) {
             if (at[u] >= 0) {
               V out;
               prelu_vector<Mode, T, kVec>(x[u], dy[u], alpha, out, acc);
@@ -241,7 +245,7 @@ __global__ void __launch_bounds__(kPreluThreads)
               }
             }
           }
-          r += static_cast<std::int64_t>(kPreluUnroll) * row_lanes;
+          r += static_cast<std::int64_t>(kPreluUnroll<V>) * row_lanes;
         }
       }
 
