@@ -76,6 +76,38 @@ __device__ __forceinline__ void prelu_vector(const Packed<T, kVec>& x, const Pac
   }
 }
 
+/// Processes the vectors at element offsets at[u] (negative: none): every load first, then
+/// the math and the stores, so that all the loads are in flight together.
+template <class Mode, class T, int kVec>
+__device__ __forceinline__ void prelu_batch(const PreluArgs<T>& a,
+                                            const std::int64_t (&at)[kPreluUnroll<Packed<T, kVec>>],
+                                            const compute_t<T> (&alpha)[kVec],
+                                            compute_t<T> (&acc)[kVec]) {
+  using V = Packed<T, kVec>;
+  constexpr int kUnroll = kPreluUnroll<V>;
+  V x[kUnroll];
+  V dy[kUnroll];
+#pragma unroll
+  for (int u = 0; u < kUnroll; ++u) {
+    if (at[u] >= 0) {
+      x[u] = load_packed<T, kVec>(a.x + at[u]);
+      if constexpr (Mode::backward) {
+        dy[u] = load_packed<T, kVec>(a.dy + at[u]);
+      }
+    }
+  }
+#pragma unroll
+  for (int u = 0; u < kUnroll; ++u) {
+    if (at[u] >= 0) {
+      V out;
+      prelu_vector<Mode, T, kVec>(x[u], dy[u], alpha, out, acc);
+      if constexpr (Mode::write_out) {
+        store_packed<T, kVec>(a.out + at[u], out);
+      }
+    }
+  }
+}
+
 __device__ __forceinline__ std::int64_t min_i64(std::int64_t a, std::int64_t b) {
   return a < b ? a : b;
 }
@@ -126,17 +158,9 @@ __global__ void __launch_bounds__(kPreluThreads)
     std::int64_t v = j - row * inner_v;
     while (j < end) {
       std::int64_t at[kPreluUnroll<V>];
-      V x[kPreluUnroll<V>];
-      V dy[kPreluUnroll<V>];
 #pragma unroll
       for (int u = 0; u < kPreluUnroll<V>; ++u) {
         at[u] = j < end ? ((row * channels + c) * inner_v + v) * kVec : -1;
-        if (at[u] >= 0) {
-          x[u] = load_packed<T, kVec>(a.x + at[u]);
-          if constexpr (Mode::backward) {
-            dy[u] = load_packed<T, kVec>(a.dy + at[u]);
-          }
-        }
         j += kPreluThreads;
         row += step_rows;
         v += step_v;
@@ -145,16 +169,7 @@ __global__ void __launch_bounds__(kPreluThreads)
           ++row;
         }
       }
-#pragma unroll
-      for (int u = 0; u < kPreluUnroll<V>; ++u) {
-        if (at[u] >= 0) {
-          V out;
-          prelu_vector<Mode, T, kVec>(x[u], dy[u], alpha, out, acc);
-          if constexpr (Mode::write_out) {
-            store_packed<T, kVec>(a.out + at[u], out);
-          }
-        }
-      }
+      prelu_batch<Mode, T, kVec>(a, at, alpha, acc);
     }
 
     if constexpr (Mode::alpha_grad) {
@@ -222,29 +237,12 @@ __global__ void __launch_bounds__(kPreluThreads)
         std::int64_t r = chunk * chunk_rows + rl;
         while (r < r_end) {
           std::int64_t at[kPreluUnroll<V>];
-          V x[kPreluUnroll<V>];
-          V dy[kPreluUnroll<V>];
 #pragma unroll
           for (int u = 0; u < kPreluUnroll<V>; ++u) {
             const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
             at[u] = ru < r_end ? (ru * cols + q) * kVec : -1;
-            if (at[u] >= 0) {
-              x[u] = load_packed<T, kVec>(a.x + at[u]);
-              if constexpr (Mode::backward) {
-                dy[u] = load_packed<T, kVec>(a.dy + at[u]);
-              }
-            }
           }
-#pragma unroll
-          for (int u = 0; u < kPreluUnroll<V>; ++u) {
-            if (at[u] >= 0) {
-              V out;
-              prelu_vector<Mode, T, kVec>(x[u], dy[u], alpha, out, acc);
-              if constexpr (Mode::write_out) {
-                store_packed<T, kVec>(a.out + at[u], out);
-              }
-            }
-          }
+          prelu_batch<Mode, T, kVec>(a, at, alpha, acc);
           r += static_cast<std::int64_t>(kPreluUnroll<V>) * row_lanes;
         }
       }

@@ -1,5 +1,7 @@
 // The C API: runtime dispatch onto the C++ entry points, exceptions turned into status codes.
 #include <cuact/cuact.h>
+#include "host/activation_dispatch.hpp"
+
 #include <cuact/activations.hpp>
 #include <cuact/error.hpp>
 #include <cuact/prelu.hpp>
@@ -55,48 +57,6 @@ void with_dtype(const char* fn, cuact_dtype dtype, Body&& body) {
   bad_enum(fn, "dtype", dtype);
 }
 
-template <class T>
-void activation_forward(const char* fn, cuact_activation op, double param, const T* x, T* y,
-                        std::int64_t n, cudaStream_t stream) {
-  const auto p = static_cast<cuact::compute_t<T>>(param);
-  switch (op) {
-    case CUACT_RELU:
-      return cuact::relu_forward(x, y, n, stream);
-    case CUACT_LEAKY_RELU:
-      return cuact::leaky_relu_forward(x, y, n, p, stream);
-    case CUACT_ELU:
-      return cuact::elu_forward(x, y, n, p, stream);
-    case CUACT_SELU:
-      return cuact::selu_forward(x, y, n, stream);
-    case CUACT_CELU:
-      return cuact::celu_forward(x, y, n, p, stream);
-    case CUACT_RELU6:
-      return cuact::relu6_forward(x, y, n, stream);
-  }
-  bad_enum(fn, "op", op);
-}
-
-template <class T>
-void activation_backward(const char* fn, cuact_activation op, double param, cuact::Saved saved,
-                         const T* v, const T* dy, T* dx, std::int64_t n, cudaStream_t stream) {
-  const auto p = static_cast<cuact::compute_t<T>>(param);
-  switch (op) {
-    case CUACT_RELU:
-      return cuact::relu_backward(v, dy, dx, n, saved, stream);
-    case CUACT_LEAKY_RELU:
-      return cuact::leaky_relu_backward(v, dy, dx, n, p, saved, stream);
-    case CUACT_ELU:
-      return cuact::elu_backward(v, dy, dx, n, p, saved, stream);
-    case CUACT_SELU:
-      return cuact::selu_backward(v, dy, dx, n, saved, stream);
-    case CUACT_CELU:
-      return cuact::celu_backward(v, dy, dx, n, p, saved, stream);
-    case CUACT_RELU6:
-      return cuact::relu6_backward(v, dy, dx, n, saved, stream);
-  }
-  bad_enum(fn, "op", op);
-}
-
 }  // namespace
 
 extern "C" {
@@ -123,7 +83,8 @@ cuact_status cuact_activation_forward(cuact_activation op, double param, cuact_d
     constexpr const char* fn = "cuact_activation_forward";
     with_dtype(fn, dtype, [&](auto tag) {
       using T = decltype(tag);
-      activation_forward<T>(fn, op, param, static_cast<const T*>(x), static_cast<T*>(y), n, stream);
+      cuact::detail::activation_forward<T>(fn, op, param, static_cast<const T*>(x),
+                                           static_cast<T*>(y), n, stream);
     });
   });
 }
@@ -138,8 +99,9 @@ cuact_status cuact_activation_backward(cuact_activation op, double param, cuact_
                                                          : static_cast<cuact::Saved>(saved);
     with_dtype(fn, dtype, [&](auto tag) {
       using T = decltype(tag);
-      activation_backward<T>(fn, op, param, cxx_saved, static_cast<const T*>(v),
-                             static_cast<const T*>(dy), static_cast<T*>(dx), n, stream);
+      cuact::detail::activation_backward<T>(fn, op, param, cxx_saved, static_cast<const T*>(v),
+                                            static_cast<const T*>(dy), static_cast<T*>(dx), n,
+                                            stream);
     });
   });
 }

@@ -1,6 +1,7 @@
 // ActivationLayer and PreluLayer: state and checks around the free functions.
 #include <cuact/layers.hpp>
 
+#include "host/activation_dispatch.hpp"
 #include "host/argument_checks.hpp"
 #include "host/cuda_check.hpp"
 
@@ -27,45 +28,14 @@ void expect_current_device(const char* fn, int device) {
   }
 }
 
-template <class T>
-void activation_forward(const Activation& op, const T* x, T* y, std::int64_t n,
-                        cudaStream_t stream) {
-  const auto p = static_cast<compute_t<T>>(op.param());
-  switch (op.kind()) {
-    case Activation::Kind::relu:
-      return relu_forward(x, y, n, stream);
-    case Activation::Kind::leaky_relu:
-      return leaky_relu_forward(x, y, n, p, stream);
-    case Activation::Kind::elu:
-      return elu_forward(x, y, n, p, stream);
-    case Activation::Kind::selu:
-      return selu_forward(x, y, n, stream);
-    case Activation::Kind::celu:
-      return celu_forward(x, y, n, p, stream);
-    case Activation::Kind::relu6:
-      return relu6_forward(x, y, n, stream);
-  }
-}
-
-template <class T>
-void activation_backward(const Activation& op, const T* v, Saved saved, const T* dy, T* dx,
-                         std::int64_t n, cudaStream_t stream) {
-  const auto p = static_cast<compute_t<T>>(op.param());
-  switch (op.kind()) {
-    case Activation::Kind::relu:
-      return relu_backward(v, dy, dx, n, saved, stream);
-    case Activation::Kind::leaky_relu:
-      return leaky_relu_backward(v, dy, dx, n, p, saved, stream);
-    case Activation::Kind::elu:
-      return elu_backward(v, dy, dx, n, p, saved, stream);
-    case Activation::Kind::selu:
-      return selu_backward(v, dy, dx, n, saved, stream);
-    case Activation::Kind::celu:
-      return celu_backward(v, dy, dx, n, p, saved, stream);
-    case Activation::Kind::relu6:
-      return relu6_backward(v, dy, dx, n, saved, stream);
-  }
-}
+/// The C API's enum for a layer's activation (same order, checked below).
+cuact_activation c_enum(Activation::Kind kind) { return static_cast<cuact_activation>(kind); }
+static_assert(static_cast<int>(Activation::Kind::relu) == CUACT_RELU &&
+              static_cast<int>(Activation::Kind::leaky_relu) == CUACT_LEAKY_RELU &&
+              static_cast<int>(Activation::Kind::elu) == CUACT_ELU &&
+              static_cast<int>(Activation::Kind::selu) == CUACT_SELU &&
+              static_cast<int>(Activation::Kind::celu) == CUACT_CELU &&
+              static_cast<int>(Activation::Kind::relu6) == CUACT_RELU6);
 
 }  // namespace
 
@@ -145,7 +115,7 @@ void ActivationLayer<T>::forward(const T* x, T* y, std::int64_t n, cudaStream_t 
         fn, std::string("in place (y == x) would overwrite the input that ") + op_.name() +
                 "'s backward needs with this parameter; use a separate output");
   }
-  activation_forward(op_, x, y, n, stream);
+  detail::activation_forward(fn, c_enum(op_.kind()), op_.param(), x, y, n, stream);
   kept_ = saves() == Saved::output ? y : x;
   kept_n_ = n;
 }
@@ -167,8 +137,9 @@ void ActivationLayer<T>::backward(const T* dy, T* dx, std::int64_t n, cudaStream
 template <class T>
 void ActivationLayer<T>::backward(const T* v, Saved saved, const T* dy, T* dx, std::int64_t n,
                                   cudaStream_t stream) const {
-  expect_current_device("ActivationLayer::backward", device_);
-  activation_backward(op_, v, saved, dy, dx, n, stream);
+  constexpr const char* fn = "ActivationLayer::backward";
+  expect_current_device(fn, device_);
+  detail::activation_backward(fn, c_enum(op_.kind()), op_.param(), saved, v, dy, dx, n, stream);
 }
 
 // --- PreluLayer -----------------------------------------------------------------------------

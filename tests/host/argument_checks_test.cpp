@@ -5,6 +5,8 @@
 #include <cuact/activations.hpp>
 #include <cuact/error.hpp>
 
+#include "tests/support/expect_invalid.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -27,14 +29,7 @@ class ElementwiseArguments : public ::testing::Test {
   std::vector<float> out = std::vector<float>(16, kSentinel);
 
   void expect_invalid(const std::function<void()>& call, const std::string& message) {
-    try {
-      call();
-      ADD_FAILURE() << "no exception; expected: " << message;
-    } catch (const invalid_argument& e) {
-      EXPECT_EQ(std::string(e.what()), message);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "wrong exception type: " << e.what() << "; expected: " << message;
-    }
+    test::expect_invalid_argument(call, message);
     for (float v : out) {
       ASSERT_EQ(v, kSentinel) << "an output was written";
     }

@@ -20,12 +20,12 @@ TEST(CApi, StatusStringsNameEveryStatus) {
 
 TEST(CApi, ArgumentErrorsBecomeStatusesWithTheCppMessage) {
   std::vector<float> y(4, 7.0f);
-  EXPECT_EQ(cuact_activation_forward(CUACT_RELU, 0.0, CUACT_DTYPE_F32, nullptr, y.data(), 4,
-                                     nullptr),
-            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(
+      cuact_activation_forward(CUACT_RELU, 0.0, CUACT_DTYPE_F32, nullptr, y.data(), 4, nullptr),
+      CUACT_STATUS_INVALID_ARGUMENT);
   EXPECT_STREQ(cuact_last_error(), "relu_forward: 'x' is null but n = 4");
-  EXPECT_EQ(cuact_activation_forward(CUACT_LEAKY_RELU, 1e300, CUACT_DTYPE_F32, y.data(),
-                                     y.data(), 4, nullptr),
+  EXPECT_EQ(cuact_activation_forward(CUACT_LEAKY_RELU, 1e300, CUACT_DTYPE_F32, y.data(), y.data(),
+                                     4, nullptr),
             CUACT_STATUS_INVALID_ARGUMENT);  // 1e300 is infinite as a float
   EXPECT_STREQ(cuact_last_error(), "leaky_relu_forward: 'negative_slope' must be finite, got inf");
   EXPECT_EQ(cuact_activation_backward(CUACT_ELU, -1.0, CUACT_SAVED_OUTPUT, CUACT_DTYPE_BF16,
@@ -42,12 +42,12 @@ TEST(CApi, UnknownEnumValuesAreInvalidArguments) {
                                      &v, 1, nullptr),
             CUACT_STATUS_INVALID_ARGUMENT);
   EXPECT_STREQ(cuact_last_error(), "cuact_activation_forward: 'op' = 17 is not a valid value");
-  EXPECT_EQ(cuact_activation_forward(CUACT_RELU, 0.0, static_cast<cuact_dtype>(9), &v, &v, 1,
-                                     nullptr),
-            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(
+      cuact_activation_forward(CUACT_RELU, 0.0, static_cast<cuact_dtype>(9), &v, &v, 1, nullptr),
+      CUACT_STATUS_INVALID_ARGUMENT);
   EXPECT_STREQ(cuact_last_error(), "cuact_activation_forward: 'dtype' = 9 is not a valid value");
-  EXPECT_EQ(cuact_activation_backward(CUACT_RELU, 0.0, static_cast<cuact_saved>(5),
-                                      CUACT_DTYPE_F64, &v, &v, &v, 0, nullptr),
+  EXPECT_EQ(cuact_activation_backward(CUACT_RELU, 0.0, static_cast<cuact_saved>(5), CUACT_DTYPE_F64,
+                                      &v, &v, &v, 0, nullptr),
             CUACT_STATUS_INVALID_ARGUMENT);
   EXPECT_STREQ(cuact_last_error(),
                "relu_backward: 'saved' must be Saved::input or Saved::output, got 5");
@@ -57,8 +57,8 @@ TEST(CApi, PreluErrorsAndNoOps) {
   EXPECT_EQ(cuact_prelu_forward(CUACT_DTYPE_F16, nullptr, nullptr, nullptr, 2, 0, 3, nullptr),
             CUACT_STATUS_INVALID_ARGUMENT);
   EXPECT_STREQ(cuact_last_error(), "prelu_forward: 'shape.channels' must be >= 1, got 0");
-  EXPECT_EQ(cuact_prelu_backward(CUACT_DTYPE_F32, nullptr, nullptr, nullptr, nullptr, nullptr, 0,
-                                 4, 4, 1, nullptr, 0, nullptr),
+  EXPECT_EQ(cuact_prelu_backward(CUACT_DTYPE_F32, nullptr, nullptr, nullptr, nullptr, nullptr, 0, 4,
+                                 4, 1, nullptr, 0, nullptr),
             CUACT_STATUS_SUCCESS);
   EXPECT_EQ(cuact_prelu_backward_workspace_size(CUACT_DTYPE_F32, 1, 1, 1, nullptr),
             CUACT_STATUS_INVALID_ARGUMENT);

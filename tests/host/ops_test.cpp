@@ -31,8 +31,8 @@ constexpr long double kSeluScale = 1.0507009873554804934193349852946L;
   }
   return ::testing::AssertionFailure()
          << "expected " << expected << " (bits 0x" << std::hex << reference::bits_of(expected)
-         << "), got " << actual << " (bits 0x" << reference::bits_of(actual) << std::dec << "), " << d
-         << " ulp apart";
+         << "), got " << actual << " (bits 0x" << reference::bits_of(actual) << std::dec << "), "
+         << d << " ulp apart";
 }
 
 bool sign_bit(float v) { return std::signbit(v); }
@@ -194,7 +194,8 @@ void expect_elu_family_matches_long_double(const Elu<double>& op64, const Elu<fl
   for (double x : grid(-20.0, 20.0, 4001)) {
     const long double fwd = ref.forward(x);
     const long double grad = ref.grad(x);
-    EXPECT_LE(reference::ulp_distance(static_cast<double>(fwd), op64.forward(x)), 2u) << "x = " << x;
+    EXPECT_LE(reference::ulp_distance(static_cast<double>(fwd), op64.forward(x)), 2u)
+        << "x = " << x;
     EXPECT_LE(reference::ulp_distance(static_cast<double>(grad), op64.grad_from_input(x, 1.0)), 2u)
         << "x = " << x;
     // Float: the reference is evaluated at the float input itself. The gradient is a product
@@ -203,8 +204,9 @@ void expect_elu_family_matches_long_double(const Elu<double>& op64, const Elu<fl
     const long double xl = xf;
     EXPECT_LE(reference::ulp_distance(static_cast<float>(ref.forward(xl)), op32.forward(xf)), 2u)
         << "x = " << xf;
-    EXPECT_LE(reference::ulp_distance(static_cast<float>(ref.grad(xl)), op32.grad_from_input(xf, 1.f)),
-              3u)
+    EXPECT_LE(
+        reference::ulp_distance(static_cast<float>(ref.grad(xl)), op32.grad_from_input(xf, 1.f)),
+        3u)
         << "x = " << xf;
   }
 }

@@ -5,6 +5,8 @@
 
 #include "host/reference.hpp"
 
+#include "tests/support/expect_invalid.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -87,14 +89,7 @@ class PreluArguments : public ::testing::Test {
   std::vector<unsigned char> workspace = std::vector<unsigned char>(1 << 16);
 
   void expect_invalid(const std::function<void()>& call, const std::string& message) {
-    try {
-      call();
-      ADD_FAILURE() << "no exception; expected: " << message;
-    } catch (const invalid_argument& e) {
-      EXPECT_EQ(std::string(e.what()), message);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "wrong exception type: " << e.what() << "; expected: " << message;
-    }
+    test::expect_invalid_argument(call, message);
     for (float v : out) {
       ASSERT_EQ(v, kSentinel) << "dx or y was written";
     }

@@ -2,6 +2,7 @@
 // it to the functor (for the CPU reference) and to the public entry points (for the GPU).
 #pragma once
 
+#include "host/activation_dispatch.hpp"
 #include "host/activation_visit.hpp"
 
 #include <cuact/cuact.h>
@@ -54,42 +55,16 @@ inline bool allows_grad_from_output(const OpCase& op) {
 /// The public forward entry point of `op`.
 template <class T>
 void call_forward(const OpCase& op, const T* x, T* y, std::int64_t n, cudaStream_t stream) {
-  const auto p = static_cast<compute_t<T>>(op.param);
-  switch (op.kind) {
-    case OpKind::relu:
-      return relu_forward(x, y, n, stream);
-    case OpKind::leaky_relu:
-      return leaky_relu_forward(x, y, n, p, stream);
-    case OpKind::elu:
-      return elu_forward(x, y, n, p, stream);
-    case OpKind::selu:
-      return selu_forward(x, y, n, stream);
-    case OpKind::celu:
-      return celu_forward(x, y, n, p, stream);
-    case OpKind::relu6:
-      return relu6_forward(x, y, n, stream);
-  }
+  detail::activation_forward("call_forward", static_cast<cuact_activation>(op.kind), op.param, x, y,
+                             n, stream);
 }
 
 /// The public backward entry point of `op`.
 template <class T>
 void call_backward(const OpCase& op, Saved saved, const T* v, const T* dy, T* dx, std::int64_t n,
                    cudaStream_t stream) {
-  const auto p = static_cast<compute_t<T>>(op.param);
-  switch (op.kind) {
-    case OpKind::relu:
-      return relu_backward(v, dy, dx, n, saved, stream);
-    case OpKind::leaky_relu:
-      return leaky_relu_backward(v, dy, dx, n, p, saved, stream);
-    case OpKind::elu:
-      return elu_backward(v, dy, dx, n, p, saved, stream);
-    case OpKind::selu:
-      return selu_backward(v, dy, dx, n, saved, stream);
-    case OpKind::celu:
-      return celu_backward(v, dy, dx, n, p, saved, stream);
-    case OpKind::relu6:
-      return relu6_backward(v, dy, dx, n, saved, stream);
-  }
+  detail::activation_backward("call_backward", static_cast<cuact_activation>(op.kind), op.param,
+                              saved, v, dy, dx, n, stream);
 }
 
 /// Every op the tests cover, with parameters on both sides of the from-output rules.
