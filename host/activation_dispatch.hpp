@@ -1,11 +1,11 @@
 // From a runtime activation (the C API's enum and a parameter) to the typed public entry
-// point: one switch for the C API, the layers and the tests.
+// point: one switch for the C API, the layers and the tests. Header-only and calling only
+// exported functions, so that tests can use it against a shared libcuact.
 #pragma once
-
-#include "host/argument_checks.hpp"
 
 #include <cuact/cuact.h>
 #include <cuact/activations.hpp>
+#include <cuact/error.hpp>
 
 #include <cstdint>
 #include <string>
@@ -32,7 +32,8 @@ void activation_forward(const char* fn, cuact_activation op, double param, const
     case CUACT_RELU6:
       return relu6_forward(x, y, n, stream);
   }
-  throw_invalid_argument(fn, "'op' = " + std::to_string(op) + " is not a valid value");
+  throw invalid_argument(std::string(fn) + ": 'op' = " + std::to_string(op) +
+                         " is not a valid value");
 }
 
 /// dx = dy * f'(.) from the saved tensor v, for the activation `op`.
@@ -54,7 +55,8 @@ void activation_backward(const char* fn, cuact_activation op, double param, Save
     case CUACT_RELU6:
       return relu6_backward(v, dy, dx, n, saved, stream);
   }
-  throw_invalid_argument(fn, "'op' = " + std::to_string(op) + " is not a valid value");
+  throw invalid_argument(std::string(fn) + ": 'op' = " + std::to_string(op) +
+                         " is not a valid value");
 }
 
 }  // namespace cuact::detail

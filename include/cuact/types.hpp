@@ -9,8 +9,17 @@
 // __host__ __device__ so the same code runs in kernels and in the CPU reference.
 #pragma once
 
+// __half and __nv_bfloat16 appear in the signatures cuact's shared library exports. Under
+// -fvisibility=hidden (how cuact is built) a type declared without a visibility attribute is
+// hidden, and so would be every instantiation on it; declare them with default visibility.
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #include <type_traits>
 

@@ -39,6 +39,12 @@ int main() {
   } catch (const cuact::invalid_argument& e) {
     expect(std::string(e.what()) == "relu_forward: 'x' is null but n = 3", "error message");
   }
+  try {  // a 16-bit instantiation: exported from a shared libcuact too
+    cuact::elu_backward<__nv_bfloat16>(nullptr, nullptr, nullptr, 2, 1.0f, cuact::Saved::input,
+                                       nullptr);
+    expect(false, "elu_backward accepted a null pointer");
+  } catch (const cuact::invalid_argument&) {
+  }
   expect(cuact::PreluShape::nchw(2, 3, 4, 5).inner == 20, "PreluShape");
   expect(c_api_check() == 1, "C API from C");
 
