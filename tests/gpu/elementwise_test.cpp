@@ -11,6 +11,7 @@
 #include "tests/support/device_buffer.hpp"
 #include "tests/support/gpu_environment.hpp"
 #include "tests/support/op_cases.hpp"
+#include "tests/support/test_data.hpp"
 
 #include <gtest/gtest.h>
 
@@ -31,18 +32,15 @@ using reference::bits_of;
 using reference::bits_t;
 using reference::ulp_distance;
 
-enum class Dtype { f32, f64, f16, bf16 };
 enum class Direction { forward, backward_from_input, backward_from_output };
 // How the output buffer relates to the inputs.
 enum class Aliasing { separate, out_is_first_input, out_is_second_input };
 
 using Case = std::tuple<OpCase, Dtype, Direction>;
 
-const char* const kDtypeNames[] = {"f32", "f64", "f16", "bf16"};
 const char* const kDirectionNames[] = {"forward", "backward_from_input", "backward_from_output"};
 
 // Readable parameters in gtest's output (instead of raw bytes).
-void PrintTo(Dtype d, std::ostream* os) { *os << kDtypeNames[static_cast<int>(d)]; }
 void PrintTo(Direction d, std::ostream* os) { *os << kDirectionNames[static_cast<int>(d)]; }
 
 constexpr std::int64_t kGuard = 9;           // untouchable elements after the output
@@ -61,8 +59,6 @@ std::vector<std::int64_t> test_sizes() {
 template <class T>
 std::vector<T> random_values(std::int64_t n, double lo, double hi, std::uint64_t seed) {
   using C = compute_t<T>;
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> dist(lo, hi);
   const C specials[] = {
       C(0),
       C(-0.0),
@@ -72,12 +68,9 @@ std::vector<T> random_values(std::int64_t n, double lo, double hi, std::uint64_t
       std::numeric_limits<C>::quiet_NaN(),
       to_compute(from_compute<T>(std::is_same_v<T, double> ? C(1e-310) : C(1e-39))),
       C(-1e-6)};
-  std::vector<T> v(static_cast<std::size_t>(n));
-  for (std::int64_t i = 0; i < n; ++i) {
-    v[i] = from_compute<T>(static_cast<C>(dist(rng)));
-    if (i % 101 == 50) {
-      v[i] = from_compute<T>(specials[(i / 101) % (sizeof specials / sizeof specials[0])]);
-    }
+  std::vector<T> v = random_vector<T>(n, lo, hi, seed);
+  for (std::int64_t i = 50; i < n; i += 101) {
+    v[i] = from_compute<T>(specials[(i / 101) % (sizeof specials / sizeof specials[0])]);
   }
   return v;
 }
@@ -187,17 +180,10 @@ void run_case(const OpCase& op, Direction direction) {
 class Elementwise : public GpuTestWithParam<Case> {};
 
 TEST_P(Elementwise, MatchesTheCpuReferenceForEverySizeOffsetAndAliasing) {
-  const auto& [op, dtype, direction] = GetParam();
-  switch (dtype) {
-    case Dtype::f32:
-      return run_case<float>(op, direction);
-    case Dtype::f64:
-      return run_case<double>(op, direction);
-    case Dtype::f16:
-      return run_case<__half>(op, direction);
-    case Dtype::bf16:
-      return run_case<__nv_bfloat16>(op, direction);
-  }
+  // Named copies: C++17 lambdas cannot capture structured bindings.
+  const OpCase op = std::get<0>(GetParam());
+  const Direction direction = std::get<2>(GetParam());
+  with_dtype(std::get<1>(GetParam()), [&](auto tag) { run_case<decltype(tag)>(op, direction); });
 }
 
 std::vector<Case> all_cases() {
@@ -216,7 +202,7 @@ std::vector<Case> all_cases() {
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
   const auto& [op, dtype, direction] = info.param;
-  return std::string(op.label) + "_" + kDtypeNames[static_cast<int>(dtype)] + "_" +
+  return std::string(op.label) + "_" + dtype_name(dtype) + "_" +
          kDirectionNames[static_cast<int>(direction)];
 }
 

@@ -10,6 +10,7 @@
 #include "host/reference.hpp"
 #include "host/ulp.hpp"
 #include "tests/support/gpu_environment.hpp"
+#include "tests/support/test_data.hpp"
 
 #include <gtest/gtest.h>
 
@@ -23,17 +24,6 @@
 
 namespace cuact::test {
 namespace {
-
-template <class T>
-std::vector<T> random_vector(std::size_t n, double lo, double hi, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> dist(lo, hi);
-  std::vector<T> v(n);
-  for (auto& e : v) {
-    e = from_compute<T>(static_cast<compute_t<T>>(dist(rng)));
-  }
-  return v;
-}
 
 template <class T>
 void expect_same_bits(const std::vector<T>& a, const std::vector<T>& b, const char* what) {

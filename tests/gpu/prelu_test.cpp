@@ -10,6 +10,7 @@
 #include "host/ulp.hpp"
 #include "tests/support/device_buffer.hpp"
 #include "tests/support/gpu_environment.hpp"
+#include "tests/support/test_data.hpp"
 
 #include <gtest/gtest.h>
 
@@ -29,12 +30,9 @@ using reference::bits_of;
 using reference::bits_t;
 using reference::ulp_distance;
 
-enum class Dtype { f32, f64, f16, bf16 };
 enum class Layout { nchw, nhwc, matrix, shared };
-const char* const kDtypeNames[] = {"f32", "f64", "f16", "bf16"};
 const char* const kLayoutNames[] = {"Nchw", "Nhwc", "Matrix", "Shared"};
 
-void PrintTo(Dtype d, std::ostream* os) { *os << kDtypeNames[static_cast<int>(d)]; }
 void PrintTo(Layout l, std::ostream* os) { *os << kLayoutNames[static_cast<int>(l)]; }
 
 /// (dtype, layout, channels, spatial): spatial is H*W for NCHW/NHWC, extra rows for [N, C].
@@ -53,17 +51,6 @@ PreluShape make_shape(Layout layout, std::int64_t channels, std::int64_t spatial
       return PreluShape::shared(kBatch * channels * spatial);
   }
   return {};
-}
-
-template <class T>
-std::vector<T> random_elements(std::int64_t n, double lo, double hi, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> dist(lo, hi);
-  std::vector<T> v(static_cast<std::size_t>(n));
-  for (auto& e : v) {
-    e = from_compute<T>(static_cast<compute_t<T>>(dist(rng)));
-  }
-  return v;
 }
 
 /// |gpu - exact| allowed for a channel's dalpha: floating-point sums of E terms in a fixed
@@ -102,10 +89,10 @@ void run_case(PreluShape shape) {
   using C = compute_t<T>;
   const std::int64_t n = shape.numel();
   const std::int64_t per_channel = n / shape.channels;
-  const auto x = random_elements<T>(n, -4, 4, 11);
-  const auto dy = random_elements<T>(n, -2, 2, 12);
-  const auto alpha = random_elements<C>(shape.channels, -0.5, 0.5, 13);
-  const auto dalpha_init = random_elements<C>(shape.channels, -1, 1, 14);
+  const auto x = random_vector<T>(n, -4, 4, 11);
+  const auto dy = random_vector<T>(n, -2, 2, 12);
+  const auto alpha = random_vector<C>(shape.channels, -0.5, 0.5, 13);
+  const auto dalpha_init = random_vector<C>(shape.channels, -1, 1, 14);
 
   std::vector<T> y_ref(n);
   std::vector<T> dx_ref(n);
@@ -184,23 +171,13 @@ TEST_P(Prelu, MatchesTheCpuReferenceForwardBackwardOverwriteAccumulateAndInPlace
   if (shape.numel() > test_max_elements()) {
     GTEST_SKIP() << shape.numel() << " elements is above CUACT_TEST_MAX_N";
   }
-  switch (dtype) {
-    case Dtype::f32:
-      return run_case<float>(shape);
-    case Dtype::f64:
-      return run_case<double>(shape);
-    case Dtype::f16:
-      return run_case<__half>(shape);
-    case Dtype::bf16:
-      return run_case<__nv_bfloat16>(shape);
-  }
+  with_dtype(dtype, [&](auto tag) { run_case<decltype(tag)>(shape); });
 }
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
   const auto& [dtype, layout, channels, spatial] = info.param;
-  return std::string(kLayoutNames[static_cast<int>(layout)]) + "_" +
-         kDtypeNames[static_cast<int>(dtype)] + "_c" + std::to_string(channels) + "_s" +
-         std::to_string(spatial);
+  return std::string(kLayoutNames[static_cast<int>(layout)]) + "_" + dtype_name(dtype) + "_c" +
+         std::to_string(channels) + "_s" + std::to_string(spatial);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLayouts, Prelu,
@@ -222,8 +199,8 @@ TEST_F(PreluSpecial, MidSizeChannelsSpanningManyBlocksAndMisalignedPointersMatch
   if (n > test_max_elements()) {
     GTEST_SKIP() << n << " elements is above CUACT_TEST_MAX_N";
   }
-  const auto x = random_elements<float>(n, -4, 4, 21);
-  const auto dy = random_elements<float>(n, -2, 2, 22);
+  const auto x = random_vector<float>(n, -4, 4, 21);
+  const auto dy = random_vector<float>(n, -2, 2, 22);
   const std::vector<float> alpha = {0.25f, -0.1f, 0.5f};
   std::vector<float> dx_ref(n);
   const auto g = reference::prelu_backward(x.data(), dy.data(), alpha.data(), dx_ref.data(), shape);
@@ -250,9 +227,9 @@ TEST_F(PreluSpecial, NhwcWithMisalignedPointersMatches) {
   if (n > test_max_elements()) {
     GTEST_SKIP() << n << " elements is above CUACT_TEST_MAX_N";
   }
-  const auto x = random_elements<__half>(n, -4, 4, 31);
-  const auto dy = random_elements<__half>(n, -2, 2, 32);
-  const auto alpha = random_elements<float>(64, -0.5, 0.5, 33);
+  const auto x = random_vector<__half>(n, -4, 4, 31);
+  const auto dy = random_vector<__half>(n, -2, 2, 32);
+  const auto alpha = random_vector<float>(64, -0.5, 0.5, 33);
   std::vector<__half> dx_ref(n);
   const auto g = reference::prelu_backward(x.data(), dy.data(), alpha.data(), dx_ref.data(), shape);
   TestDeviceBuffer<__half> xb(n + 3), dyb(n + 3);
@@ -273,8 +250,8 @@ TEST_F(PreluSpecial, AlphaGradientMatchesAFiniteDifferenceOfTheLossInDouble) {
   // loss(alpha) = sum(y(alpha) * w); d loss / d alpha_c = dalpha_c with dy = w.
   const PreluShape shape = PreluShape::nchw(3, 4, 9, 11);
   const std::int64_t n = shape.numel();
-  const auto x = random_elements<double>(n, -3, 3, 41);
-  const auto w = random_elements<double>(n, -1, 1, 42);
+  const auto x = random_vector<double>(n, -3, 3, 41);
+  const auto w = random_vector<double>(n, -1, 1, 42);
   std::vector<double> alpha = {0.2, -0.3, 0.05, 1.5};
   TestDeviceBuffer<double> xb(n), yb(n), wb(n), ab(4), dab(4);
   xb.upload(x);
