@@ -1,6 +1,7 @@
 #include "bench/cases.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace cuact::bench {
 
@@ -86,8 +87,10 @@ std::vector<BenchCase> select_cases(const Options& options) {
       }
     }
   }
-  for (const bool nhwc : {false, true}) {
-    const char* name = nhwc ? "prelu_nhwc" : "prelu_nchw";
+  const std::pair<PreluLayout, const char*> layouts[] = {{PreluLayout::nchw, "prelu_nchw"},
+                                                         {PreluLayout::nchw_7x7, "prelu_nchw7x7"},
+                                                         {PreluLayout::nhwc, "prelu_nhwc"}};
+  for (const auto& [layout, name] : layouts) {
     if (!selected(options.ops, name)) {
       continue;
     }
@@ -96,7 +99,7 @@ std::vector<BenchCase> select_cases(const Options& options) {
         BenchCase c;
         c.op = name;
         c.prelu = true;
-        c.nhwc = nhwc;
+        c.layout = layout;
         c.direction = d;
         c.dtype = dtype;
         add(c);
@@ -108,11 +111,16 @@ std::vector<BenchCase> select_cases(const Options& options) {
 
 PreluDims prelu_dims(const BenchCase& c, std::int64_t n) {
   constexpr std::int64_t kChannels = 64;
-  if (c.nhwc) {
-    return {n / kChannels, kChannels, 1};
+  switch (c.layout) {
+    case PreluLayout::nhwc:
+      return {n / kChannels, kChannels, 1};
+    case PreluLayout::nchw_7x7:
+      return {n / (kChannels * 49), kChannels, 49};
+    case PreluLayout::nchw:
+      break;
   }
   const std::int64_t inner = std::min<std::int64_t>(64 * 64, n / kChannels);
-  return {n / (kChannels * inner), kChannels, inner};
+  return {inner > 0 ? n / (kChannels * inner) : 0, kChannels, inner};
 }
 
 cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,

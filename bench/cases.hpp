@@ -15,12 +15,16 @@ namespace cuact::bench {
 
 enum class Direction { forward, backward_input, backward_output, backward_prelu };
 
+/// PReLU's layouts, all with 64 channels: NCHW with up to 64x64 maps, NCHW with 7x7 maps
+/// (rows that are not a whole number of 16-byte vectors), NHWC.
+enum class PreluLayout { nchw, nchw_7x7, nhwc };
+
 struct BenchCase {
-  std::string op;  // relu, ..., prelu_nchw, prelu_nhwc
+  std::string op;  // relu, ..., prelu_nchw, prelu_nchw7x7, prelu_nhwc
   cuact_activation activation = CUACT_RELU;
   double param = 0;  // the op's default parameter
   bool prelu = false;
-  bool nhwc = false;  // PReLU layout
+  PreluLayout layout = PreluLayout::nchw;
   Direction direction = Direction::forward;
   cuact_dtype dtype = CUACT_DTYPE_F32;
 
@@ -39,10 +43,11 @@ std::size_t compute_size(cuact_dtype d);
 /// The cases the options select, in table order.
 std::vector<BenchCase> select_cases(const Options& options);
 
-/// PReLU's [outer, channels, inner] for n elements: NCHW with 64 channels and up to 64x64
-/// spatial, or NHWC with 64 channels. n must be a multiple of 64.
+/// PReLU's [outer, channels, inner] for about n elements (the largest whole shape of the
+/// case's layout not above n; outer is 0 when n is too small for one).
 struct PreluDims {
   std::int64_t outer, channels, inner;
+  std::int64_t numel() const { return outer * channels * inner; }
 };
 PreluDims prelu_dims(const BenchCase& c, std::int64_t n);
 

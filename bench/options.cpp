@@ -14,7 +14,7 @@ constexpr const char* kUsage = R"(usage: cuact_bench [options]
 Times every cuact operation against the same-run device-to-device copy bandwidth, after
 checking its result against the CPU reference.
 
-  --op LIST         relu,leaky_relu,elu,selu,celu,relu6,prelu_nchw,prelu_nhwc (default: all)
+  --op LIST         relu,leaky_relu,elu,selu,celu,relu6,prelu_nchw,prelu_nchw7x7,prelu_nhwc (default: all)
   --dtype LIST      f32,f64,f16,bf16 (default: all)
   --direction LIST  forward,backward_input,backward_output,backward (PReLU with dalpha)
                     (default: all that apply)

@@ -68,7 +68,7 @@ void print_environment(std::ostream& out, const Environment& env) {
 }
 
 void print_table_header(std::ostream& out) {
-  out << std::left << std::setw(11) << "op" << std::setw(16) << "direction" << std::setw(5)
+  out << std::left << std::setw(15) << "op" << std::setw(16) << "direction" << std::setw(5)
       << "type" << std::right << std::setw(11) << "n" << std::setw(11) << "us" << std::setw(7)
       << "+-%" << std::setw(9) << "GB/s" << std::setw(9) << "copy" << std::setw(7) << "%copy"
       << std::setw(9) << "graph_us" << std::setw(8) << "host_us" << std::setw(8) << "cudnn_x"
@@ -76,7 +76,7 @@ void print_table_header(std::ostream& out) {
 }
 
 void print_table_row(std::ostream& out, const Row& r) {
-  out << std::left << std::setw(11) << r.c.op << std::setw(16) << direction_name(r.c.direction)
+  out << std::left << std::setw(15) << r.c.op << std::setw(16) << direction_name(r.c.direction)
       << std::setw(5) << dtype_name(r.c.dtype) << std::right << std::setw(11) << r.n;
   if (!r.skipped.empty()) {
     out << "  skipped: " << r.skipped << "\n";

@@ -144,15 +144,18 @@ std::string describe_shape(const BenchCase& c, std::int64_t n) {
 
 }  // namespace
 
-Row Runner::measure(const BenchCase& c, std::int64_t n) {
+Row Runner::measure(const BenchCase& c, std::int64_t requested_n) {
   Row row;
   row.c = c;
+  // PReLU measures the largest whole shape of its layout not above the requested size.
+  const std::int64_t n = c.prelu ? prelu_dims(c, requested_n).numel() : requested_n;
   row.n = n;
-  row.shape = describe_shape(c, n);
-  if (c.prelu && n % 64 != 0) {
-    row.skipped = "PReLU sizes must be multiples of 64 channels";
+  if (n == 0) {
+    row.n = requested_n;
+    row.skipped = "too small for one " + c.op + " shape";
     return row;
   }
+  row.shape = describe_shape(c, n);
   const std::size_t b = dtype_size(c.dtype);
   const std::size_t ws = workspace_bytes(c, n);
   const std::size_t set_bytes = (c.inputs() + 1) * n * b + ws;
@@ -227,8 +230,9 @@ Row Runner::measure(const BenchCase& c, std::int64_t n) {
   return row;
 }
 
-void Runner::profile(const BenchCase& c, std::int64_t n) {
-  if (c.prelu && n % 64 != 0) {
+void Runner::profile(const BenchCase& c, std::int64_t requested_n) {
+  const std::int64_t n = c.prelu ? prelu_dims(c, requested_n).numel() : requested_n;
+  if (n == 0) {
     return;
   }
   BufferSet s = make_set(c, n, workspace_bytes(c, n), 17, stream_);

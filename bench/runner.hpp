@@ -36,11 +36,11 @@ class Runner {
  public:
   Runner(const Options& options, cudaStream_t stream);
 
-  /// Checks and times case c at n elements.
-  Row measure(const BenchCase& c, std::int64_t n);
+  /// Checks and times case c at n elements (PReLU: its largest whole shape not above n).
+  Row measure(const BenchCase& c, std::int64_t requested_n);
 
   /// Runs case c at n elements five times, for a profiler; no timing.
-  void profile(const BenchCase& c, std::int64_t n);
+  void profile(const BenchCase& c, std::int64_t requested_n);
 
  private:
   double copy_gbps(std::size_t bytes_moved);
