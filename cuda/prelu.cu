@@ -25,10 +25,8 @@ inline constexpr std::int64_t kMinTileElements = 4096;
 // looping over them finish close together.
 inline constexpr int kPreluUnitsPerSm = 16;
 
-inline int current_sm_count(const char* fn) {
+inline int sm_count(int device, const char* fn) {
   static PerDeviceValue sms;
-  int device = 0;
-  CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
   return sms.get(device, [&] {
     int count = 0;
     CUACT_CUDA_TRY(cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, device), fn);
@@ -57,8 +55,12 @@ cudaError_t reduce_partials(void* temp, std::size_t& temp_bytes, const C* partia
                                          offsets + 1, stream);
 }
 
+inline bool same_shape(const PreluShape& a, const PreluShape& b) {
+  return a.outer == b.outer && a.channels == b.channels && a.inner == b.inner;
+}
+
 template <class T>
-PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
+PreluPlan compute_prelu_plan(PreluShape shape, bool alpha_grad, int device, const char* fn) {
   PreluPlan p;
   if (shape.channels == 1) {
     // One alpha: the layout is one row of every element.
@@ -72,7 +74,7 @@ PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
   }
   p.channels_last = p.inner == 1;
 
-  const std::int64_t sms = current_sm_count(fn);
+  const std::int64_t sms = sm_count(device, fn);
   const std::int64_t target_units = sms * kPreluUnitsPerSm;
   if (p.channels_last) {
     const std::int64_t min_rows = (kMinTileElements + p.channels - 1) / p.channels;
@@ -96,6 +98,25 @@ PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
         p.cub_bytes;
   }
   return p;
+}
+
+template <class T>
+PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
+  // Training code calls the same shape step after step: each thread keeps its last plan
+  // (per element type), which saves the CUB size query on the host's hot path.
+  struct LastPlan {
+    int device = -1;
+    PreluShape shape{};
+    bool alpha_grad = false;
+    PreluPlan plan;
+  };
+  thread_local LastPlan last;
+  int device = 0;
+  CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
+  if (last.device != device || !same_shape(last.shape, shape) || (alpha_grad && !last.alpha_grad)) {
+    last = {device, shape, alpha_grad, compute_prelu_plan<T>(shape, alpha_grad, device, fn)};
+  }
+  return last.plan;
 }
 
 template <class Mode, class T, int kVec>

@@ -5,6 +5,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <limits>
@@ -114,10 +115,8 @@ class RelaxedCaptureScope {
 };
 }  // namespace
 
-void expect_device_accessible(const char* fn, const char* name, const void* p) {
-  const RelaxedCaptureScope relaxed;
-  int device = 0;
-  CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
+namespace {
+void expect_accessible_from(const char* fn, int device, const char* name, const void* p) {
   cudaPointerAttributes attributes{};
   CUACT_CUDA_TRY(cudaPointerGetAttributes(&attributes, p), fn);
   const std::string arg = std::string("'") + name + "'";
@@ -146,6 +145,20 @@ void expect_device_accessible(const char* fn, const char* name, const void* p) {
                                        " cannot read; pass device, managed or pinned memory");
       }
       return;
+  }
+}
+}  // namespace
+
+void expect_device_accessible(const char* fn, std::initializer_list<ByteRange> args) {
+  const RelaxedCaptureScope relaxed;
+  int device = 0;
+  CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
+  for (auto it = args.begin(); it != args.end(); ++it) {
+    const bool seen =
+        std::any_of(args.begin(), it, [&](const ByteRange& r) { return r.p == it->p; });
+    if (it->p != nullptr && !seen) {
+      expect_accessible_from(fn, device, it->name, it->p);
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 namespace cuact::detail {
@@ -42,11 +43,12 @@ void expect_same_or_disjoint(const char* fn, ByteRange out, ByteRange in);
 /// The two ranges do not overlap at all (null or empty ranges never do).
 void expect_disjoint(const char* fn, ByteRange out, ByteRange in);
 
-/// The current device can read and write p: device memory of the current device, managed
-/// memory, host memory mapped at the same address, or pageable host memory on a system
-/// with pageable memory access. One cudaPointerGetAttributes query, made in relaxed
-/// capture mode so that it is safe during CUDA graph capture.
-void expect_device_accessible(const char* fn, const char* name, const void* p);
+/// The current device can read and write every non-null pointer in `args`: device memory of
+/// the current device, managed memory, host memory mapped at the same address, or pageable
+/// host memory on a system with pageable memory access. One device query and one
+/// cudaPointerGetAttributes per distinct pointer, made in relaxed capture mode so that they
+/// are safe during CUDA graph capture.
+void expect_device_accessible(const char* fn, std::initializer_list<ByteRange> args);
 
 /// Saved::output is allowed only when the op says so; `rule` is the condition in words
 /// ("negative_slope >= 0") and `value` the parameter it is about.

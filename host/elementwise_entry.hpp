@@ -22,10 +22,7 @@ void run_forward(const char* fn, const Op& op, const T* x, T* y, std::int64_t n,
   expect_not_null(fn, "y", y, n);
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
   expect_same_or_disjoint(fn, {"y", y, bytes}, {"x", x, bytes});
-  expect_device_accessible(fn, "x", x);
-  if (y != x) {
-    expect_device_accessible(fn, "y", y);
-  }
+  expect_device_accessible(fn, {{"x", x, bytes}, {"y", y, bytes}});
   launch_elementwise<Forward<Op>, T, 1>(fn, Forward<Op>{op}, {x}, y, n, stream);
 }
 
@@ -44,13 +41,7 @@ void run_backward(const char* fn, const Op& op, const T* v, const T* dy, T* dx, 
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
   expect_same_or_disjoint(fn, {"dx", dx, bytes}, {"v", v, bytes});
   expect_same_or_disjoint(fn, {"dx", dx, bytes}, {"dy", dy, bytes});
-  expect_device_accessible(fn, "v", v);
-  if (dy != v) {
-    expect_device_accessible(fn, "dy", dy);
-  }
-  if (dx != v && dx != dy) {
-    expect_device_accessible(fn, "dx", dx);
-  }
+  expect_device_accessible(fn, {{"v", v, bytes}, {"dy", dy, bytes}, {"dx", dx, bytes}});
   if (saved == Saved::input) {
     launch_elementwise<GradFromInput<Op>, T, 2>(fn, GradFromInput<Op>{op}, {v, dy}, dx, n, stream);
   } else {

@@ -101,24 +101,20 @@ void prelu_backward_checked(const char* fn, const T* x, const T* dy, const compu
     detail::expect_disjoint(fn, rdalpha, input);
   }
   const bool needs_workspace = dalpha != nullptr && !allocate;
+  const detail::ByteRange rws{"workspace", needs_workspace ? workspace : nullptr,
+                              static_cast<std::int64_t>(workspace_bytes)};
   if (needs_workspace) {
     expect_workspace(fn, workspace, workspace_bytes,
                      detail::prelu_workspace_lower_bound<T>(shape.channels));
-    const detail::ByteRange rws{"workspace", workspace, static_cast<std::int64_t>(workspace_bytes)};
     for (const auto& other : {rx, rdy, ralpha, rdx, rdalpha}) {
       detail::expect_disjoint(fn, rws, other);
     }
   }
-  for (const auto& r : {rx, rdy, ralpha, rdx, rdalpha}) {
-    if (r.p != nullptr) {
-      detail::expect_device_accessible(fn, r.name, r.p);
-    }
-  }
+  detail::expect_device_accessible(fn, {rx, rdy, ralpha, rdx, rdalpha, rws});
 
   const detail::PreluPlan plan = detail::make_prelu_plan<T>(shape, dalpha != nullptr, fn);
   if (needs_workspace) {
     expect_workspace(fn, workspace, workspace_bytes, plan.workspace_bytes);
-    detail::expect_device_accessible(fn, "workspace", workspace);
   }
   if (dalpha == nullptr || !allocate) {
     detail::launch_prelu_backward<T>(fn, plan, x, dy, alpha, dx, dalpha, mode, workspace, stream);
@@ -167,11 +163,7 @@ void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, PreluShape shape
   detail::expect_disjoint(
       fn, {"y", y, bytes},
       {"alpha", alpha, shape.channels * static_cast<std::int64_t>(sizeof(compute_t<T>))});
-  detail::expect_device_accessible(fn, "x", x);
-  detail::expect_device_accessible(fn, "alpha", alpha);
-  if (y != x) {
-    detail::expect_device_accessible(fn, "y", y);
-  }
+  detail::expect_device_accessible(fn, {{"x", x, bytes}, {"alpha", alpha, 0}, {"y", y, bytes}});
   const detail::PreluPlan plan = detail::make_prelu_plan<T>(shape, false, fn);
   detail::launch_prelu_forward<T>(fn, plan, x, alpha, y, stream);
 }
