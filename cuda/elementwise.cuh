@@ -21,13 +21,15 @@ inline constexpr int kElementwiseThreads = 256;
 // product.
 inline constexpr int kElementwiseUnroll = 4;
 
-/// Thread-to-element mapping: the n elements are split into n / kVec whole vectors of kVec
-/// elements and a tail of n % kVec elements. Threads walk the vectors grid-stride, kUnroll at
-/// a time, each of the kUnroll accesses strided by the whole grid so that every warp access
-/// is one coalesced 512-byte run. All loads of a step are issued before any store, which
-/// keeps kUnroll * kInputs vectors in flight per thread. The tail (at most 7 elements) goes
-/// to the grid's first threads, one element each. kVec == 1 is the path for pointers that
-/// are not all 16-byte aligned. Indices are 64-bit throughout.
+/// Thread-to-element mapping: when the pointers are not 16-byte aligned but share the same
+/// misalignment, the first `head` (< kVec) elements are peeled off so that the rest starts
+/// on a vector boundary in every tensor. Those n - head elements are split into whole
+/// vectors of kVec elements and a tail of fewer than kVec. Threads walk the vectors
+/// grid-stride, kUnroll at a time, each of the kUnroll accesses strided by the whole grid so
+/// that every warp access is one coalesced 512-byte run. All loads of a step are issued
+/// before any store, which keeps kUnroll * kInputs vectors in flight per thread. The head and
+/// tail elements (at most 14) go to the grid's first threads, one element each. kVec == 1 is
+/// the path for pointers with different misalignments. Indices are 64-bit throughout.
 template <class T, int kInputs>
 struct InputPointers {
   const T* p[kInputs];
@@ -35,7 +37,8 @@ struct InputPointers {
 
 template <class F, class T, int kInputs, int kVec>
 __global__ void __launch_bounds__(kElementwiseThreads)
-    elementwise_kernel(F f, InputPointers<T, kInputs> in, T* out, std::int64_t n) {
+    elementwise_kernel(F f, InputPointers<T, kInputs> in, T* out, std::int64_t n,
+                       std::int64_t head) {
   using V = Packed<T, kVec>;
   constexpr int kUnroll = kElementwiseUnroll;
 
@@ -52,10 +55,16 @@ __global__ void __launch_bounds__(kElementwiseThreads)
     return result;
   };
 
-  const std::int64_t n_vec = n / kVec;
+  const std::int64_t n_vec = (n - head) / kVec;
   const std::int64_t stride = static_cast<std::int64_t>(gridDim.x) * kElementwiseThreads;
   const std::int64_t thread =
       static_cast<std::int64_t>(blockIdx.x) * kElementwiseThreads + threadIdx.x;
+  InputPointers<T, kInputs> body = in;  // the vector-aligned part, from element `head`
+#pragma unroll
+  for (int k = 0; k < kInputs; ++k) {
+    body.p[k] += head;
+  }
+  T* const body_out = out + head;
 
   std::int64_t i = thread;
   for (; i + (kUnroll - 1) * stride < n_vec; i += kUnroll * stride) {
@@ -64,27 +73,27 @@ __global__ void __launch_bounds__(kElementwiseThreads)
     for (int u = 0; u < kUnroll; ++u) {
 #pragma unroll
       for (int k = 0; k < kInputs; ++k) {
-        args[u][k] = load_packed<T, kVec>(in.p[k] + (i + u * stride) * kVec);
+        args[u][k] = load_packed<T, kVec>(body.p[k] + (i + u * stride) * kVec);
       }
     }
 #pragma unroll
     for (int u = 0; u < kUnroll; ++u) {
-      store_packed<T, kVec>(out + (i + u * stride) * kVec, apply(args[u]));
+      store_packed<T, kVec>(body_out + (i + u * stride) * kVec, apply(args[u]));
     }
   }
   for (; i < n_vec; i += stride) {
     V args[kInputs];
 #pragma unroll
     for (int k = 0; k < kInputs; ++k) {
-      args[k] = load_packed<T, kVec>(in.p[k] + i * kVec);
+      args[k] = load_packed<T, kVec>(body.p[k] + i * kVec);
     }
-    store_packed<T, kVec>(out + i * kVec, apply(args));
+    store_packed<T, kVec>(body_out + i * kVec, apply(args));
   }
 
   if constexpr (kVec > 1) {
-    const std::int64_t tail = n - n_vec * kVec;
-    if (thread < tail) {
-      const std::int64_t e = n_vec * kVec + thread;
+    const std::int64_t tail = n - head - n_vec * kVec;
+    if (thread < head + tail) {
+      const std::int64_t e = thread < head ? thread : head + n_vec * kVec + (thread - head);
       Packed<T, 1> args[kInputs];
 #pragma unroll
       for (int k = 0; k < kInputs; ++k) {
@@ -103,33 +112,36 @@ __global__ void __launch_bounds__(kElementwiseThreads)
 
 template <class F, class T, int kInputs, int kVec>
 void launch_elementwise_width(const char* fn, F f, std::array<const T*, kInputs> in, T* out,
-                              std::int64_t n, cudaStream_t stream) {
+                              std::int64_t n, std::int64_t head, cudaStream_t stream) {
   const auto kernel = elementwise_kernel<F, T, kInputs, kVec>;
   // One thread per vector, up to what the device keeps resident; past that, threads loop.
-  const std::int64_t vectors = n / kVec;
+  const std::int64_t vectors = (n - head) / kVec;
   const int grid = resident_grid<kElementwiseThreads>(
       kernel, (vectors + kElementwiseThreads - 1) / kElementwiseThreads, fn);
   InputPointers<T, kInputs> pointers;
   for (int k = 0; k < kInputs; ++k) {
     pointers.p[k] = in[k];
   }
-  kernel<<<grid, kElementwiseThreads, 0, stream>>>(f, pointers, out, n);
+  kernel<<<grid, kElementwiseThreads, 0, stream>>>(f, pointers, out, n, head);
   CUACT_CUDA_TRY(cudaGetLastError(), fn);
 }
 
 template <class F, class T, int kInputs>
 void launch_elementwise(const char* fn, F f, std::array<const T*, kInputs> in, T* out,
                         std::int64_t n, cudaStream_t stream) {
-  // Vectorize only when every pointer is 16-byte aligned (a shared misalignment could be
-  // peeled, but offset views of one buffer are rare enough not to warrant a third path).
-  bool aligned = is_vector_aligned(out);
+  // The vector path needs every tensor to reach a 16-byte boundary after the same number of
+  // elements (the common case: all aligned, head = 0); otherwise go scalar.
+  const std::size_t misalignment = vector_misalignment(out);
+  bool shared = misalignment % sizeof(T) == 0;
   for (const T* p : in) {
-    aligned = aligned && is_vector_aligned(p);
+    shared = shared && vector_misalignment(p) == misalignment;
   }
-  if (aligned) {
-    launch_elementwise_width<F, T, kInputs, kVecElems<T>>(fn, f, in, out, n, stream);
+  const auto head =
+      static_cast<std::int64_t>((kVectorBytes - misalignment) % kVectorBytes / sizeof(T));
+  if (shared && head < n) {
+    launch_elementwise_width<F, T, kInputs, kVecElems<T>>(fn, f, in, out, n, head, stream);
   } else {
-    launch_elementwise_width<F, T, kInputs, 1>(fn, f, in, out, n, stream);
+    launch_elementwise_width<F, T, kInputs, 1>(fn, f, in, out, n, 0, stream);
   }
 }
 

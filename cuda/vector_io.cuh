@@ -1,6 +1,7 @@
 // Packed loads and stores of up to 16 bytes, and the alignment test that selects them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -19,10 +20,13 @@ struct alignas(sizeof(T) * kVec) Packed {
 template <class T>
 inline constexpr int kVecElems = kVectorBytes / static_cast<int>(sizeof(T));
 
-/// True when p may be read and written as 16-byte vectors.
-inline bool is_vector_aligned(const void* p) {
-  return reinterpret_cast<std::uintptr_t>(p) % kVectorBytes == 0;
+/// Bytes past the last 16-byte boundary at or below p.
+inline std::size_t vector_misalignment(const void* p) {
+  return reinterpret_cast<std::uintptr_t>(p) % kVectorBytes;
 }
+
+/// True when p may be read and written as 16-byte vectors.
+inline bool is_vector_aligned(const void* p) { return vector_misalignment(p) == 0; }
 
 namespace vector_io {
 // The unsigned integer (vector) type of each access width.

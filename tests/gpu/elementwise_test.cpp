@@ -33,8 +33,10 @@ using reference::bits_t;
 using reference::ulp_distance;
 
 enum class Direction { forward, backward_from_input, backward_from_output };
-// How the output buffer relates to the inputs.
-enum class Aliasing { separate, out_is_first_input, out_is_second_input };
+// How the output buffer relates to the inputs. separate_shifted puts the output one element
+// further than the inputs, so the pointers differ in misalignment (the scalar path); in the
+// other cases they share it (the vector path, with a peeled head when offset > 0).
+enum class Aliasing { separate, separate_shifted, out_is_first_input, out_is_second_input };
 
 using Case = std::tuple<OpCase, Dtype, Direction>;
 
@@ -108,9 +110,10 @@ void run_case(const OpCase& op, Direction direction) {
   const Saved saved = direction == Direction::backward_from_output ? Saved::output : Saved::input;
   const std::vector<Aliasing> aliasings =
       direction == Direction::forward
-          ? std::vector<Aliasing>{Aliasing::separate, Aliasing::out_is_first_input}
-          : std::vector<Aliasing>{Aliasing::separate, Aliasing::out_is_first_input,
-                                  Aliasing::out_is_second_input};
+          ? std::vector<Aliasing>{Aliasing::separate, Aliasing::separate_shifted,
+                                  Aliasing::out_is_first_input}
+          : std::vector<Aliasing>{Aliasing::separate, Aliasing::separate_shifted,
+                                  Aliasing::out_is_first_input, Aliasing::out_is_second_input};
 
   for (const std::int64_t n : test_sizes()) {
     for (const std::int64_t offset : {0, 1, 2, 3}) {
@@ -135,9 +138,10 @@ void run_case(const OpCase& op, Direction direction) {
           }
         });
 
-        // Each buffer: `offset` leading elements, n data elements, kGuard trailing ones, all
-        // poisoned before the inputs are written.
-        const std::int64_t total = offset + n + kGuard;
+        // Each buffer: `offset` (or out_offset) leading elements, n data elements, guard
+        // elements after them, all poisoned before the inputs are written.
+        const std::int64_t out_offset = offset + (aliasing == Aliasing::separate_shifted ? 1 : 0);
+        const std::int64_t total = offset + 1 + n + kGuard;
         TestDeviceBuffer<T> b0(total), b1(total), b_out(total);
         for (auto* b : {&b0, &b1, &b_out}) {
           CUACT_TEST_CUDA(cudaMemset(b->get(), kPoisonByte, total * sizeof(T)));
@@ -151,23 +155,23 @@ void run_case(const OpCase& op, Direction direction) {
                                                              : b_out.get();
 
         if (direction == Direction::forward) {
-          call_forward<T>(op, b0.get() + offset, out + offset, n, nullptr);
+          call_forward<T>(op, b0.get() + offset, out + out_offset, n, nullptr);
         } else {
-          call_backward<T>(op, saved, b0.get() + offset, b1.get() + offset, out + offset, n,
+          call_backward<T>(op, saved, b0.get() + offset, b1.get() + offset, out + out_offset, n,
                            nullptr);
         }
         CUACT_TEST_CUDA(cudaDeviceSynchronize());
 
         std::vector<T> result(static_cast<std::size_t>(total));
         CUACT_TEST_CUDA(cudaMemcpy(result.data(), out, total * sizeof(T), cudaMemcpyDeviceToHost));
-        expect_close(expected, result.data() + offset, allowed_ulp<T>(op), in0);
-        for (std::int64_t i = 0; i < offset; ++i) {
+        expect_close(expected, result.data() + out_offset, allowed_ulp<T>(op), in0);
+        for (std::int64_t i = 0; i < out_offset; ++i) {
           ASSERT_EQ(bits_of(result[i]), static_cast<bits_t<T>>(~bits_t<T>(0)))
               << "element " << i << " before the output was written";
         }
-        for (std::int64_t i = offset + n; i < total; ++i) {
+        for (std::int64_t i = out_offset + n; i < total; ++i) {
           ASSERT_EQ(bits_of(result[i]), static_cast<bits_t<T>>(~bits_t<T>(0)))
-              << "guard element " << i - offset - n << " past the output was written";
+              << "guard element " << i - out_offset - n << " past the output was written";
         }
         if (::testing::Test::HasFailure()) {
           return;  // one failing configuration says enough
