@@ -62,13 +62,16 @@ __device__ __forceinline__ Packed<T, kVec> load_packed(const T* p) {
   return out;
 }
 
-/// Writes kVec elements at p (aligned to the access) as one store.
+/// Writes kVec elements at p (aligned to the access) as one store. Through the __stwb
+/// intrinsic (write-back, the default policy) rather than a plain assignment: with a plain
+/// one the compiler may split the store into per-element stores when it cannot prove the
+/// address aligned, and the aligned path's whole point is the single 16-byte store.
 template <class T, int kVec>
 __device__ __forceinline__ void store_packed(T* p, const Packed<T, kVec>& value) {
   using Raw = typename vector_io::Raw<sizeof(Packed<T, kVec>)>::type;
   Raw raw;
   memcpy(&raw, &value, sizeof raw);
-  *reinterpret_cast<Raw*>(p) = raw;
+  __stwb(reinterpret_cast<Raw*>(p), raw);
 }
 
 }  // namespace cuact::detail
