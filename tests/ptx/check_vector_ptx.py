@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Checks in the PTX of cuact's kernels that the vector paths really are vector paths.
+
+For every kernel instantiated with a vector width above 1 (elementwise_kernel<F, T, N, kVec>,
+prelu_*_kernel<PreluMode<backward, write_out, alpha_grad>, T, kVec>), the PTX must load its
+inputs with 16-byte read-only loads (ld.global.nc.v4) and, when it writes an output, store
+with 16-byte stores (st.global.v4 or st.global.wb.v4). Usage: check_vector_ptx.py FILE.ptx...
+"""
+import re
+import subprocess
+import sys
+
+
+def entries(ptx_text):
+    """(mangled name, body) of every .entry in a PTX file."""
+    for m in re.finditer(r"\.entry\s+(\S+)\s*\((.*?)\n}\n", ptx_text, re.S):
+        yield m.group(1), m.group(2)
+
+
+def demangle(names):
+    out = subprocess.run(["c++filt"], input="\n".join(names), capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    return dict(zip(names, out))
+
+
+def main(paths):
+    failures = []
+    checked = 0
+    for path in paths:
+        text = open(path).read()
+        found = list(entries(text))
+        names = demangle([name for name, _ in found])
+        for mangled, body in found:
+            name = names[mangled]
+            m = re.search(r"(elementwise_kernel|prelu_\w+_kernel)<(.*), (\d+)>\(", name)
+            if not m or int(m.group(3)) == 1:
+                continue
+            checked += 1
+            writes = True
+            mode = re.search(r"PreluMode<(\w+), (\w+), (\w+)>", m.group(2))
+            if mode:
+                writes = mode.group(2) == "true"
+            if "ld.global.nc.v4" not in body:
+                failures.append(f"{path}: {name}: no 16-byte ld.global.nc.v4 load")
+            if writes and not re.search(r"st\.global(\.wb)?\.v4", body):
+                failures.append(f"{path}: {name}: no 16-byte st.global.v4 store")
+    for f in failures:
+        print("FAIL", f)
+    print(f"checked {checked} vector kernels in {len(paths)} PTX files, {len(failures)} failures")
+    return 1 if failures or checked == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
