@@ -1,5 +1,6 @@
 // The C API: runtime dispatch onto the C++ entry points, exceptions turned into status codes.
 #include <cuact/cuact.h>
+
 #include "host/activation_dispatch.hpp"
 
 #include <cuact/activations.hpp>
@@ -13,25 +14,30 @@ namespace {
 
 thread_local std::string last_error;
 
+/// Keeps `message` as the thread's last error; never throws (out of memory keeps the old one).
+void remember(const char* message) noexcept {
+  try {
+    last_error = message;
+  } catch (...) {
+  }
+}
+
 template <class Body>
 cuact_status guarded(Body&& body) noexcept {
   try {
     body();
     return CUACT_STATUS_SUCCESS;
   } catch (const cuact::invalid_argument& e) {
-    last_error = e.what();
+    remember(e.what());
     return CUACT_STATUS_INVALID_ARGUMENT;
   } catch (const cuact::cuda_error& e) {
-    last_error = e.what();
+    remember(e.what());
     return CUACT_STATUS_CUDA_ERROR;
   } catch (const std::exception& e) {
-    try {
-      last_error = e.what();
-    } catch (...) {
-    }
+    remember(e.what());
     return CUACT_STATUS_INTERNAL_ERROR;
   } catch (...) {
-    last_error = "unknown exception";
+    remember("unknown exception");
     return CUACT_STATUS_INTERNAL_ERROR;
   }
 }

@@ -11,7 +11,9 @@
 //   - is a no-op for n == 0, whatever the pointers (parameters are still checked);
 //   - throws cuact::invalid_argument before launching anything when an argument is bad (null
 //     pointer with n > 0, parameter out of range, partial overlap, a pointer the current
-//     device cannot read), and cuact::cuda_error when a CUDA call or the launch fails.
+//     device cannot read), and cuact::cuda_error when a CUDA call or the launch fails. The
+//     pointer check is one cudaPointerGetAttributes per pointer, made in relaxed capture
+//     mode, so it also runs (and is safe) during CUDA graph capture.
 //
 // Backward passes take the saved tensor `v` and say what it is: Saved::input (v = x) or
 // Saved::output (v = y = f(x)). Keeping the output lets training code free x or run the
