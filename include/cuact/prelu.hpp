@@ -89,9 +89,9 @@ CUACT_API std::size_t prelu_backward_workspace_size(PreluShape shape);
 
 /// dx = x > 0 ? dy : alpha[c]*dy (skipped when dx is null) and
 /// dalpha[c] = or += sum over channel c of (x > 0 ? 0 : x*dy) (skipped when dalpha is null),
-/// from one pass over x and dy. `workspace` (any alignment) must hold
-/// prelu_backward_workspace_size<T>(shape) bytes when dalpha is not null; it may be null
-/// otherwise.
+/// from one pass over x and dy. alpha is read only for dx (it may be null when dx is).
+/// `workspace` (any alignment) must hold prelu_backward_workspace_size<T>(shape) bytes when
+/// dalpha is not null; it may be null otherwise.
 template <class T>
 CUACT_API void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha,
                               nondeduced_t<T>* dx, compute_t<T>* dalpha, PreluShape shape,
