@@ -39,7 +39,6 @@ static_assert(static_cast<int>(Activation::Kind::relu) == CUACT_RELU &&
 
 }  // namespace
 
-// --- Activation -----------------------------------------------------------------------------
 
 Activation Activation::relu() { return {Kind::relu, 0.0}; }
 
@@ -95,7 +94,6 @@ bool Activation::allows_grad_from_output() const noexcept {
   }
 }
 
-// --- ActivationLayer ------------------------------------------------------------------------
 
 template <class T>
 ActivationLayer<T>::ActivationLayer(Activation op)
@@ -142,7 +140,6 @@ void ActivationLayer<T>::backward(const T* v, Saved saved, const T* dy, T* dx, s
   detail::activation_backward(fn, c_enum(op_.kind()), op_.param(), saved, v, dy, dx, n, stream);
 }
 
-// --- PreluLayer -----------------------------------------------------------------------------
 
 template <class T>
 PreluLayer<T>::PreluLayer(std::int64_t channels, cudaStream_t stream, param_t init)

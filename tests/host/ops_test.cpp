@@ -37,7 +37,6 @@ constexpr long double kSeluScale = 1.0507009873554804934193349852946L;
 
 bool sign_bit(float v) { return std::signbit(v); }
 
-// --- golden table -------------------------------------------------------------------------
 
 TEST(ReluMath, ForwardFollowsTheSpecAtZeroNanInfinityAndSubnormals) {
   const Relu<float> op;
@@ -165,7 +164,6 @@ TEST(PreluMath, MatchesLeakyReluWithTheChannelAlphaAndSumsOnlyTheNegativeSide) {
   EXPECT_FALSE(op.allows_grad_from_output());
 }
 
-// --- long-double evaluation over a grid ---------------------------------------------------
 
 struct LongDoubleElu {
   long double alpha, scale, input_scale;
@@ -228,7 +226,6 @@ TEST(CeluMath, MatchesALongDoubleEvaluationWithin2UlpInDoubleAndFloat) {
                                         {0.5L, 1.0L, 2.0L});
 }
 
-// --- finite differences -------------------------------------------------------------------
 
 template <class Op>
 void expect_gradient_matches_central_difference(const Op& op, double kink_lo, double kink_hi) {
@@ -258,7 +255,6 @@ TEST(ActivationMath, GradientsMatchCentralDifferencesInDouble) {
   expect_gradient_matches_central_difference(Prelu<double>{0.2}, 0.0, 0.0);
 }
 
-// --- gradient from output equals gradient from input --------------------------------------
 
 template <class Op>
 void expect_output_gradient_equals_input_gradient(const Op& op, double lo, double rel_tol) {
