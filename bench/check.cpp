@@ -44,7 +44,8 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
   using C = compute_t<T>;
   const bool exp_op = !c.prelu && (c.activation == CUACT_ELU || c.activation == CUACT_SELU ||
                                    c.activation == CUACT_CELU);
-  const std::uint64_t max_ulp = exp_op ? (sizeof(T) == 2 ? 1 : 2) : 0;
+  const std::uint64_t max_ulp =
+      reference::gpu_tolerance_ulp<T>(exp_op, c.direction == Direction::backward_input);
 
   std::vector<std::pair<std::int64_t, std::int64_t>> windows;
   if (n <= kFullCheck) {

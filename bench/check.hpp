@@ -16,8 +16,8 @@ struct CheckResult {
 /// Compares the case's output (and PReLU's dalpha) in `t`, already computed on `stream`,
 /// with the functors of ops.hpp evaluated on the host. Up to 2^22 elements every element is
 /// checked; past that, the first and last 2^20. PReLU's dalpha is checked up to 2^24
-/// elements. Exact for piecewise-linear ops; within 2 ulp (1 for 16-bit types) for the elu
-/// family; dalpha within (4 sqrt(E) + 64) eps sum|terms|.
+/// elements. Within reference::gpu_tolerance_ulp (exact for piecewise-linear ops); dalpha
+/// within (4 sqrt(E) + 64) eps sum|terms|.
 CheckResult check_case(const BenchCase& c, std::int64_t n, const Tensors& t, cudaStream_t stream);
 
 }  // namespace cuact::bench

@@ -48,4 +48,22 @@ std::uint64_t ulp_distance(T a, T b) {
   return static_cast<std::uint64_t>(la > lb ? la - lb : lb - la);
 }
 
+/// How far, in ulp of T, a GPU result may be from the CPU reference of the same functor.
+/// 0 for the piecewise-linear ops (the very same IEEE operations on both sides). The elu
+/// family calls expm1/exp, whose CUDA and C-library versions differ slightly: 1 ulp of a
+/// 16-bit type (the float difference shows only at rounding ties); for float and double,
+/// 2 ulp where only expm1 (CUDA: 1 ulp) or no transcendental is involved, and 4 ulp for the
+/// gradient from the input, which multiplies exp (CUDA's expf: 2 ulp) by three more rounded
+/// factors.
+template <class T>
+constexpr std::uint64_t gpu_tolerance_ulp(bool elu_family, bool gradient_from_input) {
+  if (!elu_family) {
+    return 0;
+  }
+  if (sizeof(T) == 2) {
+    return 1;
+  }
+  return gradient_from_input ? 4 : 2;
+}
+
 }  // namespace cuact::reference
