@@ -1,5 +1,7 @@
 #include "bench/check.hpp"
 
+#include "bench/timing.hpp"
+
 #include "host/activation_visit.hpp"
 #include "host/reference.hpp"
 #include "host/ulp.hpp"
@@ -23,12 +25,6 @@ namespace {
 constexpr std::int64_t kFullCheck = std::int64_t(1) << 22;
 constexpr std::int64_t kWindow = std::int64_t(1) << 20;
 constexpr std::int64_t kFullAlphaCheck = std::int64_t(1) << 24;
-
-void cuda_ok(cudaError_t e, const char* what) {
-  if (e != cudaSuccess) {
-    throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(e));
-  }
-}
 
 template <class T>
 std::vector<T> download(const void* p, std::int64_t begin, std::int64_t count) {
