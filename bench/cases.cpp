@@ -1,26 +1,16 @@
 #include "bench/cases.hpp"
 
+#include "host/op_registry.hpp"
+
+#include <cuact/op_traits.hpp>
+#include <cuact/types.hpp>
+
 #include <algorithm>
 #include <utility>
 
 namespace cuact::bench {
 
 namespace {
-
-struct OpInfo {
-  const char* name;
-  cuact_activation activation;
-  double param;  // PyTorch's default; every op allows the backward from its output with it
-};
-
-constexpr OpInfo kOps[] = {
-    {"relu", CUACT_RELU, 0.0}, {"leaky_relu", CUACT_LEAKY_RELU, 0.01},
-    {"elu", CUACT_ELU, 1.0},   {"selu", CUACT_SELU, 0.0},
-    {"celu", CUACT_CELU, 1.0}, {"relu6", CUACT_RELU6, 0.0},
-};
-
-constexpr cuact_dtype kDtypes[] = {CUACT_DTYPE_F32, CUACT_DTYPE_F64, CUACT_DTYPE_F16,
-                                   CUACT_DTYPE_BF16};
 
 bool selected(const std::vector<std::string>& filter, const std::string& name) {
   return filter.empty() || std::find(filter.begin(), filter.end(), name) != filter.end();
@@ -42,25 +32,19 @@ const char* direction_name(Direction d) {
   return "?";
 }
 
-const char* dtype_name(cuact_dtype d) {
-  switch (d) {
-    case CUACT_DTYPE_F32:
-      return "f32";
-    case CUACT_DTYPE_F64:
-      return "f64";
-    case CUACT_DTYPE_F16:
-      return "f16";
-    case CUACT_DTYPE_BF16:
-      return "bf16";
-  }
-  return "?";
-}
+const char* dtype_name(cuact_dtype d) { return detail::dtype_name(d); }
 
 std::size_t dtype_size(cuact_dtype d) {
-  return d == CUACT_DTYPE_F64 ? 8 : d == CUACT_DTYPE_F32 ? 4 : 2;
+  std::size_t size = 0;
+  detail::visit_dtype(d, [&](auto tag) { size = sizeof(tag); });
+  return size;
 }
 
-std::size_t compute_size(cuact_dtype d) { return d == CUACT_DTYPE_F64 ? 8 : 4; }
+std::size_t compute_size(cuact_dtype d) {
+  std::size_t size = 0;
+  detail::visit_dtype(d, [&](auto tag) { size = sizeof(compute_t<decltype(tag)>); });
+  return size;
+}
 
 std::vector<BenchCase> select_cases(const Options& options) {
   std::vector<BenchCase> cases;
@@ -70,23 +54,27 @@ std::vector<BenchCase> select_cases(const Options& options) {
       cases.push_back(c);
     }
   };
-  for (const OpInfo& op : kOps) {
-    if (!selected(options.ops, op.name)) {
-      continue;
+  // Every activation of the registry, at its defaults (PyTorch's).
+  detail::for_each_activation([&](auto tag) {
+    using Tag = decltype(tag);
+    if (!selected(options.ops, Tag::info::name)) {
+      return;
     }
-    for (cuact_dtype dtype : kDtypes) {
+    const bool from_output = allows_grad_from_output(typename Tag::template type<double>{});
+    for (cuact_dtype dtype : detail::kAllDtypes) {
       BenchCase c;
-      c.op = op.name;
-      c.activation = op.activation;
-      c.param = op.param;
+      c.op = Tag::info::name;
+      c.activation = Tag::info::c_enum;
       c.dtype = dtype;
       for (Direction d :
            {Direction::forward, Direction::backward_input, Direction::backward_output}) {
-        c.direction = d;
-        add(c);
+        if (d != Direction::backward_output || from_output) {
+          c.direction = d;
+          add(c);
+        }
       }
     }
-  }
+  });
   const std::pair<PreluLayout, const char*> layouts[] = {{PreluLayout::nchw, "prelu_nchw"},
                                                          {PreluLayout::nchw_7x7, "prelu_nchw7x7"},
                                                          {PreluLayout::nhwc, "prelu_nhwc"}};
@@ -94,7 +82,7 @@ std::vector<BenchCase> select_cases(const Options& options) {
     if (!selected(options.ops, name)) {
       continue;
     }
-    for (cuact_dtype dtype : kDtypes) {
+    for (cuact_dtype dtype : detail::kAllDtypes) {
       for (Direction d : {Direction::forward, Direction::backward_prelu}) {
         BenchCase c;
         c.op = name;
@@ -136,11 +124,12 @@ cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
   }
   switch (c.direction) {
     case Direction::forward:
-      return cuact_activation_forward(c.activation, c.param, c.dtype, t.in0, t.out, n, stream);
+      return cuact_activation_forward_params(c.activation, nullptr, 0, c.dtype, t.in0, t.out, n,
+                                             stream);
     case Direction::backward_input:
     case Direction::backward_output:
-      return cuact_activation_backward(
-          c.activation, c.param,
+      return cuact_activation_backward_params(
+          c.activation, nullptr, 0,
           c.direction == Direction::backward_input ? CUACT_SAVED_INPUT : CUACT_SAVED_OUTPUT,
           c.dtype, t.in0, t.in1, t.out, n, stream);
     case Direction::backward_prelu:

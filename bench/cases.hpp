@@ -21,8 +21,7 @@ enum class PreluLayout { nchw, nchw_7x7, nhwc };
 
 struct BenchCase {
   std::string op;  // relu, ..., prelu_nchw, prelu_nchw7x7, prelu_nhwc
-  cuact_activation activation = CUACT_RELU;
-  double param = 0;  // the op's default parameter
+  cuact_activation activation = CUACT_RELU;  // run at its default parameters
   bool prelu = false;
   PreluLayout layout = PreluLayout::nchw;
   Direction direction = Direction::forward;

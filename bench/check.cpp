@@ -2,9 +2,9 @@
 
 #include "bench/timing.hpp"
 
-#include "host/activation_visit.hpp"
-#include "host/reference.hpp"
-#include "host/ulp.hpp"
+#include "host/op_registry.hpp"
+#include "tests/support/reference.hpp"
+#include "tests/support/ulp.hpp"
 
 #include <cuact/ops.hpp>
 #include <cuact/types.hpp>
@@ -15,6 +15,7 @@
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -38,10 +39,15 @@ std::vector<T> download(const void* p, std::int64_t begin, std::int64_t count) {
 template <class T>
 CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
   using C = compute_t<T>;
-  const bool exp_op = !c.prelu && (c.activation == CUACT_ELU || c.activation == CUACT_SELU ||
-                                   c.activation == CUACT_CELU);
-  const std::uint64_t max_ulp =
-      reference::gpu_tolerance_ulp<T>(exp_op, c.direction == Direction::backward_input);
+  Accuracy accuracy = kBitwise;  // PReLU
+  if (!c.prelu) {
+    detail::visit_activation_tag(c.activation, [&](auto tag) {
+      accuracy = decltype(tag)::template type<C>::accuracy;
+    });
+  }
+  const std::uint64_t max_ulp = reference::gpu_tolerance_ulp<T>(
+      accuracy, c.direction != Direction::forward,
+      c.direction == Direction::backward_output ? Saved::output : Saved::input);
 
   std::vector<std::pair<std::int64_t, std::int64_t>> windows;
   if (n <= kFullCheck) {
@@ -71,7 +77,8 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
                                 ? op.forward(to_compute(in0[k]))
                                 : op.grad_from_input(to_compute(in0[k]), to_compute(in1[k])));
       } else {
-        detail::visit_activation<C>(c.activation, c.param, [&](const auto& op) {
+        detail::visit_activation_tag(c.activation, [&](auto tag) {
+          const auto op = detail::make_op<decltype(tag), C>(nullptr, 0);  // the defaults
           const auto v = to_compute(in0[k]);
           switch (c.direction) {
             case Direction::forward:
@@ -81,7 +88,9 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
               expected = from_compute<T>(op.grad_from_input(v, to_compute(in1[k])));
               break;
             default:
-              expected = from_compute<T>(op.grad_from_output(v, to_compute(in1[k])));
+              if constexpr (has_grad_from_output_v<std::decay_t<decltype(op)>>) {
+                expected = from_compute<T>(op.grad_from_output(v, to_compute(in1[k])));
+              }
           }
         });
       }
@@ -128,17 +137,9 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
 
 CheckResult check_case(const BenchCase& c, std::int64_t n, const Tensors& t, cudaStream_t stream) {
   cuda_ok(cudaStreamSynchronize(stream), "check: synchronize");
-  switch (c.dtype) {
-    case CUACT_DTYPE_F32:
-      return check_typed<float>(c, n, t);
-    case CUACT_DTYPE_F64:
-      return check_typed<double>(c, n, t);
-    case CUACT_DTYPE_F16:
-      return check_typed<__half>(c, n, t);
-    case CUACT_DTYPE_BF16:
-      return check_typed<__nv_bfloat16>(c, n, t);
-  }
-  return {false, "unknown dtype"};
+  CheckResult result{false, "unknown dtype"};
+  detail::visit_dtype(c.dtype, [&](auto tag) { result = check_typed<decltype(tag)>(c, n, t); });
+  return result;
 }
 
 }  // namespace cuact::bench

@@ -6,6 +6,10 @@
 // The legacy activation API is deprecated in cuDNN 9 but still the direct equivalent.
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 #include <cudnn.h>
+
+#include "host/op_registry.hpp"
+
+#include <type_traits>
 #endif
 
 namespace cuact::bench {
@@ -15,21 +19,13 @@ namespace cuact::bench {
 namespace {
 
 bool to_cudnn(cuact_dtype d, cudnnDataType_t* out) {
-  switch (d) {
-    case CUACT_DTYPE_F32:
-      *out = CUDNN_DATA_FLOAT;
-      return true;
-    case CUACT_DTYPE_F64:
-      *out = CUDNN_DATA_DOUBLE;
-      return true;
-    case CUACT_DTYPE_F16:
-      *out = CUDNN_DATA_HALF;
-      return true;
-    case CUACT_DTYPE_BF16:
-      *out = CUDNN_DATA_BFLOAT16;
-      return true;
-  }
-  return false;
+  return detail::visit_dtype(d, [&](auto tag) {
+    using T = decltype(tag);
+    *out = std::is_same_v<T, double>   ? CUDNN_DATA_DOUBLE
+           : std::is_same_v<T, __half> ? CUDNN_DATA_HALF
+           : std::is_same_v<T, float>  ? CUDNN_DATA_FLOAT
+                                       : CUDNN_DATA_BFLOAT16;
+  });
 }
 
 /// One handle for the process, created on first use on the current device.
@@ -58,7 +54,7 @@ double cudnn_time_us(const BenchCase& c, std::int64_t n, const std::vector<Tenso
       break;
     case CUACT_ELU:
       mode = CUDNN_ACTIVATION_ELU;
-      coef = c.param;
+      coef = cuact_activation_param_default(CUACT_ELU, 0);  // alpha, as cuact runs it
       // cuDNN's ELU backward reads x; from the output it is not the same operation.
       if (c.direction == Direction::backward_output) return -1;
       break;

@@ -1,5 +1,7 @@
 #include "bench/fill.hpp"
 
+#include "host/op_registry.hpp"
+
 #include <cuact/types.hpp>
 
 #include <cuda_runtime.h>
@@ -41,15 +43,11 @@ void launch_fill(void* p, std::int64_t n, double lo, double hi, std::uint64_t se
 
 void fill_uniform(cuact_dtype dtype, void* p, std::int64_t n, double lo, double hi,
                   std::uint64_t seed, cudaStream_t stream) {
-  switch (dtype) {
-    case CUACT_DTYPE_F32:
-      return launch_fill<float>(p, n, lo, hi, seed, stream);
-    case CUACT_DTYPE_F64:
-      return launch_fill<double>(p, n, lo, hi, seed, stream);
-    case CUACT_DTYPE_F16:
-      return launch_fill<__half>(p, n, lo, hi, seed, stream);
-    case CUACT_DTYPE_BF16:
-      return launch_fill<__nv_bfloat16>(p, n, lo, hi, seed, stream);
+  const bool known = detail::visit_dtype(dtype, [&](auto tag) {
+    launch_fill<decltype(tag)>(p, n, lo, hi, seed, stream);
+  });
+  if (known) {
+    return;
   }
   throw std::invalid_argument("fill_uniform: unknown dtype");
 }

@@ -126,8 +126,8 @@ BufferSet make_set(const BenchCase& c, std::int64_t n, std::size_t ws_bytes, std
   }
   if (c.direction == Direction::backward_output) {
     // The saved tensor is a real forward output.
-    status_ok(cuact_activation_forward(c.activation, c.param, c.dtype, s.in0.data(), s.in0.data(),
-                                       n, stream));
+    status_ok(cuact_activation_forward_params(c.activation, nullptr, 0, c.dtype, s.in0.data(),
+                                              s.in0.data(), n, stream));
   }
   return s;
 }

@@ -1,12 +1,15 @@
-// The one fused elementwise kernel (one or two inputs, one output) and its launcher.
-// Included only by the per-op .cu files, which instantiate it for their activation.
+// The one fused elementwise kernel (one or two inputs, one output) and its launchers.
+// Included only by the generated per-activation kernel files, which instantiate
+// launch_unary for their activation (CUACT_INSTANTIATE_unary_KERNELS).
 #pragma once
 
-#include "cuda/elementwise_launch.hpp"
+#include "cuda/launch.hpp"
 #include "cuda/resident_grid.cuh"
 #include "cuda/vector_io.cuh"
-#include "host/cuda_check.hpp"
+#include "cuda/detail/cuda_check.hpp"
 
+#include <cuact/op_traits.hpp>
+#include <cuact/registry.h>
 #include <cuact/types.hpp>
 
 #include <algorithm>
@@ -14,6 +17,35 @@
 #include <cstdint>
 
 namespace cuact::detail {
+
+/// Adapters that give an activation's three members the call signature the kernels use.
+/// Named types (not lambdas) so that profilers show readable kernel names.
+template <class Op>
+struct Forward {
+  Op op;
+  template <class C>
+  CUACT_HOST_DEVICE C operator()(C x) const {
+    return op.forward(x);
+  }
+};
+
+template <class Op>
+struct GradFromInput {
+  Op op;
+  template <class C>
+  CUACT_HOST_DEVICE C operator()(C x, C dy) const {
+    return op.grad_from_input(x, dy);
+  }
+};
+
+template <class Op>
+struct GradFromOutput {
+  Op op;
+  template <class C>
+  CUACT_HOST_DEVICE C operator()(C y, C dy) const {
+    return op.grad_from_output(y, dy);
+  }
+};
 
 inline constexpr int kElementwiseThreads = 256;
 // Vectors each thread keeps in flight per input: 4 x 16 B x 256 threads = 16 KiB per block
@@ -145,27 +177,35 @@ void launch_elementwise(const char* fn, F f, std::array<const T*, kInputs> in, T
   }
 }
 
+template <class Op, class T>
+void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* dy, T* out,
+                  std::int64_t n, cudaStream_t stream) {
+  switch (pass) {
+    case Pass::forward:
+      return launch_elementwise<Forward<Op>, T, 1>(fn, Forward<Op>{op}, {v}, out, n, stream);
+    case Pass::grad_from_input:
+      return launch_elementwise<GradFromInput<Op>, T, 2>(fn, GradFromInput<Op>{op}, {v, dy}, out,
+                                                         n, stream);
+    case Pass::grad_from_output:
+      // Only ops with a gradient from the output get these kernels; the entry points never
+      // ask the others for it.
+      if constexpr (has_grad_from_output_v<Op>) {
+        return launch_elementwise<GradFromOutput<Op>, T, 2>(fn, GradFromOutput<Op>{op}, {v, dy},
+                                                            out, n, stream);
+      }
+      break;
+  }
+  throw invalid_argument(std::string(fn) + ": internal error: no such pass for " + Op::name);
+}
+
 }  // namespace cuact::detail
 
-/// Instantiates the elementwise launchers of activation template `Op` (ops.hpp) for element
-/// type T: forward, gradient from input, gradient from output.
-#define CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, T)                                                 \
-  template void ::cuact::detail::launch_elementwise<                                             \
-      ::cuact::detail::Forward<Op<::cuact::compute_t<T>>>, T, 1>(                                \
-      const char*, ::cuact::detail::Forward<Op<::cuact::compute_t<T>>>, std::array<const T*, 1>, \
-      T*, std::int64_t, cudaStream_t);                                                           \
-  template void ::cuact::detail::launch_elementwise<                                             \
-      ::cuact::detail::GradFromInput<Op<::cuact::compute_t<T>>>, T, 2>(                          \
-      const char*, ::cuact::detail::GradFromInput<Op<::cuact::compute_t<T>>>,                    \
-      std::array<const T*, 2>, T*, std::int64_t, cudaStream_t);                                  \
-  template void ::cuact::detail::launch_elementwise<                                             \
-      ::cuact::detail::GradFromOutput<Op<::cuact::compute_t<T>>>, T, 2>(                         \
-      const char*, ::cuact::detail::GradFromOutput<Op<::cuact::compute_t<T>>>,                   \
-      std::array<const T*, 2>, T*, std::int64_t, cudaStream_t);
+#define CUACT_DETAIL_INSTANTIATE_UNARY(Functor, ENUM, value, T, name)                       \
+  template void ::cuact::detail::launch_unary<Functor<::cuact::compute_t<T>>, T>(            \
+      const char*, ::cuact::detail::Pass, const Functor<::cuact::compute_t<T>>&, const T*,   \
+      const T*, T*, std::int64_t, cudaStream_t);
 
-/// Instantiates them for every element type.
-#define CUACT_INSTANTIATE_ELEMENTWISE(Op)       \
-  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, float)  \
-  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, double) \
-  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, __half) \
-  CUACT_INSTANTIATE_ELEMENTWISE_FOR(Op, __nv_bfloat16)
+/// Instantiates the launcher of unary activation template `Functor` (ops.hpp) for every
+/// element type: its forward, gradient from input and (where it has one) from output.
+#define CUACT_INSTANTIATE_unary_KERNELS(Functor) \
+  CUACT_DTYPES(CUACT_DETAIL_INSTANTIATE_UNARY, Functor)

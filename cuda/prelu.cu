@@ -1,11 +1,11 @@
 // PReLU dispatch: plans the partition, picks the kernel and vector width, and finishes the
 // alpha gradient's partial sums with CUB.
 #include "cuda/prelu_kernels.cuh"
-#include "cuda/prelu_launch.hpp"
+#include "cuda/launch.hpp"
 #include "cuda/resident_grid.cuh"
 #include "cuda/vector_io.cuh"
-#include "host/cuda_check.hpp"
-#include "host/per_device.hpp"
+#include "cuda/detail/cuda_check.hpp"
+#include "cuda/detail/per_device.hpp"
 
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/iterator/transform_iterator.h>

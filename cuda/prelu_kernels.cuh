@@ -14,7 +14,7 @@
 // every tensor is 16-byte aligned and vectors never straddle a channel, else 1.
 #pragma once
 
-#include "cuda/prelu_launch.hpp"
+#include "cuda/launch.hpp"
 #include "cuda/vector_io.cuh"
 
 #include <cuact/ops.hpp>

@@ -2,8 +2,8 @@
 // keeps resident at once.
 #pragma once
 
-#include "host/cuda_check.hpp"
-#include "host/per_device.hpp"
+#include "cuda/detail/cuda_check.hpp"
+#include "cuda/detail/per_device.hpp"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,7 +1,7 @@
 #include "host/argument_checks.hpp"
 
-#include "host/cuda_check.hpp"
-#include "host/per_device.hpp"
+#include "cuda/detail/cuda_check.hpp"
+#include "cuda/detail/per_device.hpp"
 
 #include <cuda_runtime_api.h>
 
@@ -49,6 +49,19 @@ void expect_finite(const char* fn, const char* name, double value) {
   if (!std::isfinite(value)) {
     throw_invalid_argument(
         fn, std::string("'") + name + "' must be finite, got " + format_value(value));
+  }
+}
+
+void ParamRules::nonzero(const char* name, double value) const {
+  if (value == 0.0) {
+    throw_invalid_argument(fn, std::string("'") + name + "' must be non-zero");
+  }
+}
+
+void ParamRules::less(const char* name_a, double a, const char* name_b, double b) const {
+  if (!(a < b)) {
+    throw_invalid_argument(fn, std::string("'") + name_a + "' = " + format_value(a) +
+                                   " must be less than '" + name_b + "' = " + format_value(b));
   }
 }
 

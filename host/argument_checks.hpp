@@ -4,7 +4,9 @@
 
 #include <cuact/activations.hpp>
 #include <cuact/error.hpp>
+#include <cuact/op_traits.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -50,15 +52,58 @@ void expect_disjoint(const char* fn, ByteRange out, ByteRange in);
 /// are safe during CUDA graph capture.
 void expect_device_accessible(const char* fn, std::initializer_list<ByteRange> args);
 
-/// Saved::output is allowed only when the op says so; `rule` is the condition in words
-/// ("negative_slope >= 0") and `value` the parameter it is about.
+/// The rules an activation's check() (ops.hpp) states its parameters with; each throws
+/// cuact::invalid_argument naming `fn` when broken.
+struct ParamRules {
+  const char* fn;
+
+  /// "'alpha' must be finite, got nan"
+  void finite(const char* name, double value) const { expect_finite(fn, name, value); }
+  /// "'alpha' must be non-zero"
+  void nonzero(const char* name, double value) const;
+  /// "'alpha' = 1e-40 is too small: 1/alpha overflows" (1/value computed in C)
+  template <class C>
+  void finite_reciprocal(const char* name, C value) const {
+    if (!std::isfinite(C(1) / value)) {
+      throw_invalid_argument(fn, std::string("'") + name + "' = " + format_value(value) +
+                                     " is too small: 1/" + name + " overflows");
+    }
+  }
+  /// "'min_val' = 2 must be less than 'max_val' = 1"
+  void less(const char* name_a, double a, const char* name_b, double b) const;
+};
+
+/// op's parameters follow its rules.
 template <class Op>
-void expect_saved_allowed(const char* fn, const Op& op, Saved saved, const char* rule,
-                          double value) {
+void expect_valid_params(const char* fn, const Op& op) {
+  ParamRules rules{fn};
+  check_params(op, rules);
+}
+
+/// `saved` is valid and, for Saved::output, allowed by op: "'saved' is Saved::output, which
+/// needs alpha >= 0 (got -1)", or "... but gelu's gradient needs the input" for ops that
+/// have no gradient from the output. `values` are op's parameters, for the message.
+template <class Op, std::size_t N>
+void expect_saved_allowed(const char* fn, const Op& op, Saved saved,
+                          const std::array<const char*, N>& names,
+                          const std::array<double, N>& values) {
   expect_valid_saved(fn, saved);
-  if (saved == Saved::output && !op.allows_grad_from_output()) {
-    throw_invalid_argument(fn, std::string("'saved' is Saved::output, which needs ") + rule +
-                                   " (got " + format_value(value) + ")");
+  if (saved != Saved::output || allows_grad_from_output(op)) {
+    return;
+  }
+  if constexpr (!has_grad_from_output_v<Op>) {
+    throw_invalid_argument(fn, std::string("'saved' is Saved::output, but ") + Op::name +
+                                   "'s gradient needs the input (Saved::input)");
+  } else {
+    std::string got;
+    for (std::size_t i = 0; i < N; ++i) {
+      got += (i == 0 ? "" : ", ") + (N == 1 ? std::string() : std::string(names[i]) + " = ") +
+             format_value(values[i]);
+    }
+    const char* rule = grad_from_output_rule<Op>();
+    throw_invalid_argument(fn, std::string("'saved' is Saved::output, which needs ") +
+                                   (rule != nullptr ? rule : "other parameters") + " (got " +
+                                   got + ")");
   }
 }
 

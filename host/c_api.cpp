@@ -1,7 +1,7 @@
 // The C API: runtime dispatch onto the C++ entry points, exceptions turned into status codes.
 #include <cuact/cuact.h>
 
-#include "host/activation_dispatch.hpp"
+#include "host/op_registry.hpp"
 
 #include <cuact/activations.hpp>
 #include <cuact/error.hpp>
@@ -50,17 +50,67 @@ cuact_status guarded(Body&& body) noexcept {
 /// Calls body(T{}) with the element type named by `dtype`.
 template <class Body>
 void with_dtype(const char* fn, cuact_dtype dtype, Body&& body) {
-  switch (dtype) {
-    case CUACT_DTYPE_F32:
-      return body(float{});
-    case CUACT_DTYPE_F64:
-      return body(double{});
-    case CUACT_DTYPE_F16:
-      return body(__half{});
-    case CUACT_DTYPE_BF16:
-      return body(__nv_bfloat16{});
+  if (!cuact::detail::visit_dtype(dtype, body)) {
+    bad_enum(fn, "dtype", dtype);
   }
-  bad_enum(fn, "dtype", dtype);
+}
+
+/// Calls body(op) with the functor of `op` in compute type C, its parameters from
+/// params[0..num_params) and defaults for the rest.
+template <class C, class Body>
+void with_op(const char* fn, cuact_activation op, const double* params, int num_params,
+             Body&& body) {
+  const bool known = cuact::detail::visit_activation_tag(op, [&](auto tag) {
+    using Info = typename decltype(tag)::info;
+    if (num_params < 0 || static_cast<std::size_t>(num_params) > Info::num_params) {
+      throw cuact::invalid_argument(std::string(fn) + ": 'num_params' = " +
+                                    std::to_string(num_params) + " but " + Info::name +
+                                    " takes 0 to " + std::to_string(Info::num_params));
+    }
+    if (params == nullptr && num_params > 0) {
+      throw cuact::invalid_argument(std::string(fn) + ": 'params' is null but num_params = " +
+                                    std::to_string(num_params));
+    }
+    body(cuact::detail::make_op<decltype(tag), C>(params, static_cast<std::size_t>(num_params)));
+  });
+  if (!known) {
+    bad_enum(fn, "op", op);
+  }
+}
+
+/// How many of the single-parameter API's `param` an op takes: 1, or 0 for ops without.
+int single_param_count(cuact_activation op) {
+  return cuact_activation_param_count(op) > 0 ? 1 : 0;
+}
+
+cuact::Saved to_saved(cuact_saved saved) {
+  // An invalid value passes through for the entry point's own "'saved' must be ..." check.
+  return saved == CUACT_SAVED_INPUT    ? cuact::Saved::input
+         : saved == CUACT_SAVED_OUTPUT ? cuact::Saved::output
+                                       : static_cast<cuact::Saved>(saved);
+}
+
+void activation_forward(const char* fn, cuact_activation op, const double* params,
+                        int num_params, cuact_dtype dtype, const void* x, void* y, int64_t n,
+                        cudaStream_t stream) {
+  with_dtype(fn, dtype, [&](auto tag) {
+    using T = decltype(tag);
+    with_op<cuact::compute_t<T>>(fn, op, params, num_params, [&](const auto& f) {
+      cuact::forward(f, static_cast<const T*>(x), static_cast<T*>(y), n, stream);
+    });
+  });
+}
+
+void activation_backward(const char* fn, cuact_activation op, const double* params,
+                         int num_params, cuact_saved saved, cuact_dtype dtype, const void* v,
+                         const void* dy, void* dx, int64_t n, cudaStream_t stream) {
+  with_dtype(fn, dtype, [&](auto tag) {
+    using T = decltype(tag);
+    with_op<cuact::compute_t<T>>(fn, op, params, num_params, [&](const auto& f) {
+      cuact::backward(f, static_cast<const T*>(v), static_cast<const T*>(dy), static_cast<T*>(dx),
+                      n, to_saved(saved), stream);
+    });
+  });
 }
 
 }  // namespace
@@ -83,15 +133,64 @@ const char* cuact_status_string(cuact_status status) {
 
 const char* cuact_last_error(void) { return last_error.c_str(); }
 
+int cuact_activation_count(void) {
+  int count = 0;
+  cuact::detail::for_each_activation([&](auto) { ++count; });
+  return count;
+}
+
+cuact_activation cuact_activation_at(int index) {
+  int i = 0;
+  cuact_activation found = static_cast<cuact_activation>(-1);
+  cuact::detail::for_each_activation([&](auto tag) {
+    if (i++ == index) {
+      found = decltype(tag)::info::c_enum;
+    }
+  });
+  return found;
+}
+
+const char* cuact_activation_name(cuact_activation op) {
+  const char* name = nullptr;
+  cuact::detail::visit_activation_tag(op, [&](auto tag) { name = decltype(tag)::info::name; });
+  return name;
+}
+
+int cuact_activation_param_count(cuact_activation op) {
+  int count = -1;
+  cuact::detail::visit_activation_tag(
+      op, [&](auto tag) { count = static_cast<int>(decltype(tag)::info::num_params); });
+  return count;
+}
+
+const char* cuact_activation_param_name(cuact_activation op, int index) {
+  const char* name = nullptr;
+  cuact::detail::visit_activation_tag(op, [&](auto tag) {
+    const auto& names = decltype(tag)::info::param_names;
+    if (index >= 0 && static_cast<std::size_t>(index) < names.size()) {
+      name = names[static_cast<std::size_t>(index)];
+    }
+  });
+  return name;
+}
+
+double cuact_activation_param_default(cuact_activation op, int index) {
+  double value = 0.0;
+  cuact::detail::visit_activation_tag(op, [&](auto tag) {
+    using Tag = decltype(tag);
+    const auto defaults = Tag::info::values(typename Tag::template type<double>{});
+    if (index >= 0 && static_cast<std::size_t>(index) < defaults.size()) {
+      value = defaults[static_cast<std::size_t>(index)];
+    }
+  });
+  return value;
+}
+
 cuact_status cuact_activation_forward(cuact_activation op, double param, cuact_dtype dtype,
                                       const void* x, void* y, int64_t n, cudaStream_t stream) {
   return guarded([&] {
-    constexpr const char* fn = "cuact_activation_forward";
-    with_dtype(fn, dtype, [&](auto tag) {
-      using T = decltype(tag);
-      cuact::detail::activation_forward<T>(fn, op, param, static_cast<const T*>(x),
-                                           static_cast<T*>(y), n, stream);
-    });
+    activation_forward("cuact_activation_forward", op, &param, single_param_count(op), dtype, x,
+                       y, n, stream);
   });
 }
 
@@ -99,16 +198,27 @@ cuact_status cuact_activation_backward(cuact_activation op, double param, cuact_
                                        cuact_dtype dtype, const void* v, const void* dy, void* dx,
                                        int64_t n, cudaStream_t stream) {
   return guarded([&] {
-    constexpr const char* fn = "cuact_activation_backward";
-    const auto cxx_saved = saved == CUACT_SAVED_INPUT    ? cuact::Saved::input
-                           : saved == CUACT_SAVED_OUTPUT ? cuact::Saved::output
-                                                         : static_cast<cuact::Saved>(saved);
-    with_dtype(fn, dtype, [&](auto tag) {
-      using T = decltype(tag);
-      cuact::detail::activation_backward<T>(fn, op, param, cxx_saved, static_cast<const T*>(v),
-                                            static_cast<const T*>(dy), static_cast<T*>(dx), n,
-                                            stream);
-    });
+    activation_backward("cuact_activation_backward", op, &param, single_param_count(op), saved,
+                        dtype, v, dy, dx, n, stream);
+  });
+}
+
+cuact_status cuact_activation_forward_params(cuact_activation op, const double* params,
+                                             int num_params, cuact_dtype dtype, const void* x,
+                                             void* y, int64_t n, cudaStream_t stream) {
+  return guarded([&] {
+    activation_forward("cuact_activation_forward_params", op, params, num_params, dtype, x, y, n,
+                       stream);
+  });
+}
+
+cuact_status cuact_activation_backward_params(cuact_activation op, const double* params,
+                                              int num_params, cuact_saved saved, cuact_dtype dtype,
+                                              const void* v, const void* dy, void* dx, int64_t n,
+                                              cudaStream_t stream) {
+  return guarded([&] {
+    activation_backward("cuact_activation_backward_params", op, params, num_params, saved, dtype,
+                        v, dy, dx, n, stream);
   });
 }
 

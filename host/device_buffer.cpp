@@ -1,7 +1,7 @@
 // The CUDA calls behind cuact::DeviceBuffer.
 #include <cuact/device_buffer.hpp>
 
-#include "host/cuda_check.hpp"
+#include "cuda/detail/cuda_check.hpp"
 
 namespace cuact::detail {
 

@@ -1,7 +1,7 @@
 // The common body of every elementwise entry point: check the buffers, then launch.
 #pragma once
 
-#include "cuda/elementwise_launch.hpp"
+#include "cuda/launch.hpp"
 #include "host/argument_checks.hpp"
 
 #include <cuact/activations.hpp>
@@ -23,7 +23,7 @@ void run_forward(const char* fn, const Op& op, const T* x, T* y, std::int64_t n,
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
   expect_same_or_disjoint(fn, {"y", y, bytes}, {"x", x, bytes});
   expect_device_accessible(fn, {{"x", x, bytes}, {"y", y, bytes}});
-  launch_elementwise<Forward<Op>, T, 1>(fn, Forward<Op>{op}, {x}, y, n, stream);
+  launch_unary<Op, T>(fn, Pass::forward, op, x, nullptr, y, n, stream);
 }
 
 /// dx = op's gradient from the saved tensor v (x or y, as `saved` says). Parameters of `op`,
@@ -42,12 +42,8 @@ void run_backward(const char* fn, const Op& op, const T* v, const T* dy, T* dx, 
   expect_same_or_disjoint(fn, {"dx", dx, bytes}, {"v", v, bytes});
   expect_same_or_disjoint(fn, {"dx", dx, bytes}, {"dy", dy, bytes});
   expect_device_accessible(fn, {{"v", v, bytes}, {"dy", dy, bytes}, {"dx", dx, bytes}});
-  if (saved == Saved::input) {
-    launch_elementwise<GradFromInput<Op>, T, 2>(fn, GradFromInput<Op>{op}, {v, dy}, dx, n, stream);
-  } else {
-    launch_elementwise<GradFromOutput<Op>, T, 2>(fn, GradFromOutput<Op>{op}, {v, dy}, dx, n,
-                                                 stream);
-  }
+  launch_unary<Op, T>(fn, saved == Saved::input ? Pass::grad_from_input : Pass::grad_from_output,
+                      op, v, dy, dx, n, stream);
 }
 
 }  // namespace cuact::detail

@@ -1,12 +1,14 @@
 // ActivationLayer and PreluLayer: state and checks around the free functions.
 #include <cuact/layers.hpp>
 
-#include "host/activation_dispatch.hpp"
 #include "host/argument_checks.hpp"
-#include "host/cuda_check.hpp"
+#include "cuda/detail/cuda_check.hpp"
+#include "host/op_registry.hpp"
 
 #include <cmath>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 namespace cuact {
@@ -28,80 +30,57 @@ void expect_current_device(const char* fn, int device) {
   }
 }
 
-/// The C API's enum for a layer's activation (same order, checked below).
-cuact_activation c_enum(Activation::Kind kind) { return static_cast<cuact_activation>(kind); }
-static_assert(static_cast<int>(Activation::Kind::relu) == CUACT_RELU &&
-              static_cast<int>(Activation::Kind::leaky_relu) == CUACT_LEAKY_RELU &&
-              static_cast<int>(Activation::Kind::elu) == CUACT_ELU &&
-              static_cast<int>(Activation::Kind::selu) == CUACT_SELU &&
-              static_cast<int>(Activation::Kind::celu) == CUACT_CELU &&
-              static_cast<int>(Activation::Kind::relu6) == CUACT_RELU6);
-
 }  // namespace
 
 
-Activation Activation::relu() { return {Kind::relu, 0.0}; }
-
-Activation Activation::leaky_relu(double negative_slope) {
-  detail::expect_finite("Activation::leaky_relu", "negative_slope", negative_slope);
-  return {Kind::leaky_relu, negative_slope};
+Activation::Activation(AnyActivation<double> op, const char* fn) : op_(op) {
+  std::visit([&](const auto& f) { detail::expect_valid_params(fn, f); }, op_);
 }
 
-Activation Activation::elu(double alpha) {
-  detail::expect_finite("Activation::elu", "alpha", alpha);
-  return {Kind::elu, alpha};
+double Activation::param() const noexcept {
+  return std::visit(
+      [](const auto& f) {
+        const auto values = detail::info_of<std::decay_t<decltype(f)>>::values(f);
+        return values.empty() ? 0.0 : values[0];
+      },
+      op_);
 }
-
-Activation Activation::selu() { return {Kind::selu, 0.0}; }
-
-Activation Activation::celu(double alpha) {
-  detail::expect_finite("Activation::celu", "alpha", alpha);
-  if (alpha == 0.0) {
-    detail::throw_invalid_argument("Activation::celu", "'alpha' must be non-zero");
-  }
-  return {Kind::celu, alpha};
-}
-
-Activation Activation::relu6() { return {Kind::relu6, 0.0}; }
 
 const char* Activation::name() const noexcept {
-  switch (kind_) {
-    case Kind::relu:
-      return "relu";
-    case Kind::leaky_relu:
-      return "leaky_relu";
-    case Kind::elu:
-      return "elu";
-    case Kind::selu:
-      return "selu";
-    case Kind::celu:
-      return "celu";
-    case Kind::relu6:
-      return "relu6";
-  }
-  return "?";
+  return std::visit([](const auto& f) { return std::decay_t<decltype(f)>::name; }, op_);
 }
 
 bool Activation::allows_grad_from_output() const noexcept {
-  switch (kind_) {
-    case Kind::leaky_relu:
-    case Kind::elu:
-      return param_ >= 0.0;
-    case Kind::celu:
-      return param_ > 0.0;
-    default:
-      return true;
-  }
+  return std::visit([](const auto& f) { return cuact::allows_grad_from_output(f); }, op_);
 }
 
 
 template <class T>
 ActivationLayer<T>::ActivationLayer(Activation op)
-    : op_(op), device_(current_device("ActivationLayer")) {}
+    : ActivationLayer(std::visit(
+                          [](const auto& f) {
+                            return AnyActivation<param_t>(detail::convert_op<param_t>(f));
+                          },
+                          op.functor()),
+                      0) {}
+
+template <class T>
+ActivationLayer<T>::ActivationLayer(AnyActivation<param_t> functor, int)
+    : op_(std::visit(
+          [](const auto& f) {
+            // Checked in compute_t<T> first: a value valid in double may not be here.
+            detail::expect_valid_params("ActivationLayer", f);
+            return Activation(detail::convert_op<double>(f));
+          },
+          functor)),
+      functor_(functor),
+      device_(current_device("ActivationLayer")) {}
 
 template <class T>
 Saved ActivationLayer<T>::saves() const noexcept {
-  return op_.allows_grad_from_output() ? Saved::output : Saved::input;
+  const bool from_output =
+      std::visit([](const auto& f) { return cuact::allows_grad_from_output(f); }, functor_);
+  return from_output ? Saved::output : Saved::input;
 }
 
 template <class T>
@@ -113,7 +92,7 @@ void ActivationLayer<T>::forward(const T* x, T* y, std::int64_t n, cudaStream_t 
         fn, std::string("in place (y == x) would overwrite the input that ") + op_.name() +
                 "'s backward needs with this parameter; use a separate output");
   }
-  detail::activation_forward(fn, c_enum(op_.kind()), op_.param(), x, y, n, stream);
+  std::visit([&](const auto& f) { cuact::forward(f, x, y, n, stream); }, functor_);
   kept_ = saves() == Saved::output ? y : x;
   kept_n_ = n;
 }
@@ -137,7 +116,7 @@ void ActivationLayer<T>::backward(const T* v, Saved saved, const T* dy, T* dx, s
                                   cudaStream_t stream) const {
   constexpr const char* fn = "ActivationLayer::backward";
   expect_current_device(fn, device_);
-  detail::activation_backward(fn, c_enum(op_.kind()), op_.param(), saved, v, dy, dx, n, stream);
+  std::visit([&](const auto& f) { cuact::backward(f, v, dy, dx, n, saved, stream); }, functor_);
 }
 
 
@@ -227,13 +206,9 @@ void PreluLayer<T>::ensure_workspace(const char* fn, PreluShape shape, cudaStrea
   workspace_ = DeviceBuffer<unsigned char>(needed, stream);
 }
 
-template class ActivationLayer<float>;
-template class ActivationLayer<double>;
-template class ActivationLayer<__half>;
-template class ActivationLayer<__nv_bfloat16>;
-template class PreluLayer<float>;
-template class PreluLayer<double>;
-template class PreluLayer<__half>;
-template class PreluLayer<__nv_bfloat16>;
+#define CUACT_DETAIL_INSTANTIATE_LAYERS(ctx, ENUM, value, T, name) \
+  template class ActivationLayer<T>;                                \
+  template class PreluLayer<T>;
+CUACT_DTYPES(CUACT_DETAIL_INSTANTIATE_LAYERS, ~)
 
 }  // namespace cuact

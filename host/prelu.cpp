@@ -1,10 +1,10 @@
 // Public PReLU entry points: shape helpers, argument checks, workspace, launch.
 #include <cuact/prelu.hpp>
 
-#include "cuda/prelu_launch.hpp"
+#include "cuda/launch.hpp"
 #include "host/argument_checks.hpp"
-#include "host/cuda_check.hpp"
-#include "host/nvtx.hpp"
+#include "cuda/detail/cuda_check.hpp"
+#include "cuda/detail/nvtx.hpp"
 
 #include <cuact/error.hpp>
 

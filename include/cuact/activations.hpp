@@ -19,8 +19,19 @@
 // Saved::output (v = y = f(x)). Keeping the output lets training code free x or run the
 // forward in place. From the output is allowed for relu, relu6 and selu always, for
 // leaky_relu when negative_slope >= 0, for elu when alpha >= 0, and for celu when
-// alpha > 0. The elu family's gradient from the output loses precision for very negative x;
-// see cuact::Elu in ops.hpp.
+// alpha > 0 (in general: where the functor has grad_from_output and
+// allows_grad_from_output() is true). The elu family's gradient from the output loses
+// precision for very negative x; see cuact::Elu in ops.hpp.
+//
+// Two ways to call them, the same code behind both:
+//   - generic, for every activation of the registry (registry.h), with its functor:
+//       cuact::forward(cuact::LeakyRelu<float>{0.01f}, x, y, n, stream);
+//       cuact::backward(cuact::Celu<float>{0.5f}, v, dy, dx, n, cuact::Saved::output, stream);
+//   - named, <name>_forward(x, y, n, params..., stream) and
+//     <name>_backward(v, dy, dx, n, params..., saved, stream), with the parameters the
+//     registry lists for the op, in its order, as compute_t<T> (or the parameter's own type).
+// Parameters are checked by the functor's rules (finite, non-zero, ...; see ops.hpp) in
+// compute_t<T>; error messages name the named function ("celu_forward: ...").
 //
 // Results are computed in compute_t<T> (double for double, float otherwise) with the
 // functors of ops.hpp, rounded once to T on store; they are deterministic.
@@ -28,14 +39,26 @@
 // Example (y and x device buffers of n floats):
 //   cuact::leaky_relu_forward(x, y, n, 0.01f, stream);
 //   cuact::leaky_relu_backward(y, dy, dx, n, 0.01f, cuact::Saved::output, stream);
+//
+// The named functions of cuact 0.1:
+//   relu_forward(x, y, n, stream)                  relu_backward(v, dy, dx, n, saved, stream)
+//   leaky_relu_forward(x, y, n, negative_slope, stream)
+//                               leaky_relu_backward(v, dy, dx, n, negative_slope, saved, stream)
+//   elu_forward(x, y, n, alpha, stream)     elu_backward(v, dy, dx, n, alpha, saved, stream)
+//   selu_forward(x, y, n, stream)           selu_backward(v, dy, dx, n, saved, stream)
+//   celu_forward(x, y, n, alpha, stream)    celu_backward(v, dy, dx, n, alpha, saved, stream)
+//   relu6_forward(x, y, n, stream)          relu6_backward(v, dy, dx, n, saved, stream)
 #pragma once
 
 #include <cuact/export.h>
+#include <cuact/ops.hpp>
+#include <cuact/registry.h>
 #include <cuact/types.hpp>
 
 #include <cuda_runtime_api.h>
 
 #include <cstdint>
+#include <variant>
 
 namespace cuact {
 
@@ -45,57 +68,58 @@ enum class Saved {
   output,  ///< v = y, the forward output
 };
 
-/// y = relu(x) = x <= 0 ? 0 : x.
-template <class T>
-CUACT_API void relu_forward(const T* x, T* y, std::int64_t n, cudaStream_t stream);
-/// dx = v <= 0 ? 0 : dy. Either saved tensor.
-template <class T>
-CUACT_API void relu_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
-                             cudaStream_t stream);
+namespace detail {
+template <class First, class... Rest>
+struct variant_of_rest {
+  using type = std::variant<Rest...>;
+};
+}  // namespace detail
 
-/// y = x > 0 ? x : x*negative_slope. negative_slope must be finite (PyTorch's default 0.01).
-template <class T>
-CUACT_API void leaky_relu_forward(const T* x, T* y, std::int64_t n, compute_t<T> negative_slope,
-                                  cudaStream_t stream);
-/// dx = v > 0 ? dy : dy*negative_slope. Saved::output needs negative_slope >= 0.
-template <class T>
-CUACT_API void leaky_relu_backward(const T* v, const T* dy, T* dx, std::int64_t n,
-                                   compute_t<T> negative_slope, Saved saved, cudaStream_t stream);
+/// Any activation of the registry as its functor in compute type C, in registry order (the
+/// index of an alternative is its position in registry.h).
+#define CUACT_DETAIL_ALTERNATIVE(ENUM, value, Functor, name, kind, params, pytorch) , Functor<C>
+template <class C>
+using AnyActivation =
+    typename detail::variant_of_rest<void CUACT_ACTIVATIONS(CUACT_DETAIL_ALTERNATIVE)>::type;
+#undef CUACT_DETAIL_ALTERNATIVE
 
-/// y = x > 0 ? x : alpha*expm1(x). alpha must be finite (default 1).
-template <class T>
-CUACT_API void elu_forward(const T* x, T* y, std::int64_t n, compute_t<T> alpha,
-                           cudaStream_t stream);
-/// dx = x <= 0 ? dy*alpha*exp(x) : dy, or from y: y <= 0 ? dy*(y + alpha) : dy.
-/// Saved::output needs alpha >= 0.
-template <class T>
-CUACT_API void elu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha,
-                            Saved saved, cudaStream_t stream);
+/// y = op.forward(x) for n elements, for any unary activation Op of the registry in
+/// compute_t<T>. Throws cuact::invalid_argument when op's parameters break its rules.
+template <template <class> class Op, class T>
+CUACT_API void forward(const Op<compute_t<T>>& op, const T* x, T* y, std::int64_t n,
+                       cudaStream_t stream);
 
-/// y = scale * (x > 0 ? x : alpha*expm1(x)) with SELU's fixed alpha and scale.
-template <class T>
-CUACT_API void selu_forward(const T* x, T* y, std::int64_t n, cudaStream_t stream);
-/// SELU's gradient. Either saved tensor.
-template <class T>
-CUACT_API void selu_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
-                             cudaStream_t stream);
+/// dx = dy * f'(.) from the saved tensor v (x or y, as `saved` says). Saved::output needs an
+/// op with grad_from_output whose allows_grad_from_output() is true.
+template <template <class> class Op, class T>
+CUACT_API void backward(const Op<compute_t<T>>& op, const T* v, const T* dy, T* dx,
+                        std::int64_t n, Saved saved, cudaStream_t stream);
 
-/// y = x > 0 ? x : alpha*expm1(x/alpha). alpha must be finite and non-zero, and 1/alpha
-/// finite in compute_t<T> (default 1).
-template <class T>
-CUACT_API void celu_forward(const T* x, T* y, std::int64_t n, compute_t<T> alpha,
-                            cudaStream_t stream);
-/// CELU's gradient. Saved::output needs alpha > 0.
-template <class T>
-CUACT_API void celu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> alpha,
-                             Saved saved, cudaStream_t stream);
-
-/// y = min(max(x, 0), 6), NaN stays NaN.
-template <class T>
-CUACT_API void relu6_forward(const T* x, T* y, std::int64_t n, cudaStream_t stream);
-/// dx = (v <= 0 || v >= 6) ? 0 : dy. Either saved tensor.
-template <class T>
-CUACT_API void relu6_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
-                              cudaStream_t stream);
+// The named functions, thin inline wrappers over forward/backward, one pair per unary
+// activation of the registry.
+#define CUACT_DETAIL_PARAM_DECL(Functor, index, member) \
+  decltype(Functor<compute_t<T>>::member) member,
+#define CUACT_DETAIL_PARAM_NAME(ctx, index, member) member,
+#define CUACT_DETAIL_NAMED_FUNCTIONS(ENUM, value, Functor, name, kind, params, pytorch)   \
+  CUACT_PP_IF_UNARY(kind)(                                                                \
+      template <class T> inline void name##_forward(                                      \
+          const T* x, T* y, std::int64_t n,                                               \
+          CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_DECL, Functor, params) cudaStream_t stream) { \
+        ::cuact::forward(Functor<compute_t<T>>{CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_NAME, ~, \
+                                                               params)},                  \
+                         x, y, n, stream);                                                \
+      } template <class T>                                                                \
+      inline void name##_backward(                                                        \
+          const T* v, const T* dy, T* dx, std::int64_t n,                                 \
+          CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_DECL, Functor, params) Saved saved,          \
+          cudaStream_t stream) {                                                          \
+        ::cuact::backward(Functor<compute_t<T>>{CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_NAME,  \
+                                                                ~, params)},              \
+                          v, dy, dx, n, saved, stream);                                   \
+      })
+CUACT_ACTIVATIONS(CUACT_DETAIL_NAMED_FUNCTIONS)
+#undef CUACT_DETAIL_NAMED_FUNCTIONS
+#undef CUACT_DETAIL_PARAM_NAME
+#undef CUACT_DETAIL_PARAM_DECL
 
 }  // namespace cuact

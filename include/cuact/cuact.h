@@ -16,6 +16,7 @@
 #define CUACT_CUACT_H
 
 #include <cuact/export.h>
+#include <cuact/registry.h>
 
 #include <cuda_runtime_api.h>
 
@@ -33,21 +34,18 @@ typedef enum cuact_status {
   CUACT_STATUS_INTERNAL_ERROR = 3    /* anything else (out of host memory, ...) */
 } cuact_status;
 
-typedef enum cuact_dtype {
-  CUACT_DTYPE_F32 = 0,
-  CUACT_DTYPE_F64 = 1,
-  CUACT_DTYPE_F16 = 2,
-  CUACT_DTYPE_BF16 = 3
-} cuact_dtype;
+/* The element types and activations, from the registry (registry.h): CUACT_DTYPE_F32 = 0,
+ * CUACT_DTYPE_F64, CUACT_DTYPE_F16, CUACT_DTYPE_BF16; CUACT_RELU = 0, CUACT_LEAKY_RELU,
+ * CUACT_ELU, CUACT_SELU, CUACT_CELU, CUACT_RELU6, ... Values never change; the registry
+ * lists each activation's parameters in order. */
+#define CUACT_DETAIL_C_DTYPE(ctx, ENUM, value, type, name) CUACT_DTYPE_##ENUM = value,
+typedef enum cuact_dtype { CUACT_DTYPES(CUACT_DETAIL_C_DTYPE, ~) } cuact_dtype;
+#undef CUACT_DETAIL_C_DTYPE
 
-typedef enum cuact_activation {
-  CUACT_RELU = 0,
-  CUACT_LEAKY_RELU = 1, /* param: negative_slope */
-  CUACT_ELU = 2,        /* param: alpha */
-  CUACT_SELU = 3,
-  CUACT_CELU = 4, /* param: alpha */
-  CUACT_RELU6 = 5
-} cuact_activation;
+#define CUACT_DETAIL_C_ACTIVATION(ENUM, value, Functor, name, kind, params, pytorch) \
+  CUACT_##ENUM = value,
+typedef enum cuact_activation { CUACT_ACTIVATIONS(CUACT_DETAIL_C_ACTIVATION) } cuact_activation;
+#undef CUACT_DETAIL_C_ACTIVATION
 
 typedef enum cuact_saved {
   CUACT_SAVED_INPUT = 0, /* the backward pass reads the forward input x */
@@ -61,16 +59,46 @@ CUACT_API const char* cuact_status_string(cuact_status status);
  * Valid until the thread's next failing call. */
 CUACT_API const char* cuact_last_error(void);
 
-/* y = f(x) for n elements. `param` is ignored by relu, selu and relu6. */
+/* The activations of this build, for FFI callers that build their tables from the library:
+ * cuact_activation_count() of them, the i-th being cuact_activation_at(i) (i in
+ * [0, count), registry order). */
+CUACT_API int cuact_activation_count(void);
+CUACT_API cuact_activation cuact_activation_at(int index);
+
+/* "leaky_relu", or NULL when `op` is not an activation of this build. */
+CUACT_API const char* cuact_activation_name(cuact_activation op);
+
+/* The number of parameters of `op` (-1 when `op` is unknown), the name of parameter `index`
+ * ("negative_slope"; NULL when out of range) and its default (PyTorch's; 0 when out of
+ * range). Enumeration parameters are passed as their integer value. */
+CUACT_API int cuact_activation_param_count(cuact_activation op);
+CUACT_API const char* cuact_activation_param_name(cuact_activation op, int index);
+CUACT_API double cuact_activation_param_default(cuact_activation op, int index);
+
+/* y = f(x) for n elements, with the first parameter of `op` set to `param` and any others at
+ * their defaults; `param` is ignored by ops without parameters (relu, selu, relu6). */
 CUACT_API cuact_status cuact_activation_forward(cuact_activation op, double param,
                                                 cuact_dtype dtype, const void* x, void* y,
                                                 int64_t n, cudaStream_t stream);
 
-/* dx = dy * f'(.) from the saved tensor v (x or y, as `saved` says). */
+/* dx = dy * f'(.) from the saved tensor v (x or y, as `saved` says); `param` as above. */
 CUACT_API cuact_status cuact_activation_backward(cuact_activation op, double param,
                                                  cuact_saved saved, cuact_dtype dtype,
                                                  const void* v, const void* dy, void* dx, int64_t n,
                                                  cudaStream_t stream);
+
+/* As above with any number of parameters: the first `num_params` parameters of `op` (in the
+ * registry's order) from `params`, the rest at their defaults. num_params may not exceed
+ * cuact_activation_param_count(op); `params` may be NULL when num_params is 0. */
+CUACT_API cuact_status cuact_activation_forward_params(cuact_activation op, const double* params,
+                                                       int num_params, cuact_dtype dtype,
+                                                       const void* x, void* y, int64_t n,
+                                                       cudaStream_t stream);
+CUACT_API cuact_status cuact_activation_backward_params(cuact_activation op, const double* params,
+                                                        int num_params, cuact_saved saved,
+                                                        cuact_dtype dtype, const void* v,
+                                                        const void* dy, void* dx, int64_t n,
+                                                        cudaStream_t stream);
 
 /* PReLU forward on an [outer, channels, inner] tensor. */
 CUACT_API cuact_status cuact_prelu_forward(cuact_dtype dtype, const void* x, const void* alpha,

@@ -37,41 +37,69 @@
 
 namespace cuact {
 
-/// An elementwise activation and its parameter, checked when made.
+/// An elementwise activation of the registry with its parameters (held in double), checked
+/// when made. Made by the factories, one per activation (Activation::relu(),
+/// Activation::leaky_relu(negative_slope = 0.01), Activation::elu(alpha = 1),
+/// Activation::selu(), Activation::celu(alpha = 1), Activation::relu6(), ...: the registry's
+/// parameters with PyTorch's defaults), or from a functor: Activation(cuact::Elu<double>{0.5}).
 class CUACT_API Activation {
  public:
-  enum class Kind { relu, leaky_relu, elu, selu, celu, relu6 };
+#define CUACT_DETAIL_KIND(ENUM, value, Functor, name, kind, params, pytorch) name,
+  /// One value per activation, in registry order.
+  enum class Kind { CUACT_ACTIVATIONS(CUACT_DETAIL_KIND) };
+#undef CUACT_DETAIL_KIND
 
-  static Activation relu();
-  /// Throws cuact::invalid_argument unless negative_slope is finite.
-  static Activation leaky_relu(double negative_slope = 0.01);
-  /// Throws cuact::invalid_argument unless alpha is finite.
-  static Activation elu(double alpha = 1.0);
-  static Activation selu();
-  /// Throws cuact::invalid_argument unless alpha is finite and non-zero.
-  static Activation celu(double alpha = 1.0);
-  static Activation relu6();
+  /// Any activation of the registry. Throws cuact::invalid_argument (naming "Activation")
+  /// when op's parameters break its rules.
+  template <template <class> class Op>
+  explicit Activation(const Op<double>& op) : Activation(AnyActivation<double>(op), "Activation") {}
 
-  Kind kind() const noexcept { return kind_; }
-  /// negative_slope or alpha (0 for the ops without a parameter).
-  double param() const noexcept { return param_; }
+#define CUACT_DETAIL_FACTORY_PARAM(Functor, index, member) \
+  decltype(Functor<double>::member) member = Functor<double>{}.member
+#define CUACT_DETAIL_FACTORY_ARG(ctx, index, member) member,
+#define CUACT_DETAIL_FACTORY(ENUM, value, Functor, name, kind, params, pytorch)                 \
+  CUACT_PP_IF_UNARY(kind)(                                                                     \
+      static Activation name(CUACT_PP_PARAM_LIST(CUACT_DETAIL_FACTORY_PARAM, Functor, params)) { \
+        return Activation(                                                                     \
+            AnyActivation<double>(                                                             \
+                Functor<double>{CUACT_PP_PARAMS(CUACT_DETAIL_FACTORY_ARG, ~, params)}),        \
+            "Activation::" #name);                                                             \
+      })
+  CUACT_ACTIVATIONS(CUACT_DETAIL_FACTORY)
+#undef CUACT_DETAIL_FACTORY
+#undef CUACT_DETAIL_FACTORY_ARG
+#undef CUACT_DETAIL_FACTORY_PARAM
+
+  Kind kind() const noexcept { return static_cast<Kind>(op_.index()); }
+  /// The first parameter (negative_slope, alpha, ...), 0 for the ops without one.
+  double param() const noexcept;
   /// "relu", "leaky_relu", ...
   const char* name() const noexcept;
   /// Whether the backward pass can run from the forward output (see activations.hpp).
   bool allows_grad_from_output() const noexcept;
+  /// The functor, parameters in double.
+  const AnyActivation<double>& functor() const noexcept { return op_; }
 
  private:
-  Activation(Kind kind, double param) : kind_(kind), param_(param) {}
-  Kind kind_;
-  double param_;
+  Activation(AnyActivation<double> op, const char* fn);
+  AnyActivation<double> op_;
 };
 
 /// An elementwise activation layer for element type T.
 template <class T>
 class CUACT_API ActivationLayer {
  public:
-  /// Binds the layer to the current device.
+  using param_t = compute_t<T>;
+
+  /// Binds the layer to the current device. The activation's parameters are converted to
+  /// compute_t<T> and checked again there (throws cuact::invalid_argument naming
+  /// "ActivationLayer": e.g. a celu alpha whose reciprocal overflows in float).
   explicit ActivationLayer(Activation op);
+
+  /// The same from a functor in compute_t<T>: ActivationLayer<float>(cuact::Celu<float>{2}).
+  template <template <class> class Op>
+  explicit ActivationLayer(const Op<param_t>& op)
+      : ActivationLayer(AnyActivation<param_t>(op), 0) {}
 
   /// y = f(x) on `stream`. Keeps y for the backward pass when the op allows it (so x may be
   /// freed and y == x is allowed), else keeps x (and then refuses y == x, which would
@@ -88,11 +116,17 @@ class CUACT_API ActivationLayer {
 
   /// What forward keeps: Saved::output when the op allows it, else Saved::input.
   Saved saves() const noexcept;
+  /// The activation, parameters in double.
   const Activation& op() const noexcept { return op_; }
+  /// The activation as the kernels run it, parameters in compute_t<T>.
+  const AnyActivation<param_t>& functor() const noexcept { return functor_; }
   int device() const noexcept { return device_; }
 
  private:
+  ActivationLayer(AnyActivation<param_t> functor, int);
+
   Activation op_;
+  AnyActivation<param_t> functor_;
   int device_ = 0;
   const T* kept_ = nullptr;
   std::int64_t kept_n_ = -1;

@@ -37,8 +37,19 @@ inline constexpr bool is_element_v = std::is_same_v<T, float> || std::is_same_v<
                                      std::is_same_v<T, __half> || std::is_same_v<T, __nv_bfloat16>;
 
 /// The type arithmetic is done in for element type T: double for double, float otherwise.
+/// A plain trait with specialisations (not std::conditional_t on is_same_v): the public
+/// templates whose signatures use compute_t<T> then mangle the same under g++ and clang++,
+/// so a library built by one links with code built by the other.
 template <class T>
-using compute_t = std::conditional_t<std::is_same_v<T, double>, double, float>;
+struct compute_type {
+  using type = float;
+};
+template <>
+struct compute_type<double> {
+  using type = double;
+};
+template <class T>
+using compute_t = typename compute_type<T>::type;
 
 /// T in a non-deduced context (std::type_identity_t before C++20): lets a caller pass
 /// nullptr for an optional output whose type the other arguments already fix.

@@ -5,8 +5,8 @@
 #include <cuact/activations.hpp>
 #include <cuact/prelu.hpp>
 
-#include "host/reference.hpp"
-#include "host/ulp.hpp"
+#include "tests/support/reference.hpp"
+#include "tests/support/ulp.hpp"
 #include "tests/support/device_buffer.hpp"
 #include "tests/support/gpu_environment.hpp"
 

@@ -7,8 +7,8 @@
 #include <cuact/layers.hpp>
 #include <cuact/prelu.hpp>
 
-#include "host/reference.hpp"
-#include "host/ulp.hpp"
+#include "tests/support/reference.hpp"
+#include "tests/support/ulp.hpp"
 #include "tests/support/gpu_environment.hpp"
 #include "tests/support/test_data.hpp"
 

@@ -6,8 +6,8 @@
 #include <cuact/error.hpp>
 #include <cuact/prelu.hpp>
 
-#include "host/reference.hpp"
-#include "host/ulp.hpp"
+#include "tests/support/reference.hpp"
+#include "tests/support/ulp.hpp"
 #include "tests/support/device_buffer.hpp"
 #include "tests/support/gpu_environment.hpp"
 #include "tests/support/test_data.hpp"
@@ -181,8 +181,7 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLayouts, Prelu,
-                         ::testing::Combine(::testing::Values(Dtype::f32, Dtype::f64, Dtype::f16,
-                                                              Dtype::bf16),
+                         ::testing::Combine(::testing::ValuesIn(kAllDtypes),
                                             ::testing::Values(Layout::nchw, Layout::nhwc,
                                                               Layout::matrix, Layout::shared),
                                             ::testing::Values<std::int64_t>(1, 3, 64, 1000),

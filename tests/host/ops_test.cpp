@@ -4,7 +4,7 @@
 // gradient-from-input.
 #include <cuact/ops.hpp>
 
-#include "host/ulp.hpp"
+#include "tests/support/ulp.hpp"
 
 #include <gtest/gtest.h>
 

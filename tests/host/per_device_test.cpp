@@ -1,5 +1,5 @@
 // The per-device cache behind SM counts, occupancy and pageable-access queries.
-#include "host/per_device.hpp"
+#include "cuda/detail/per_device.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 #include <cuact/error.hpp>
 #include <cuact/prelu.hpp>
 
-#include "host/reference.hpp"
+#include "tests/support/reference.hpp"
 
 #include "tests/support/expect_invalid.hpp"
 

@@ -1,85 +1,104 @@
-// A runtime description of one elementwise activation with its parameter, and dispatch from
-// it to the functor (for the CPU reference) and to the public entry points (for the GPU).
+// The activations the tests and the benchmark cover: every activation of the registry at its
+// default parameters, plus parameter values on the other side of its rules (a negative
+// slope, ...). A new registry entry is covered without touching this file; add an extra case
+// only when its parameters change which rules apply.
 #pragma once
 
-#include "host/activation_dispatch.hpp"
-#include "host/activation_visit.hpp"
+#include "host/op_registry.hpp"
 
-#include <cuact/cuact.h>
 #include <cuact/activations.hpp>
 #include <cuact/ops.hpp>
 #include <cuact/types.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <ostream>
 #include <string>
-#include <utility>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 namespace cuact::test {
 
-/// The same values as the C API's cuact_activation.
-enum class OpKind {
-  relu = CUACT_RELU,
-  leaky_relu = CUACT_LEAKY_RELU,
-  elu = CUACT_ELU,
-  selu = CUACT_SELU,
-  celu = CUACT_CELU,
-  relu6 = CUACT_RELU6
-};
-
+/// One activation with its parameters (in double), and a readable label for test names:
+/// "leaky_relu_m0p2".
 struct OpCase {
-  OpKind kind;
-  double param;       // negative_slope or alpha; unused by relu, selu, relu6
-  const char* label;  // "LeakyRelu_s0p01": a readable test-name fragment
-  bool uses_exp;      // the elu family: compared within a few ulp, not bitwise
+  AnyActivation<double> op;
+  std::string label;
 };
 
 /// Prints the label in gtest's output.
-inline void PrintTo(const OpCase& op, std::ostream* os) { *os << op.label; }
+inline void PrintTo(const OpCase& c, std::ostream* os) { *os << c.label; }
 
-/// Calls fn with the functor of `op` in compute type C.
+/// "0p01", "m0p2", "1": a parameter value as a test-name fragment.
+inline std::string label_value(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  std::string s;
+  for (const char* p = buf; *p != '\0'; ++p) {
+    if (*p == '-') {
+      s += 'm';
+    } else if (*p == '.') {
+      s += 'p';
+    } else if (*p != '+') {
+      s += *p;
+    }
+  }
+  return s;
+}
+
+/// The case of functor `op`: its name and its parameter values.
+template <template <class> class Functor>
+OpCase make_case(const Functor<double>& op) {
+  std::string label = Functor<double>::name;
+  for (double v : detail::OpInfo<Functor>::values(op)) {
+    label += "_" + label_value(v);
+  }
+  return {AnyActivation<double>(op), label};
+}
+
+/// Calls fn with the functor of `c` in compute type C.
 template <class C, class Fn>
-void visit_functor(const OpCase& op, Fn&& fn) {
-  detail::visit_activation<C>(static_cast<cuact_activation>(op.kind), op.param,
-                              std::forward<Fn>(fn));
+void visit_functor(const OpCase& c, Fn&& fn) {
+  std::visit([&](const auto& f) { fn(detail::convert_op<C>(f)); }, c.op);
 }
 
-/// Whether the spec allows the backward pass from the output for `op`.
-inline bool allows_grad_from_output(const OpCase& op) {
-  bool allowed = false;
-  visit_functor<double>(op, [&](const auto& f) { allowed = f.allows_grad_from_output(); });
-  return allowed;
+/// Whether `c`'s backward pass may run from the output.
+inline bool allows_grad_from_output(const OpCase& c) {
+  return std::visit([](const auto& f) { return cuact::allows_grad_from_output(f); }, c.op);
 }
 
-/// The public forward entry point of `op`.
+/// The accuracy class of `c`'s functor (ops.hpp).
+inline Accuracy accuracy_of(const OpCase& c) {
+  return std::visit([](const auto& f) { return std::decay_t<decltype(f)>::accuracy; }, c.op);
+}
+
+/// The public generic forward entry point for `c`.
 template <class T>
-void call_forward(const OpCase& op, const T* x, T* y, std::int64_t n, cudaStream_t stream) {
-  detail::activation_forward("call_forward", static_cast<cuact_activation>(op.kind), op.param, x, y,
-                             n, stream);
+void call_forward(const OpCase& c, const T* x, T* y, std::int64_t n, cudaStream_t stream) {
+  visit_functor<compute_t<T>>(c, [&](const auto& f) { forward(f, x, y, n, stream); });
 }
 
-/// The public backward entry point of `op`.
+/// The public generic backward entry point for `c`.
 template <class T>
-void call_backward(const OpCase& op, Saved saved, const T* v, const T* dy, T* dx, std::int64_t n,
+void call_backward(const OpCase& c, Saved saved, const T* v, const T* dy, T* dx, std::int64_t n,
                    cudaStream_t stream) {
-  detail::activation_backward("call_backward", static_cast<cuact_activation>(op.kind), op.param,
-                              saved, v, dy, dx, n, stream);
+  visit_functor<compute_t<T>>(c, [&](const auto& f) { backward(f, v, dy, dx, n, saved, stream); });
 }
 
-/// Every op the tests cover, with parameters on both sides of the from-output rules.
+/// Every activation of the registry at its defaults, then the extra parameter regimes.
 inline std::vector<OpCase> all_op_cases() {
-  return {
-      {OpKind::relu, 0.0, "Relu", false},
-      {OpKind::leaky_relu, 0.01, "LeakyRelu_s0p01", false},
-      {OpKind::leaky_relu, -0.2, "LeakyRelu_sm0p2", false},
-      {OpKind::elu, 1.0, "Elu_a1", true},
-      {OpKind::elu, -0.5, "Elu_am0p5", true},
-      {OpKind::selu, 0.0, "Selu", true},
-      {OpKind::celu, 0.7, "Celu_a0p7", true},
-      {OpKind::celu, -1.3, "Celu_am1p3", true},
-      {OpKind::relu6, 0.0, "Relu6", false},
-  };
+  std::vector<OpCase> cases;
+  detail::for_each_activation([&](auto tag) {
+    using Tag = decltype(tag);
+    cases.push_back(make_case(typename Tag::template type<double>{}));
+  });
+  // Parameters on the other side of the from-output rules.
+  cases.push_back(make_case(LeakyRelu<double>{-0.2}));
+  cases.push_back(make_case(Elu<double>{-0.5}));
+  cases.push_back(make_case(Celu<double>{0.7}));
+  cases.push_back(make_case(Celu<double>{-1.3}));
+  return cases;
 }
 
 }  // namespace cuact::test

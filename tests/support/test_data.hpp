@@ -1,6 +1,9 @@
 // What parameterised GPU tests share: the element-type parameter and seeded random data.
 #pragma once
 
+#include "host/op_registry.hpp"
+
+#include <cuact/cuact.h>
 #include <cuact/types.hpp>
 
 #include <cstdint>
@@ -10,30 +13,16 @@
 
 namespace cuact::test {
 
-/// The element type of a parameterised test.
-enum class Dtype { f32, f64, f16, bf16 };
+/// The element type of a parameterised test: the C API's, from the registry.
+using Dtype = cuact_dtype;
 
-inline const char* dtype_name(Dtype d) {
-  static const char* const names[] = {"f32", "f64", "f16", "bf16"};
-  return names[static_cast<int>(d)];
-}
-
-/// Readable parameters in gtest's output.
-inline void PrintTo(Dtype d, std::ostream* os) { *os << dtype_name(d); }
+using detail::dtype_name;
+using detail::kAllDtypes;
 
 /// Calls body(T{}) with the element type `d` names.
 template <class Body>
 void with_dtype(Dtype d, Body&& body) {
-  switch (d) {
-    case Dtype::f32:
-      return body(float{});
-    case Dtype::f64:
-      return body(double{});
-    case Dtype::f16:
-      return body(__half{});
-    case Dtype::bf16:
-      return body(__nv_bfloat16{});
-  }
+  detail::visit_dtype(d, body);
 }
 
 /// n values uniform in [lo, hi) from a fixed seed, rounded to T.
@@ -49,3 +38,6 @@ std::vector<T> random_vector(std::int64_t n, double lo, double hi, std::uint64_t
 }
 
 }  // namespace cuact::test
+
+/// Readable element types in gtest's output (found by ADL: cuact_dtype is a global C enum).
+inline void PrintTo(cuact_dtype d, std::ostream* os) { *os << cuact::detail::dtype_name(d); }

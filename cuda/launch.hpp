@@ -1,16 +1,36 @@
-// The boundary between the PReLU entry points (C++ compiler) and its kernels and CUB calls
-// (nvcc): plain C++ declarations, defined and instantiated in cuda/prelu.cu.
+// The launch boundary: everything host entry points (compiled by the C++ compiler) call in
+// the kernels (compiled by nvcc). Plain C++ declarations, defined and explicitly instantiated
+// in the .cu files: the elementwise launcher in the generated per-activation kernel files
+// (see cmake/cuact_registry.cmake), PReLU's planner and launchers in cuda/prelu.cu.
 #pragma once
 
+#include <cuact/ops.hpp>
 #include <cuact/prelu.hpp>
 #include <cuact/types.hpp>
 
 #include <cuda_runtime_api.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
 namespace cuact::detail {
+
+/// Which pass of a unary activation a launch computes.
+enum class Pass {
+  forward,           ///< out = f(v), v = x
+  grad_from_input,   ///< out = dy * f'(v), v = x
+  grad_from_output,  ///< out = dy * f'(x), v = y = f(x); only for ops that have it
+};
+
+/// One pass of unary activation Op over n elements in compute_t<T>, on `stream`: out =
+/// op.forward(v[i]) or op's gradient at v[i] times dy[i] (dy unused by the forward).
+/// Arguments are already validated; n > 0. Throws cuda_error naming `fn` when the launch
+/// fails. Defined in cuda/elementwise.cuh, instantiated per activation and element type in
+/// the generated kernel files.
+template <class Op, class T>
+void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* dy, T* out,
+                  std::int64_t n, cudaStream_t stream);
 
 /// How one PReLU call is partitioned. It depends only on the shape, the element type and the
 /// device (its SM count), never on the data, so partial sums combine in the same order on

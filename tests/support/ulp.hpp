@@ -2,6 +2,8 @@
 // the tests and the benchmark's result check.
 #pragma once
 
+#include <cuact/activations.hpp>
+#include <cuact/op_traits.hpp>
 #include <cuact/types.hpp>
 
 #include <cmath>
@@ -48,22 +50,16 @@ std::uint64_t ulp_distance(T a, T b) {
   return static_cast<std::uint64_t>(la > lb ? la - lb : lb - la);
 }
 
-/// How far, in ulp of T, a GPU result may be from the CPU reference of the same functor.
-/// 0 for the piecewise-linear ops (the very same IEEE operations on both sides). The elu
-/// family calls expm1/exp, whose CUDA and C-library versions differ slightly: 1 ulp of a
-/// 16-bit type (the float difference shows only at rounding ties); for float and double,
-/// 2 ulp where only expm1 (CUDA: 1 ulp) or no transcendental is involved, and 4 ulp for the
-/// gradient from the input, which multiplies exp (CUDA's expf: 2 ulp) by three more rounded
-/// factors.
+/// How far, in ulp of T, a GPU result may be from the CPU reference of the same functor:
+/// the functor's accuracy class (ops.hpp) for that pass, at most 1 ulp for 16-bit types
+/// (their float difference shows only at rounding ties). The one tolerance of tests and
+/// benchmark.
 template <class T>
-constexpr std::uint64_t gpu_tolerance_ulp(bool elu_family, bool gradient_from_input) {
-  if (!elu_family) {
-    return 0;
-  }
-  if (sizeof(T) == 2) {
-    return 1;
-  }
-  return gradient_from_input ? 4 : 2;
+constexpr std::uint64_t gpu_tolerance_ulp(const Accuracy& accuracy, bool backward, Saved saved) {
+  const int ulp = !backward                ? accuracy.forward_ulp
+                  : saved == Saved::input ? accuracy.grad_from_input_ulp
+                                          : accuracy.grad_from_output_ulp;
+  return static_cast<std::uint64_t>(sizeof(T) == 2 && ulp > 1 ? 1 : ulp);
 }
 
 }  // namespace cuact::reference

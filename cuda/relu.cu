@@ -1,5 +1,0 @@
-// Elementwise kernels of cuact::Relu: forward, gradient from input and from output, for every
-// element type.
-#include "cuda/elementwise.cuh"
-
-CUACT_INSTANTIATE_ELEMENTWISE(cuact::Relu)

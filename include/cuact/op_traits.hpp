@@ -1,0 +1,111 @@
+// What an activation functor (ops.hpp) says about itself, and the generic questions the rest
+// of cuact asks it.
+//
+// A functor is a struct template Op<C> (C: float or double, the compute type) with
+//
+//   static constexpr const char* name      "leaky_relu": messages, tables, the registry
+//   static constexpr OpKind kind           unary: y = f(x); gated: y = act(gate) * up
+//   static constexpr Accuracy accuracy     how far a GPU result may be from the CPU's
+//   its parameters as named members with PyTorch's defaults, and a constructor (or
+//   aggregate initialisation) taking them in the order the registry lists them
+//   C forward(C x)
+//   C grad_from_input(C x, C dy)           dx = dy * f'(x)
+//
+// and optionally
+//
+//   template <class Rules> void check(Rules& r) const
+//                                          the parameters' validation: calls r.finite(name,
+//                                          value), r.nonzero(...), r.finite_reciprocal(...),
+//                                          r.less(name_a, a, name_b, b) for each rule; cuact's
+//                                          entry points turn the first broken rule into a
+//                                          cuact::invalid_argument. No check(): any value goes.
+//   C grad_from_output(C y, C dy)          dx = dy * f'(x) from y = f(x); only for ops where
+//                                          that is exact. With it:
+//   bool allows_grad_from_output() const   whether these parameter values allow it, and
+//   static constexpr const char* grad_from_output_rule
+//                                          the condition in words ("negative_slope >= 0"),
+//                                          when allows_grad_from_output() can be false.
+#pragma once
+
+#include <cuact/types.hpp>
+
+#include <type_traits>
+
+namespace cuact {
+
+/// How many tensors an activation reads.
+enum class OpKind {
+  unary,  ///< y = f(x)
+  gated,  ///< y = act(gate) * up
+};
+
+/// How far, in ulp of a float or double result, the GPU may be from the CPU evaluating the
+/// same functor: the device math library (expf, expm1f, ...) and the host C library differ
+/// slightly. Zero for ops that only use IEEE basic operations (bitwise equal). 16-bit
+/// results are allowed min(ulp, 1): the float difference shows only at rounding ties.
+struct Accuracy {
+  int forward_ulp;
+  int grad_from_input_ulp;
+  int grad_from_output_ulp;
+};
+
+/// Only IEEE basic operations: the GPU and the CPU agree bit for bit.
+inline constexpr Accuracy kBitwise{0, 0, 0};
+
+namespace detail {
+
+template <class Op, class = void>
+struct has_grad_from_output : std::false_type {};
+template <class Op>
+struct has_grad_from_output<
+    Op, std::void_t<decltype(std::declval<const Op&>().grad_from_output(0.0f, 0.0f))>>
+    : std::true_type {};
+
+template <class Op, class = void>
+struct has_output_rule : std::false_type {};
+template <class Op>
+struct has_output_rule<Op, std::void_t<decltype(Op::grad_from_output_rule)>> : std::true_type {};
+
+template <class Op, class Rules, class = void>
+struct has_check : std::false_type {};
+template <class Op, class Rules>
+struct has_check<Op, Rules,
+                 std::void_t<decltype(std::declval<const Op&>().check(std::declval<Rules&>()))>>
+    : std::true_type {};
+
+}  // namespace detail
+
+/// Whether Op has a gradient from the output at all (for some parameter values).
+template <class Op>
+inline constexpr bool has_grad_from_output_v = detail::has_grad_from_output<Op>::value;
+
+/// Whether the backward pass of `op` may read the forward output instead of the input.
+template <class Op>
+CUACT_HOST_DEVICE bool allows_grad_from_output(const Op& op) {
+  if constexpr (has_grad_from_output_v<Op>) {
+    return op.allows_grad_from_output();
+  } else {
+    return false;
+  }
+}
+
+/// The condition under which `Op` allows the gradient from the output, in words, or
+/// nullptr when it never depends on the parameters.
+template <class Op>
+constexpr const char* grad_from_output_rule() {
+  if constexpr (detail::has_output_rule<Op>::value) {
+    return Op::grad_from_output_rule;
+  } else {
+    return nullptr;
+  }
+}
+
+/// Runs op's parameter checks against `rules` (nothing when Op has no check()).
+template <class Op, class Rules>
+void check_params(const Op& op, Rules& rules) {
+  if constexpr (detail::has_check<Op, Rules>::value) {
+    op.check(rules);
+  }
+}
+
+}  // namespace cuact
