@@ -116,10 +116,8 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
       const auto ref =
           reference::prelu_backward<T>(x.data(), dy.data(), alpha.data(), nullptr,
                                        PreluShape{dims.outer, dims.channels, dims.inner});
-      const double per_channel = static_cast<double>(n / dims.channels);
       for (std::int64_t ch = 0; ch < dims.channels; ++ch) {
-        const double tol =
-            std::numeric_limits<C>::epsilon() * ref.abs_sum[ch] * (4 * std::sqrt(per_channel) + 64);
+        const double tol = reference::dalpha_tolerance<T>(ref.abs_sum[ch], n / dims.channels);
         if (!(std::fabs(static_cast<double>(got[ch]) - ref.sum[ch]) <= tol)) {
           std::ostringstream msg;
           msg << "MISMATCH in dalpha[" << ch << "]: expected " << ref.sum[ch] << ", got " << got[ch]

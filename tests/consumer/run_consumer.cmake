@@ -1,8 +1,10 @@
 # Builds and runs tests/consumer against cuact, as ctest's consumer_* tests:
 #   cmake -DMODE=package|subdirectory -DSOURCE=<cuact source> -DBUILD=<cuact build>
 #         -DWORK=<scratch folder> -DARCH=<CUDA archs> -DGENERATOR=<generator>
-#         [-DSHARED=ON] -P run_consumer.cmake
+#         [-DSHARED=ON] [-DCXX=<C++ compiler>] -P run_consumer.cmake
 # package: installs BUILD into WORK/install and finds it with find_package.
+# CXX: builds a C++-only consumer (no .cu files) with that compiler, e.g. clang++ against a
+# g++-built cuact: the public templates must mangle the same under both.
 # subdirectory: adds SOURCE with add_subdirectory (rebuilding cuact inside the consumer).
 # With SHARED=ON the subdirectory build makes a shared libcuact and checks that it exports
 # no cuact internals.
@@ -17,6 +19,9 @@ endfunction()
 file(REMOVE_RECURSE "${WORK}")
 set(args -S "${SOURCE}/tests/consumer" -B "${WORK}/build" -G "${GENERATOR}"
   "-DCMAKE_CUDA_ARCHITECTURES=${ARCH}" "-DCUACT_CONSUMER_MODE=${MODE}")
+if(CXX)
+  list(APPEND args "-DCMAKE_CXX_COMPILER=${CXX}" -DCUACT_CONSUMER_CXX_ONLY=ON)
+endif()
 if(MODE STREQUAL "package")
   run(${CMAKE_COMMAND} --install "${BUILD}" --prefix "${WORK}/install")
   list(APPEND args "-DCMAKE_PREFIX_PATH=${WORK}/install")

@@ -1,4 +1,4 @@
-// Layers and buffers on the GPU: layers against the free functions, PReLU gradient
+// Layers and buffers on the GPU: layers against the CPU reference, PReLU gradient
 // accumulation, CUDA graph capture and replay against eager execution, four host threads on
 // four streams at once, device binding, and DeviceBuffer's RAII under exceptions.
 #include <cuact/activations.hpp>
@@ -10,6 +10,7 @@
 #include "tests/support/reference.hpp"
 #include "tests/support/ulp.hpp"
 #include "tests/support/gpu_environment.hpp"
+#include "tests/support/op_cases.hpp"
 #include "tests/support/test_data.hpp"
 
 #include <gtest/gtest.h>
@@ -20,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 namespace cuact::test {
@@ -69,26 +71,52 @@ class StreamTest : public GpuTest {
 
 using ActivationLayerTest = StreamTest;
 
-TEST_F(ActivationLayerTest, ForwardAndBackwardMatchTheFreeFunctionsFromWhatTheLayerKeeps) {
+TEST_F(ActivationLayerTest, ForwardAndBackwardMatchTheCpuReferenceForEveryActivation) {
   const std::size_t n = 10007;
   const auto host_x = random_vector<float>(n, -8, 8, 1);
   const auto host_dy = random_vector<float>(n, -2, 2, 2);
-  for (const Activation op :
-       {Activation::relu(), Activation::leaky_relu(0.1), Activation::leaky_relu(-0.3),
-        Activation::elu(1.0), Activation::selu(), Activation::celu(-0.5), Activation::relu6()}) {
-    SCOPED_TRACE(::testing::Message() << op.name() << "(" << op.param() << ")");
-    DeviceBuffer<float> x(n, stream), y(n, stream), dy(n, stream), dx(n, stream), ref(n, stream);
-    x.copy_from_host(host_x);
-    dy.copy_from_host(host_dy);
-    ActivationLayer<float> layer(op);
-    layer.forward(x.data(), y.data(), n, stream);
-    layer.backward(dy.data(), dx.data(), n, stream);
+  for (const OpCase& c : all_op_cases()) {
+    SCOPED_TRACE(c.label);
+    // The layer from the double-precision Activation, and from the float functor.
+    std::vector<ActivationLayer<float>> layers;
+    std::visit([&](const auto& f) { layers.emplace_back(Activation(f)); }, c.op);
+    visit_functor<float>(c, [&](const auto& f) { layers.emplace_back(f); });
+    for (ActivationLayer<float>& layer : layers) {
+      DeviceBuffer<float> x(n, stream), y(n, stream), dy(n, stream), dx(n, stream);
+      x.copy_from_host(host_x);
+      dy.copy_from_host(host_dy);
+      layer.forward(x.data(), y.data(), n, stream);
+      layer.backward(dy.data(), dx.data(), n, stream);
+      EXPECT_EQ(layer.saves(), allows_grad_from_output(c) ? Saved::output : Saved::input);
 
-    // The same through the free functions, from the tensor the layer says it keeps.
-    const float* kept = layer.saves() == Saved::output ? y.data() : x.data();
-    layer.backward(kept, layer.saves(), dy.data(), ref.data(), n, stream);
-    expect_same_bits(read(ref), read(dx), "dx");
-    EXPECT_EQ(layer.saves(), op.allows_grad_from_output() ? Saved::output : Saved::input);
+      std::vector<float> want_y(n), want_dx(n);
+      visit_functor<float>(c, [&](const auto& f) {
+        reference::forward(f, host_x.data(), want_y.data(), n);
+        reference::backward(f, Saved::input, host_x.data(), host_dy.data(), want_dx.data(), n);
+      });
+      const Accuracy accuracy = accuracy_of(c);
+      // From the output, the elu family's formula differs from the one from the input, so
+      // compare within the tolerance of both passes.
+      const std::uint64_t dx_ulp =
+          layer.saves() == Saved::input
+              ? reference::gpu_tolerance_ulp<float>(accuracy, true, Saved::input)
+              : 0;
+      const auto got_y = read(y);
+      const auto got_dx = read(dx);
+      for (std::size_t i = 0; i < n; ++i) {
+        ASSERT_LE(reference::ulp_distance(want_y[i], got_y[i]),
+                  reference::gpu_tolerance_ulp<float>(accuracy, false, Saved::input))
+            << "y[" << i << "] for x = " << host_x[i];
+        if (layer.saves() == Saved::input) {
+          ASSERT_LE(reference::ulp_distance(want_dx[i], got_dx[i]), dx_ulp)
+              << "dx[" << i << "] for x = " << host_x[i];
+        } else {
+          // Gradient from the (rounded) output: as close as the two formulas agree.
+          ASSERT_NEAR(want_dx[i], got_dx[i], 1e-5 * (1 + std::fabs(want_dx[i])))
+              << "dx[" << i << "] for x = " << host_x[i];
+        }
+      }
+    }
   }
 }
 
@@ -128,9 +156,14 @@ TEST_F(PreluLayerTest, StartsAtAQuarterAndAccumulatesGradientsUntilZeroGrad) {
   const std::vector<float> alpha(16, 0.25f);
   const auto ref =
       reference::prelu_backward<float>(host_x.data(), host_dy.data(), alpha.data(), nullptr, shape);
+  const std::int64_t per_channel = n / 16;
   for (int c = 0; c < 16; ++c) {
-    EXPECT_NEAR(once[c], ref.sum[c], 1e-4 * (1 + ref.abs_sum[c])) << "channel " << c;
-    EXPECT_NEAR(twice[c], 2 * ref.sum[c], 2e-4 * (1 + ref.abs_sum[c])) << "channel " << c;
+    const double tol = reference::dalpha_tolerance<float>(ref.abs_sum[c], per_channel);
+    EXPECT_NEAR(once[c], ref.sum[c], tol) << "channel " << c;
+    // The second pass adds the same sum onto the first: twice the terms and magnitudes.
+    EXPECT_NEAR(twice[c], 2 * ref.sum[c],
+                reference::dalpha_tolerance<float>(2 * ref.abs_sum[c], 2 * per_channel + 1))
+        << "channel " << c;
   }
   layer.zero_grad(stream);
   EXPECT_EQ(read_floats(layer.alpha_grad(), 16), std::vector<float>(16, 0.0f));

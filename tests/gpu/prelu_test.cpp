@@ -53,23 +53,12 @@ PreluShape make_shape(Layout layout, std::int64_t channels, std::int64_t spatial
   return {};
 }
 
-/// |gpu - exact| allowed for a channel's dalpha: floating-point sums of E terms in a fixed
-/// blocked/tree order have rounding errors that grow like sqrt(E) (Higham, "Accuracy and
-/// Stability of Numerical Algorithms", 2nd ed., section 4.2); 4 sqrt(E) + 64 units of
-/// eps * sum|terms| leaves a wide margin over that and the tree depths. The terms
-/// themselves are exact products for the 16-bit types and round once for float/double.
-template <class T>
-double dalpha_tolerance(double abs_sum, std::int64_t terms) {
-  const double eps = std::numeric_limits<compute_t<T>>::epsilon();
-  return eps * abs_sum * (4.0 * std::sqrt(static_cast<double>(terms)) + 64.0) + 1e-300;
-}
-
 template <class T>
 void expect_dalpha_close(const std::vector<compute_t<T>>& got, const reference::PreluAlphaGrad& ref,
                          const std::vector<double>& base, std::int64_t per_channel) {
   for (std::size_t c = 0; c < got.size(); ++c) {
     const double expected = base[c] + ref.sum[c];
-    const double tol = dalpha_tolerance<T>(ref.abs_sum[c] + std::fabs(base[c]), per_channel + 1);
+    const double tol = reference::dalpha_tolerance<T>(ref.abs_sum[c] + std::fabs(base[c]), per_channel + 1);
     ASSERT_NEAR(static_cast<double>(got[c]), expected, tol) << "channel " << c;
   }
 }

@@ -13,9 +13,9 @@ namespace {
 TEST(Activation, FactoriesCheckTheirParameterOnce) {
   EXPECT_THROW(Activation::leaky_relu(std::numeric_limits<double>::quiet_NaN()), invalid_argument);
   EXPECT_THROW(Activation::elu(std::numeric_limits<double>::infinity()), invalid_argument);
-  EXPECT_THROW(Activation::celu(0.0), invalid_argument);
   try {
     Activation::celu(0.0);
+    FAIL() << "celu(0) was accepted";
   } catch (const invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()), "Activation::celu: 'alpha' must be non-zero");
   }
@@ -33,6 +33,37 @@ TEST(Activation, KnowsWhenTheBackwardCanUseTheOutput) {
   EXPECT_TRUE(Activation::selu().allows_grad_from_output());
   EXPECT_FALSE(Activation::celu(-1.0).allows_grad_from_output());
   EXPECT_TRUE(Activation::relu6().allows_grad_from_output());
+}
+
+TEST(Activation, IsMadeFromAnyFunctorWithTheSameRules) {
+  EXPECT_EQ(Activation(LeakyRelu<double>{0.2}).kind(), Activation::Kind::leaky_relu);
+  EXPECT_EQ(Activation(LeakyRelu<double>{0.2}).param(), 0.2);
+  EXPECT_STREQ(Activation(Selu<double>{}).name(), "selu");
+  EXPECT_EQ(Activation(Selu<double>{}).param(), 0.0);
+  try {
+    Activation(Celu<double>{0.0});
+    FAIL() << "Celu{0} was accepted";
+  } catch (const invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), "Activation: 'alpha' must be non-zero");
+  }
+}
+
+TEST(ActivationLayer, ChecksTheParametersAgainInItsComputeTypeBeforeTouchingTheGpu) {
+  // 1e-40 is a normal double but a float subnormal whose reciprocal overflows in float.
+  const Activation celu = Activation::celu(1e-40);
+  try {
+    ActivationLayer<float> layer(celu);
+    FAIL() << "a float celu layer with alpha = 1e-40 was made";
+  } catch (const invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "ActivationLayer: 'alpha' = 9.9999461e-41 is too small: 1/alpha overflows");
+  }
+  try {
+    ActivationLayer<float> layer(LeakyRelu<float>{std::numeric_limits<float>::infinity()});
+    FAIL() << "a leaky_relu layer with an infinite slope was made";
+  } catch (const invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), "ActivationLayer: 'negative_slope' must be finite, got inf");
+  }
 }
 
 TEST(PreluLayer, RejectsAChannelCountBelowOneBeforeTouchingTheGpu) {

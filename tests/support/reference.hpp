@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace cuact::reference {
@@ -71,6 +72,18 @@ PreluAlphaGrad prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha
     g.abs_sum[c] += std::fabs(term);
   }
   return g;
+}
+
+/// |gpu - exact| allowed for a channel's dalpha, the sum of `terms` terms whose magnitudes
+/// sum to abs_sum: floating-point sums of E terms in a fixed blocked/tree order have rounding
+/// errors that grow like sqrt(E) (Higham, "Accuracy and Stability of Numerical Algorithms",
+/// 2nd ed., section 4.2); 4 sqrt(E) + 64 units of eps * sum|terms| leaves a wide margin over
+/// that and the tree depths. The terms themselves are exact products for the 16-bit types
+/// and round once for float/double. The one dalpha tolerance of tests and benchmark.
+template <class T>
+double dalpha_tolerance(double abs_sum, std::int64_t terms) {
+  const double eps = std::numeric_limits<compute_t<T>>::epsilon();
+  return eps * abs_sum * (4.0 * std::sqrt(static_cast<double>(terms)) + 64.0) + 1e-300;
 }
 
 }  // namespace cuact::reference
