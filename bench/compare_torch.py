@@ -6,79 +6,115 @@ Run on a machine with PyTorch (CUDA) and a GPU, against a shared build of cuact
 
     python3 bench/compare_torch.py --lib build/libcuact.so [--out results.md]
 
-For every op x dtype x direction, on the same tensors (random values crossing 0 plus NaN,
-+-inf, +-0 and the relu6 edges), it compares cuact with PyTorch: forwards with the
-functional ops, backwards with torch.autograd.grad (from the input) and with PyTorch's own
-"is_result" kernels (from the output), and PReLU's input and weight gradients. Piecewise-
-linear ops must agree exactly (+0 and -0 count as equal), the elu family within 2 ulp (1 for
-16-bit types); PReLU's weight gradient within both libraries' rounding bounds. Any
-disagreement is printed with the element and makes the exit status 1.
+The activations come from the library (cuact_activation_count/at/name/param_*) and their
+PyTorch expressions from the registry (include/cuact/registry.h), so a new activation is
+compared without changes here. For every op (at its default parameters) x dtype x direction,
+on the same tensors (random values crossing 0 plus NaN, +-inf, +-0 and the relu6 edges), it
+compares cuact with PyTorch: forwards with the registry's expression, backwards with
+torch.autograd.grad (from the input) and with PyTorch's own "is_result" kernels where this
+script knows them (from the output; else autograd from the input), and PReLU's input and
+weight gradients. Ops of the bitwise accuracy class must agree exactly (+0 and -0 count as
+equal), the others within 2 ulp (1 for 16-bit types); PReLU's weight gradient within both
+libraries' rounding bounds. Any disagreement is printed with the element and makes the exit
+status 1. Without PyTorch it says so and exits with status 2.
 
 Then it times both on the largest size with CUDA events (median of 20 repetitions of 10
 back-to-back calls) and prints a table of times and the PyTorch/cuact ratio (> 1: cuact
 faster). PyTorch's PReLU backward is timed as autograd runs it: _prelu_kernel_backward,
-which writes an element-sized weight gradient, then its sum.
+which writes an element-sized weight gradient, then its sum; its shapes are NCHW and NHWC
+(16, 64, s, s) maps, and in f32 and bf16 also a channels-last [4096, 4096] matrix, NHWC
+with C = 512, NCHW 32x512x7x7 and a shared alpha.
 """
 
 import argparse
 import ctypes
 import math
+import os
+import re
 import sys
 
-import torch
-import torch.nn.functional as F
+torch = None  # imported in main(), so that --help works without PyTorch
+F = None
 
-DTYPES = {
-    "f32": (torch.float32, 0, 23),
-    "f64": (torch.float64, 1, 52),
-    "f16": (torch.float16, 2, 10),
-    "bf16": (torch.bfloat16, 3, 7),
-}
+# name: (C API enum, mantissa bits); the dtype itself is filled in once torch is imported.
+DTYPES = {"f32": (0, 23), "f64": (1, 52), "f16": (2, 10), "bf16": (3, 7)}
+TORCH_DTYPES = {}
+
+REGISTRY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "include", "cuact",
+                        "registry.h")
+
+
+def read_registry(path=REGISTRY):
+    """{name: (params, pytorch expression)} of the unary activations in registry.h, in order."""
+    ops = {}
+    line_re = re.compile(r'^  X\(\s*(\w+),\s*(\d+),\s*(\w+),\s*(\w+),\s*(\w+),\s*\(([^)]*)\),'
+                         r'\s*"([^"]*)"\)')
+    with open(path) as f:
+        for line in f:
+            m = line_re.match(line)
+            if m and m.group(5) == "unary":
+                fields = [p.strip() for p in m.group(6).split(",")]
+                ops[m.group(4)] = (fields[1:], m.group(7))
+    return ops
+
+
+class Op:
+    """One activation: its C enum and defaults from the library, its PyTorch expression from
+    the registry."""
+
+    def __init__(self, lib, index, registry):
+        self.enum = lib.cuact_activation_at(index)
+        self.name = lib.cuact_activation_name(self.enum).decode()
+        if self.name not in registry:
+            raise RuntimeError(f"{self.name}: in the library but not in {REGISTRY}")
+        names, self.expr = registry[self.name]
+        count = lib.cuact_activation_param_count(self.enum)
+        lib_names = [lib.cuact_activation_param_name(self.enum, i).decode() for i in range(count)]
+        if lib_names != names:
+            raise RuntimeError(f"{self.name}: parameters {lib_names} in the library, {names} in "
+                               f"{REGISTRY}")
+        self.params = {n: lib.cuact_activation_param_default(self.enum, i)
+                       for i, n in enumerate(names)}
+        self.ulp = [lib.cuact_activation_accuracy_ulp(self.enum, p) for p in range(3)]
+
+    def torch_forward(self, x):
+        """The registry's PyTorch expression at the op's default parameters."""
+        return eval(self.expr, {"F": F, "torch": torch, "x": x, **self.params})  # noqa: S307
+
+    def torch_backward(self, saved, v, dy):
+        """PyTorch's own gradient kernel from the input (saved 0) or the output (saved 1),
+        where this script knows it, else None (then autograd is used)."""
+        p = self.params
+        if self.name == "relu":
+            return torch.ops.aten.threshold_backward(dy, v, 0)
+        if self.name == "leaky_relu":
+            return torch.ops.aten.leaky_relu_backward(dy, v, p["negative_slope"], saved == 1)
+        if self.name == "relu6":
+            return torch.ops.aten.hardtanh_backward(dy, v, 0.0, 6.0)
+        if self.name in ("elu", "selu", "celu"):
+            return torch.ops.aten.elu_backward(dy, *elu_params(self.name, p), saved == 1, v)
+        return None
+
+    def max_ulp(self, dtype, pass_):
+        """cuact against PyTorch: exact for ops of the bitwise class (the same IEEE
+        operations), else 2 ulp (1 of a 16-bit type): both use CUDA's math library, possibly
+        in another order."""
+        if self.ulp[pass_] == 0:
+            return 0
+        return 1 if dtype in (torch.float16, torch.bfloat16) else 2
+
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def elu_params(op, param):
+def elu_params(op, p):
     """(alpha, scale, input_scale) of the elu family as PyTorch's aten::elu takes them."""
-    if op == "elu":
-        return param, 1.0, 1.0
     if op == "selu":
         return SELU_ALPHA, SELU_SCALE, 1.0
-    return param, 1.0, 1.0 / param  # celu
-
-
-# name: (C API enum, parameter, uses exp)
-OPS = {
-    "relu": (0, 0.0, False),
-    "leaky_relu": (1, 0.01, False),
-    "elu": (2, 1.0, True),
-    "selu": (3, 0.0, True),
-    "celu": (4, 1.0, True),
-    "relu6": (5, 0.0, False),
-}
-
-
-def torch_forward(op, param, x):
-    if op == "relu":
-        return torch.relu(x)
-    if op == "leaky_relu":
-        return F.leaky_relu(x, param)
-    if op == "relu6":
-        return F.relu6(x)
-    return torch.ops.aten.elu(x, *elu_params(op, param))
-
-
-def torch_backward(op, param, saved, v, dy):
-    """PyTorch's gradient kernel, from the input (saved == 0) or the output (saved == 1)."""
-    is_result = saved == 1
-    if op == "relu":
-        return torch.ops.aten.threshold_backward(dy, v, 0)
-    if op == "leaky_relu":
-        return torch.ops.aten.leaky_relu_backward(dy, v, param, is_result)
-    if op == "relu6":
-        return torch.ops.aten.hardtanh_backward(dy, v, 0.0, 6.0)
-    return torch.ops.aten.elu_backward(dy, *elu_params(op, param), is_result, v)
+    if op == "celu":
+        return p["alpha"], 1.0, 1.0 / p["alpha"]
+    return p["alpha"], 1.0, 1.0
 
 
 class Cuact:
@@ -88,12 +124,29 @@ class Cuact:
         self.lib = ctypes.CDLL(path)
         vp, i64, dbl, i32, sz = (ctypes.c_void_p, ctypes.c_int64, ctypes.c_double,
                                  ctypes.c_int, ctypes.c_size_t)
-        self.lib.cuact_last_error.restype = ctypes.c_char_p
-        self.lib.cuact_activation_forward.argtypes = [i32, dbl, i32, vp, vp, i64, vp]
-        self.lib.cuact_activation_backward.argtypes = [i32, dbl, i32, i32, vp, vp, vp, i64, vp]
-        self.lib.cuact_prelu_forward.argtypes = [i32, vp, vp, vp, i64, i64, i64, vp]
-        self.lib.cuact_prelu_backward.argtypes = [i32, vp, vp, vp, vp, vp, i64, i64, i64, i32,
-                                                  vp, sz, vp]
+        lib = self.lib
+        lib.cuact_last_error.restype = ctypes.c_char_p
+        lib.cuact_activation_count.restype = i32
+        lib.cuact_activation_at.argtypes = [i32]
+        lib.cuact_activation_at.restype = i32
+        lib.cuact_activation_name.argtypes = [i32]
+        lib.cuact_activation_name.restype = ctypes.c_char_p
+        lib.cuact_activation_param_count.argtypes = [i32]
+        lib.cuact_activation_param_count.restype = i32
+        lib.cuact_activation_param_name.argtypes = [i32, i32]
+        lib.cuact_activation_param_name.restype = ctypes.c_char_p
+        lib.cuact_activation_param_default.argtypes = [i32, i32]
+        lib.cuact_activation_param_default.restype = dbl
+        lib.cuact_activation_accuracy_ulp.argtypes = [i32, i32]
+        lib.cuact_activation_accuracy_ulp.restype = i32
+        lib.cuact_activation_forward_params.argtypes = [i32, vp, i32, i32, vp, vp, i64, vp]
+        lib.cuact_activation_backward_params.argtypes = [i32, vp, i32, i32, i32, vp, vp, vp, i64,
+                                                         vp]
+        lib.cuact_prelu_forward.argtypes = [i32, vp, vp, vp, i64, i64, i64, vp]
+        lib.cuact_prelu_backward.argtypes = [i32, vp, vp, vp, vp, vp, i64, i64, i64, i32,
+                                             vp, sz, vp]
+        registry = read_registry()
+        self.ops = [Op(lib, i, registry) for i in range(lib.cuact_activation_count())]
 
     @staticmethod
     def stream():
@@ -103,22 +156,24 @@ class Cuact:
         if status != 0:
             raise RuntimeError("cuact: " + self.lib.cuact_last_error().decode())
 
-    def forward(self, op, param, dtype, x, y):
-        self.check(self.lib.cuact_activation_forward(OPS[op][0], param, DTYPES[dtype][1],
-                                                     x.data_ptr(), y.data_ptr(), x.numel(),
-                                                     self.stream()))
+    def forward(self, op, dtype, x, y):
+        """op at its default parameters (no parameters passed)."""
+        self.check(self.lib.cuact_activation_forward_params(op.enum, None, 0, DTYPES[dtype][0],
+                                                            x.data_ptr(), y.data_ptr(),
+                                                            x.numel(), self.stream()))
 
-    def backward(self, op, param, saved, dtype, v, dy, dx):
-        self.check(self.lib.cuact_activation_backward(OPS[op][0], param, saved, DTYPES[dtype][1],
-                                                      v.data_ptr(), dy.data_ptr(), dx.data_ptr(),
-                                                      v.numel(), self.stream()))
+    def backward(self, op, saved, dtype, v, dy, dx):
+        self.check(self.lib.cuact_activation_backward_params(op.enum, None, 0, saved,
+                                                             DTYPES[dtype][0], v.data_ptr(),
+                                                             dy.data_ptr(), dx.data_ptr(),
+                                                             v.numel(), self.stream()))
 
     def prelu_forward(self, dtype, x, alpha, y, shape):
-        self.check(self.lib.cuact_prelu_forward(DTYPES[dtype][1], x.data_ptr(), alpha.data_ptr(),
+        self.check(self.lib.cuact_prelu_forward(DTYPES[dtype][0], x.data_ptr(), alpha.data_ptr(),
                                                 y.data_ptr(), *shape, self.stream()))
 
     def prelu_backward(self, dtype, x, dy, alpha, dx, dalpha, shape):
-        self.check(self.lib.cuact_prelu_backward(DTYPES[dtype][1], x.data_ptr(), dy.data_ptr(),
+        self.check(self.lib.cuact_prelu_backward(DTYPES[dtype][0], x.data_ptr(), dy.data_ptr(),
                                                  alpha.data_ptr(), dx.data_ptr(),
                                                  dalpha.data_ptr(), *shape, 0, None, 0,
                                                  self.stream()))
@@ -183,30 +238,33 @@ def random_tensor(shape, dtype, seed, lo, hi):
 
 
 def check_elementwise(lib, failures, n):
-    for op, (_, param, uses_exp) in OPS.items():
-        for dname, (dtype, _, _) in DTYPES.items():
-            max_ulp = (1 if dtype in (torch.float16, torch.bfloat16) else 2) if uses_exp else 0
+    for op in lib.ops:
+        for dname, dtype in TORCH_DTYPES.items():
             for offset in (0, 1):
-                tag = f"{op} {dname} n={n} offset={offset}"
+                tag = f"{op.name} {dname} n={n} offset={offset}"
                 x = inputs_with_edges(n, dtype, 1, offset)
                 dy = random_tensor(n, dtype, 2, -3, 3)
                 y = torch.empty_like(x)
-                lib.forward(op, param, dname, x, y)
-                y_ref = torch_forward(op, param, x)
-                failures.compare(f"{tag} forward", y, y_ref, max_ulp, [("x", x)])
+                lib.forward(op, dname, x, y)
+                y_ref = op.torch_forward(x)
+                failures.compare(f"{tag} forward", y, y_ref, op.max_ulp(dtype, 0), [("x", x)])
 
                 xr = x.detach().clone().requires_grad_(True)
-                (dx_autograd,) = torch.autograd.grad(torch_forward(op, param, xr), xr, dy)
+                (dx_autograd,) = torch.autograd.grad(op.torch_forward(xr), xr, dy)
                 dx = torch.empty_like(x)
-                lib.backward(op, param, 0, dname, x, dy, dx)
+                lib.backward(op, 0, dname, x, dy, dx)
                 failures.compare(f"{tag} backward from input (autograd)", dx, dx_autograd,
-                                 max_ulp, [("x", x), ("dy", dy)])
+                                 op.max_ulp(dtype, 1), [("x", x), ("dy", dy)])
 
+                if op.ulp[2] < 0:
+                    continue  # no gradient from the output
                 dx_out = torch.empty_like(x)
-                lib.backward(op, param, 1, dname, y_ref, dy, dx_out)
-                failures.compare(f"{tag} backward from output", dx_out,
-                                 torch_backward(op, param, 1, y_ref, dy), max_ulp,
-                                 [("y", y_ref), ("dy", dy)])
+                lib.backward(op, 1, dname, y_ref, dy, dx_out)
+                expected = op.torch_backward(1, y_ref, dy)
+                if expected is None:
+                    expected = dx_autograd  # exact from either side for these ops
+                failures.compare(f"{tag} backward from output", dx_out, expected,
+                                 op.max_ulp(dtype, 2), [("y", y_ref), ("dy", dy)])
 
 
 def prelu_cases():
@@ -231,7 +289,8 @@ def prelu_tensors(layout, n, c, h, w, dtype, seed):
 
 def check_prelu(lib, failures):
     for layout, n, c, h, w in prelu_cases():
-        for dname, (dtype, _, mant) in DTYPES.items():
+        for dname, dtype in TORCH_DTYPES.items():
+            mant = DTYPES[dname][1]
             tag = f"prelu {layout} [{n},{c},{h},{w}] {dname}"
             x, dy, weight, shape = prelu_tensors(layout, n, c, h, w, dtype, 5)
             alpha = weight.to(torch.float64 if dtype == torch.float64 else torch.float32)
@@ -280,45 +339,74 @@ def time_ms(fn, reps=20, per_rep=10):
     return times[len(times) // 2]
 
 
+def prelu_timing_shapes(n):
+    """(label, layout, (N, C, H, W)) of the PReLU shapes timed: the (16, 64, s, s) maps of
+    about n elements, and the shapes where cuact's design is weakest or strongest: a
+    channels-last [4096, 4096] matrix, NHWC with C = 512, NCHW 32x512x7x7 (rows that are not
+    a whole number of 16-byte vectors) and one shared alpha."""
+    side = int(math.isqrt(n // (64 * 16)))
+    return [("prelu_nchw", "nchw", (16, 64, side, side)),
+            ("prelu_nhwc", "nhwc", (16, 64, side, side)),
+            ("prelu_matrix4096", "nhwc", (4096, 4096, 1, 1)),
+            ("prelu_nhwc_c512", "nhwc", (32, 512, 28, 28)),
+            ("prelu_nchw_32x512x7x7", "nchw", (32, 512, 7, 7)),
+            ("prelu_shared", "nchw", (16, 1, 4 * side, 4 * side))]
+
+
+def autograd_backward(fn, x, dy):
+    """A callable running only the backward of y = fn(x) (the graph is built once)."""
+    xr = x.detach().clone().requires_grad_(True)
+    y = fn(xr)
+    return lambda: torch.autograd.grad(y, xr, dy, retain_graph=True)
+
+
 def timing_rows(lib, n):
     rows = []
-    for dname, (dtype, _, _) in DTYPES.items():
-        size = dtype.itemsize if hasattr(dtype, "itemsize") else torch.empty((), dtype=dtype).element_size()
+    for dname, dtype in TORCH_DTYPES.items():
+        size = torch.empty((), dtype=dtype).element_size()
         x = random_tensor(n, dtype, 7, -8, 8)
         dy = random_tensor(n, dtype, 8, -3, 3)
         out = torch.empty_like(x)
-        for op, (_, param, _) in OPS.items():
-            y = torch_forward(op, param, x)
+        for op in lib.ops:
+            y = op.torch_forward(x)
+            theirs_input = (
+                (lambda op=op: op.torch_backward(0, x, dy))
+                if op.torch_backward(0, x, dy) is not None
+                else autograd_backward(op.torch_forward, x, dy))
             cases = [
-                ("forward", 2, lambda: lib.forward(op, param, dname, x, out),
-                 lambda: torch_forward(op, param, x)),
-                ("backward_input", 3, lambda: lib.backward(op, param, 0, dname, x, dy, out),
-                 lambda: torch_backward(op, param, 0, x, dy)),
-                ("backward_output", 3, lambda: lib.backward(op, param, 1, dname, y, dy, out),
-                 lambda: torch_backward(op, param, 1, y, dy)),
+                ("forward", 2, lambda op=op: lib.forward(op, dname, x, out),
+                 lambda op=op: op.torch_forward(x)),
+                ("backward_input", 3, lambda op=op: lib.backward(op, 0, dname, x, dy, out),
+                 theirs_input),
             ]
+            if op.ulp[2] >= 0 and op.torch_backward(1, y, dy) is not None:
+                cases.append(("backward_output", 3,
+                              lambda op=op, y=y: lib.backward(op, 1, dname, y, dy, out),
+                              lambda op=op, y=y: op.torch_backward(1, y, dy)))
             for direction, tensors, ours, theirs in cases:
                 t_ours = time_ms(ours)
                 t_theirs = time_ms(theirs)
-                rows.append((op, dname, direction, n, t_ours, t_theirs, tensors * n * size))
-        for layout in ("nchw", "nhwc"):
-            side = int(math.isqrt(n // (64 * 16)))
-            shp = (16, 64, side, side)
+                rows.append((op.name, dname, direction, n, t_ours, t_theirs, tensors * n * size))
+        prelu_shapes = prelu_timing_shapes(n)
+        if dtype not in (torch.float32, torch.bfloat16):
+            prelu_shapes = prelu_shapes[:2]  # the extra shapes in f32 and bf16 only
+        for label, layout, shp in prelu_shapes:
             px, pdy, weight, shape = prelu_tensors(layout, *shp, dtype, 9)
+            c = shp[1]
             alpha = weight.to(torch.float64 if dtype == torch.float64 else torch.float32)
             dx = torch.empty_like(px)
             dalpha = torch.empty_like(alpha)
-            wv = weight.view(1, 64, 1, 1)
+            wv = weight.view(1, c, 1, 1)
 
             def torch_prelu_backward(px=px, pdy=pdy, wv=wv):
                 gx, gw = torch.ops.aten._prelu_kernel_backward(pdy, px, wv)
                 return gx, gw.sum((0, 2, 3))
 
             m = px.numel()
-            rows.append((f"prelu_{layout}", dname, "forward", m,
+            rows.append((label, dname, "forward", m,
                          time_ms(lambda: lib.prelu_forward(dname, px, alpha, dx, shape)),
                          time_ms(lambda: F.prelu(px, weight)), 2 * m * size))
-            rows.append((f"prelu_{layout}", dname, "backward", m,
+            rows.append((label, dname, "backward", m,
                          time_ms(lambda: lib.prelu_backward(dname, px, pdy, alpha, dx, dalpha,
                                                             shape)),
                          time_ms(torch_prelu_backward), 3 * m * size))
@@ -333,6 +421,17 @@ def main():
     parser.add_argument("--time-n", type=int, default=1 << 26)
     parser.add_argument("--no-timing", action="store_true")
     args = parser.parse_args()
+    global torch, F
+    try:
+        import torch as torch_module
+        import torch.nn.functional as functional
+    except ImportError as e:
+        print(f"compare_torch.py: PyTorch is not installed ({e}); pip install torch",
+              file=sys.stderr)
+        return 2
+    torch, F = torch_module, functional
+    TORCH_DTYPES.update({"f32": torch.float32, "f64": torch.float64, "f16": torch.float16,
+                         "bf16": torch.bfloat16})
     if not torch.cuda.is_available():
         print("compare_torch.py: PyTorch sees no CUDA GPU", file=sys.stderr)
         return 2

@@ -186,6 +186,19 @@ double cuact_activation_param_default(cuact_activation op, int index) {
   return value;
 }
 
+int cuact_activation_accuracy_ulp(cuact_activation op, int pass) {
+  int ulp = -1;
+  cuact::detail::visit_activation_tag(op, [&](auto tag) {
+    using Op = typename decltype(tag)::template type<float>;
+    constexpr cuact::Accuracy a = Op::accuracy;
+    ulp = pass == 0   ? a.forward_ulp
+          : pass == 1 ? a.grad_from_input_ulp
+          : pass == 2 ? (cuact::has_grad_from_output_v<Op> ? a.grad_from_output_ulp : -1)
+                      : -1;
+  });
+  return ulp;
+}
+
 cuact_status cuact_activation_forward(cuact_activation op, double param, cuact_dtype dtype,
                                       const void* x, void* y, int64_t n, cudaStream_t stream) {
   return guarded([&] {

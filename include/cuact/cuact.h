@@ -75,6 +75,13 @@ CUACT_API int cuact_activation_param_count(cuact_activation op);
 CUACT_API const char* cuact_activation_param_name(cuact_activation op, int index);
 CUACT_API double cuact_activation_param_default(cuact_activation op, int index);
 
+/* The accuracy class of `op` (cuact::Accuracy in op_traits.hpp): how many ulp of a float or
+ * double result the GPU may differ from the same formula evaluated with the host's C
+ * library, for pass 0 (forward), 1 (gradient from the input) or 2 (gradient from the
+ * output). 0 means bit for bit; -1 for an unknown op or pass, or a gradient from the output
+ * that the op does not have. */
+CUACT_API int cuact_activation_accuracy_ulp(cuact_activation op, int pass);
+
 /* y = f(x) for n elements, with the first parameter of `op` set to `param` and any others at
  * their defaults; `param` is ignored by ops without parameters (relu, selu, relu6). */
 CUACT_API cuact_status cuact_activation_forward(cuact_activation op, double param,

@@ -5,12 +5,14 @@
 #include <cuact/activations.hpp>
 #include <cuact/error.hpp>
 
+#include "host/argument_checks.hpp"
 #include "tests/support/expect_invalid.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cuda_runtime_api.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -116,6 +118,50 @@ TEST_F(ElementwiseArguments, GradientFromOutputIsRejectedWhereTheSpecForbidsIt) 
   expect_invalid(
       [&] { celu_backward(x.data(), dy.data(), out.data(), 4, -2.0f, Saved::output, nullptr); },
       "celu_backward: 'saved' is Saved::output, which needs alpha > 0 (got -2)");
+}
+
+// Functors that exercise the generic messages for shapes of op no ReLU-family op has.
+struct ProbeWithoutOutputGradient {
+  static constexpr const char* name = "probe";
+  float forward(float x) const { return x; }
+  float grad_from_input(float, float dy) const { return dy; }
+};
+struct ProbeWithTwoParameters {
+  static constexpr const char* name = "probe2";
+  static constexpr const char* grad_from_output_rule = "lo < 0 < hi";
+  float lo, hi;
+  float forward(float x) const { return x; }
+  float grad_from_input(float, float dy) const { return dy; }
+  float grad_from_output(float, float dy) const { return dy; }
+  bool allows_grad_from_output() const { return lo < 0 && 0 < hi; }
+  template <class Rules>
+  void check(Rules& r) const {
+    r.less("lo", lo, "hi", hi);
+  }
+};
+
+TEST(ParameterRules, OpsWithoutAGradientFromTheOutputAndMultiParameterRulesAreNamed) {
+  test::expect_invalid_argument(
+      [] {
+        detail::expect_saved_allowed("probe_backward", ProbeWithoutOutputGradient{}, Saved::output,
+                                     std::array<const char*, 0>{}, std::array<double, 0>{});
+      },
+      "probe_backward: 'saved' is Saved::output, but probe's gradient needs the input "
+      "(Saved::input)");
+  test::expect_invalid_argument(
+      [] {
+        detail::expect_saved_allowed("probe2_backward", ProbeWithTwoParameters{1, 2},
+                                     Saved::output, std::array<const char*, 2>{"lo", "hi"},
+                                     std::array<double, 2>{1, 2});
+      },
+      "probe2_backward: 'saved' is Saved::output, which needs lo < 0 < hi (got lo = 1, hi = 2)");
+  test::expect_invalid_argument(
+      [] { detail::expect_valid_params("probe2_forward", ProbeWithTwoParameters{3, 2}); },
+      "probe2_forward: 'lo' = 3 must be less than 'hi' = 2");
+  EXPECT_NO_THROW(detail::expect_valid_params("probe2_forward", ProbeWithTwoParameters{1, 2}));
+  EXPECT_NO_THROW(detail::expect_saved_allowed("probe2_backward", ProbeWithTwoParameters{-1, 2},
+                                               Saved::output, std::array<const char*, 2>{"lo", "hi"},
+                                               std::array<double, 2>{-1, 2}));
 }
 
 TEST_F(ElementwiseArguments, AnUnknownSavedValueIsRejected) {

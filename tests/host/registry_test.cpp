@@ -1,0 +1,178 @@
+// The registry (registry.h) and what is generated from it: the C ABI's values, the C API's
+// introspection and multi-parameter calls, the README's table of operations, and that every
+// activation reaches every interface without a GPU (its argument errors name it).
+#include <cuact/activations.hpp>
+#include <cuact/cuact.h>
+#include <cuact/error.hpp>
+#include <cuact/layers.hpp>
+
+#include "host/op_registry.hpp"
+#include "tests/support/op_cases.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#ifndef CUACT_SOURCE_DIR
+#error "CUACT_SOURCE_DIR must name cuact's source tree"
+#endif
+
+namespace cuact {
+namespace {
+
+std::vector<std::string> registry_names() {
+  std::vector<std::string> names;
+  detail::for_each_activation([&](auto tag) { names.push_back(decltype(tag)::info::name); });
+  return names;
+}
+
+TEST(Registry, KeepsTheCAbiValuesOfCuact01) {
+  // Values never change: FFI callers hard-code them.
+  EXPECT_EQ(CUACT_RELU, 0);
+  EXPECT_EQ(CUACT_LEAKY_RELU, 1);
+  EXPECT_EQ(CUACT_ELU, 2);
+  EXPECT_EQ(CUACT_SELU, 3);
+  EXPECT_EQ(CUACT_CELU, 4);
+  EXPECT_EQ(CUACT_RELU6, 5);
+  EXPECT_EQ(CUACT_DTYPE_F32, 0);
+  EXPECT_EQ(CUACT_DTYPE_F64, 1);
+  EXPECT_EQ(CUACT_DTYPE_F16, 2);
+  EXPECT_EQ(CUACT_DTYPE_BF16, 3);
+}
+
+TEST(Registry, NamesEachActivationOnceWithDistinctValues) {
+  std::set<std::string> names;
+  std::set<int> values;
+  detail::for_each_activation([&](auto tag) {
+    using Info = typename decltype(tag)::info;
+    EXPECT_TRUE(names.insert(Info::name).second) << Info::name;
+    EXPECT_TRUE(values.insert(Info::c_enum).second) << Info::name;
+  });
+  EXPECT_EQ(static_cast<int>(names.size()), cuact_activation_count());
+}
+
+TEST(Registry, CApiDescribesEveryActivationAsTheFunctorDoes) {
+  const std::vector<std::string> names = registry_names();
+  ASSERT_EQ(cuact_activation_count(), static_cast<int>(names.size()));
+  for (int i = 0; i < cuact_activation_count(); ++i) {
+    const cuact_activation op = cuact_activation_at(i);
+    ASSERT_NE(cuact_activation_name(op), nullptr);
+    EXPECT_EQ(cuact_activation_name(op), names[i]);
+  }
+  EXPECT_EQ(cuact_activation_param_count(CUACT_RELU), 0);
+  EXPECT_EQ(cuact_activation_param_count(CUACT_LEAKY_RELU), 1);
+  EXPECT_STREQ(cuact_activation_param_name(CUACT_LEAKY_RELU, 0), "negative_slope");
+  EXPECT_EQ(cuact_activation_param_default(CUACT_LEAKY_RELU, 0), 0.01);
+  EXPECT_STREQ(cuact_activation_param_name(CUACT_CELU, 0), "alpha");
+  EXPECT_EQ(cuact_activation_param_default(CUACT_CELU, 0), 1.0);
+  EXPECT_EQ(cuact_activation_param_name(CUACT_CELU, 1), nullptr);
+  EXPECT_EQ(cuact_activation_param_name(CUACT_CELU, -1), nullptr);
+  EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_RELU, 0), 0);
+  EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_ELU, 1), 4);
+  EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_ELU, 3), -1);
+
+  const auto unknown = static_cast<cuact_activation>(999);
+  EXPECT_EQ(cuact_activation_name(unknown), nullptr);
+  EXPECT_EQ(cuact_activation_param_count(unknown), -1);
+  EXPECT_EQ(cuact_activation_accuracy_ulp(unknown, 0), -1);
+  EXPECT_EQ(cuact_activation_at(-1), static_cast<cuact_activation>(-1));
+  EXPECT_EQ(cuact_activation_at(cuact_activation_count()), static_cast<cuact_activation>(-1));
+}
+
+TEST(Registry, MultiParameterCApiTakesParametersInOrderAndDefaultsTheRest) {
+  std::vector<float> buf(4, 7.0f);
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(cuact_activation_forward_params(CUACT_LEAKY_RELU, &inf, 1, CUACT_DTYPE_F32,
+                                            buf.data(), buf.data(), 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "leaky_relu_forward: 'negative_slope' must be finite, got inf");
+  const double two[] = {1.0, 2.0};
+  EXPECT_EQ(cuact_activation_forward_params(CUACT_CELU, two, 2, CUACT_DTYPE_F32, buf.data(),
+                                            buf.data(), 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "cuact_activation_forward_params: 'num_params' = 2 but celu takes 0 to 1");
+  EXPECT_EQ(cuact_activation_backward_params(CUACT_CELU, nullptr, 1, CUACT_SAVED_INPUT,
+                                             CUACT_DTYPE_F64, buf.data(), buf.data(), buf.data(),
+                                             0, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "cuact_activation_backward_params: 'params' is null but num_params = 1");
+  // No parameters: the defaults, which are valid (n = 0: nothing to launch).
+  EXPECT_EQ(cuact_activation_backward_params(CUACT_CELU, nullptr, 0, CUACT_SAVED_OUTPUT,
+                                             CUACT_DTYPE_F16, nullptr, nullptr, nullptr, 0,
+                                             nullptr),
+            CUACT_STATUS_SUCCESS);
+  EXPECT_EQ(buf, std::vector<float>(4, 7.0f));
+}
+
+TEST(Registry, EveryActivationReachesEveryInterfaceWithItsOwnName) {
+  for (const test::OpCase& c : test::all_op_cases()) {
+    SCOPED_TRACE(c.label);
+    const std::string name = std::visit([](const auto& f) { return f.name; }, c.op);
+    // Generic C++ entry point.
+    try {
+      test::call_forward<float>(c, nullptr, nullptr, 3, nullptr);
+      FAIL() << "a null x was accepted";
+    } catch (const invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()), name + "_forward: 'x' is null but n = 3");
+    }
+    // C API.
+    cuact_activation op = static_cast<cuact_activation>(-1);
+    std::visit([&](const auto& f) { op = detail::info_of<std::decay_t<decltype(f)>>::c_enum; },
+               c.op);
+    EXPECT_EQ(cuact_activation_backward_params(op, nullptr, 0, CUACT_SAVED_INPUT, CUACT_DTYPE_BF16,
+                                               nullptr, nullptr, nullptr, 5, nullptr),
+              CUACT_STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(std::string(cuact_last_error()), name + "_backward: 'v' is null but n = 5");
+    // Activation descriptor.
+    std::visit([&](const auto& f) { EXPECT_EQ(Activation(f).name(), name); }, c.op);
+  }
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(Registry, ReadmeTableListsEveryActivationWithItsParameters) {
+  const std::string readme = read_file(std::string(CUACT_SOURCE_DIR) + "/README.md");
+  const auto start = readme.find("\n## Operations\n");
+  ASSERT_NE(start, std::string::npos) << "README.md has no '## Operations' section";
+  const auto end = readme.find("\n## ", start + 1);
+  const std::string section = readme.substr(start, end - start);
+  // Rows: | `name` | parameters | ...
+  const std::regex row(R"(\n\| `([a-z0-9_]+)` \| ([^|]*)\|)");
+  std::vector<std::string> listed;
+  for (auto it = std::sregex_iterator(section.begin(), section.end(), row);
+       it != std::sregex_iterator(); ++it) {
+    listed.push_back((*it)[1]);
+    const std::string params = (*it)[2];
+    bool known = false;
+    detail::for_each_activation([&](auto tag) {
+      using Info = typename decltype(tag)::info;
+      if ((*it)[1] == Info::name) {
+        known = true;
+        for (const char* p : Info::param_names) {
+          EXPECT_NE(params.find(std::string("`") + p + "`"), std::string::npos)
+              << "README row of " << Info::name << " does not name its parameter `" << p << "`";
+        }
+      }
+    });
+    EXPECT_TRUE(known) << "README lists `" << (*it)[1] << "`, which the registry does not have";
+  }
+  EXPECT_EQ(listed, registry_names()) << "README's table must list the registry's activations, "
+                                         "in registry order";
+}
+
+}  // namespace
+}  // namespace cuact
