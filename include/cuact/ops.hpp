@@ -180,6 +180,37 @@ struct Relu6 {
   CUACT_HOST_DEVICE bool allows_grad_from_output() const { return true; }
 };
 
+/// hardtanh: y = clamp(x, min_val, max_val) as x <= min_val ? min_val : (x >= max_val ?
+/// max_val : x), so NaN stays NaN; dx = (v <= min_val || v >= max_val) ? 0 : dy, 0 at and
+/// beyond the bounds (PyTorch's hardtanh_backward), NaN lets dy through. min_val < max_val,
+/// both finite (PyTorch's defaults -1 and 1). The gradient from the output is exact: y lies
+/// strictly between the bounds exactly where x does.
+template <class C>
+struct Hardtanh {
+  static constexpr const char* name = "hardtanh";
+  static constexpr OpKind kind = OpKind::unary;
+  static constexpr Accuracy accuracy = kBitwise;
+
+  C min_val = C(-1);
+  C max_val = C(1);
+
+  template <class Rules>
+  void check(Rules& r) const {
+    r.finite("min_val", min_val);
+    r.finite("max_val", max_val);
+    r.less("min_val", min_val, "max_val", max_val);
+  }
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    return x <= min_val ? min_val : (x >= max_val ? max_val : x);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return (x <= min_val || x >= max_val) ? C(0) : dy;
+  }
+  CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return grad_from_input(y, dy); }
+  CUACT_HOST_DEVICE bool allows_grad_from_output() const { return true; }
+};
+
 /// prelu for one channel: y = x > 0 ? x : alpha*x; dx = x > 0 ? dy : alpha*dy; the channel's
 /// alpha gradient sums alpha_grad_term(x, dy) = x > 0 ? 0 : x*dy over its elements.
 /// Only from the input (the sign of y depends on alpha's sign).

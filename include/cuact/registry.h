@@ -29,7 +29,8 @@
   X(ELU,        2, Elu,       elu,        unary, (1, alpha),          "F.elu(x, alpha)") \
   X(SELU,       3, Selu,      selu,       unary, (0),                 "F.selu(x)") \
   X(CELU,       4, Celu,      celu,       unary, (1, alpha),          "F.celu(x, alpha)") \
-  X(RELU6,      5, Relu6,     relu6,      unary, (0),                 "F.relu6(x)")
+  X(RELU6,      5, Relu6,     relu6,      unary, (0),                 "F.relu6(x)") \
+  X(HARDTANH,   6, Hardtanh,  hardtanh,   unary, (2, min_val, max_val), "F.hardtanh(x, min_val, max_val)")
 
 /* CUACT_DTYPES(D, ctx) calls D(ctx, ENUM, value, type, name) once per element type:
  * CUACT_DTYPE_<ENUM> in the C API, `type` in C++, `name` in messages, test names and

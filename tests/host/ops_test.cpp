@@ -151,6 +151,36 @@ TEST(Relu6Math, GradientIsZeroAtBothEdgesAndPassesDyForNan) {
   EXPECT_TRUE(op.allows_grad_from_output());
 }
 
+TEST(HardtanhMath, ClampsToItsBoundsAndKeepsNanAndSignedZero) {
+  const Hardtanh<float> op;  // PyTorch's defaults: -1, 1
+  EXPECT_TRUE(same_float(-1.0f, op.forward(-3.0f)));
+  EXPECT_TRUE(same_float(-1.0f, op.forward(-1.0f)));
+  EXPECT_TRUE(same_float(-0.5f, op.forward(-0.5f)));
+  EXPECT_TRUE(same_float(-0.0f, op.forward(-0.0f)));  // inside the bounds: unchanged
+  EXPECT_TRUE(same_float(kDenorm, op.forward(kDenorm)));
+  EXPECT_TRUE(same_float(1.0f, op.forward(1.0f)));
+  EXPECT_TRUE(same_float(1.0f, op.forward(kInf)));
+  EXPECT_TRUE(same_float(-1.0f, op.forward(-kInf)));
+  EXPECT_TRUE(std::isnan(op.forward(kNaN)));
+  const Hardtanh<float> wide{-2.5f, 7.0f};
+  EXPECT_TRUE(same_float(-2.5f, wide.forward(-2.6f)));
+  EXPECT_TRUE(same_float(6.5f, wide.forward(6.5f)));
+  EXPECT_TRUE(same_float(7.0f, wide.forward(7.25f)));
+}
+
+TEST(HardtanhMath, GradientIsZeroAtAndBeyondTheBoundsAndPassesDyForNan) {
+  const Hardtanh<float> op{-2.0f, 3.0f};
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(-2.0f, 5.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(3.0f, 5.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(-7.0f, 5.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(kInf, 5.0f)));
+  EXPECT_TRUE(same_float(5.0f, op.grad_from_input(-1.999f, 5.0f)));
+  EXPECT_TRUE(same_float(5.0f, op.grad_from_input(2.999f, 5.0f)));
+  EXPECT_TRUE(same_float(5.0f, op.grad_from_input(0.0f, 5.0f)));
+  EXPECT_TRUE(same_float(5.0f, op.grad_from_input(kNaN, 5.0f)));
+  EXPECT_TRUE(op.allows_grad_from_output());
+}
+
 TEST(PreluMath, MatchesLeakyReluWithTheChannelAlphaAndSumsOnlyTheNegativeSide) {
   const Prelu<float> op{0.25f};
   EXPECT_TRUE(same_float(-0.5f, op.forward(-2.0f)));
@@ -252,6 +282,8 @@ TEST(ActivationMath, GradientsMatchCentralDifferencesInDouble) {
   expect_gradient_matches_central_difference(Elu<double>::celu(2.5), 0.0, 0.0);
   expect_gradient_matches_central_difference(Elu<double>::celu(-1.5), 0.0, 0.0);
   expect_gradient_matches_central_difference(Relu6<double>{}, 0.0, 6.0);
+  expect_gradient_matches_central_difference(Hardtanh<double>{}, -1.0, 1.0);
+  expect_gradient_matches_central_difference(Hardtanh<double>{-0.5, 4.25}, -0.5, 4.25);
   expect_gradient_matches_central_difference(Prelu<double>{0.2}, 0.0, 0.0);
 }
 
@@ -283,6 +315,8 @@ TEST(ActivationMath, GradientFromOutputEqualsGradientFromInputWhereAllowed) {
   expect_output_gradient_equals_input_gradient(Relu6<double>{}, lo, 0);
   expect_output_gradient_equals_input_gradient(LeakyRelu<double>{0.01}, lo, 0);
   expect_output_gradient_equals_input_gradient(LeakyRelu<double>{0.0}, lo, 0);
+  expect_output_gradient_equals_input_gradient(Hardtanh<double>{}, lo, 0);
+  expect_output_gradient_equals_input_gradient(Hardtanh<double>{-0.5, 4.25}, lo, 0);
   // The elu family cancels in y + alpha*scale for very negative x (see ops.hpp); down to
   // x = -5 double keeps about 13 digits.
   expect_output_gradient_equals_input_gradient(Elu<double>::elu(1.0), -5.0, 1e-12);
