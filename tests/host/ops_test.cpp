@@ -118,6 +118,26 @@ TEST(SeluMath, UsesTheFixedAlphaAndScale) {
   EXPECT_TRUE(op.allows_grad_from_output());
 }
 
+TEST(SeluMath, TheRegistryFunctorIsTheEluFamilyWithFixedConstants) {
+  const Selu<double> op;
+  EXPECT_STREQ(Selu<double>::name, "selu");
+  EXPECT_DOUBLE_EQ(static_cast<double>(kSeluAlpha), op.alpha);
+  EXPECT_DOUBLE_EQ(static_cast<double>(kSeluScale), op.scale);
+  EXPECT_DOUBLE_EQ(-1.1113307378125627618, op.forward(-1.0));
+  EXPECT_TRUE(op.allows_grad_from_output());
+}
+
+TEST(CeluMath, TheRegistryFunctorScalesTheInputByOneOverAlpha) {
+  const Celu<double> op{2.0};
+  EXPECT_STREQ(Celu<double>::name, "celu");
+  EXPECT_DOUBLE_EQ(0.5, op.input_scale);
+  EXPECT_DOUBLE_EQ(-0.78693868057473315279, op.forward(-1.0));
+  EXPECT_DOUBLE_EQ(0.60653065971263342360, op.grad_from_input(-1.0, 1.0));
+  EXPECT_DOUBLE_EQ(1.0, Celu<double>{}.alpha);  // PyTorch's default
+  EXPECT_FALSE(Celu<double>{-2.0}.allows_grad_from_output());
+  EXPECT_STREQ(Celu<double>::grad_from_output_rule, "alpha > 0");
+}
+
 TEST(CeluMath, ScalesTheInputByOneOverAlpha) {
   const auto op = Elu<double>::celu(2.0);
   EXPECT_DOUBLE_EQ(-0.78693868057473315279, op.forward(-1.0));
