@@ -27,6 +27,19 @@ std::string fixed(double v, int digits) {
   return s.str();
 }
 
+/// A CSV field: quoted, with quotes doubled (RFC 4180), so that commas in messages stay
+/// inside their field.
+std::string csv_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    out += ch;
+    if (ch == '"') {
+      out += '"';
+    }
+  }
+  return out + "\"";
+}
+
 std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (const char ch : s) {
@@ -89,17 +102,23 @@ void print_table_row(std::ostream& out, const Row& r) {
   out << std::setw(11) << fixed(r.median_us, 2) << std::setw(7) << fixed(r.spread_pct, 1)
       << std::setw(9) << fixed(r.gbps, 0) << std::setw(9) << fixed(r.copy_gbps, 0) << std::setw(7)
       << fixed(r.pct_copy, 1) << std::setw(9) << fixed(r.graph_us, 2) << std::setw(8)
-      << fixed(r.host_us, 2) << "  " << r.check << (r.shape.empty() ? "" : " " + r.shape) << "\n";
+      << fixed(r.host_us, 2) << std::setw(8)
+      << (r.cudnn_us > 0 && r.median_us > 0 ? fixed(r.cudnn_us / r.median_us, 2) : "-") << "  "
+      << r.check << (r.shape.empty() ? "" : " " + r.shape) << "\n";
 }
 
+const char* const kCsvHeader =
+    "op,direction,dtype,n,shape,median_us,spread_pct,gbps,copy_gbps,pct_copy,graph_us,host_us,"
+    "cudnn_us,ok,check,skipped";
+
 void write_csv(std::ostream& out, const std::vector<Row>& rows) {
-  out << "op,direction,dtype,n,shape,median_us,spread_pct,gbps,copy_gbps,pct_copy,graph_us,"
-         "host_us,cudnn_us,ok,check,skipped\n";
+  out << kCsvHeader << "\n";
   for (const Row& r : rows) {
     out << r.c.op << ',' << direction_name(r.c.direction) << ',' << dtype_name(r.c.dtype) << ','
-        << r.n << ',' << r.shape << ',' << r.median_us << ',' << r.spread_pct << ',' << r.gbps
-        << ',' << r.copy_gbps << ',' << r.pct_copy << ',' << r.graph_us << ',' << r.host_us << ','
-        << (r.ok ? 1 : 0) << ",\"" << r.check << "\",\"" << r.skipped << "\"\n";
+        << r.n << ',' << csv_string(r.shape) << ',' << r.median_us << ',' << r.spread_pct << ','
+        << r.gbps << ',' << r.copy_gbps << ',' << r.pct_copy << ',' << r.graph_us << ','
+        << r.host_us << ',' << r.cudnn_us << ',' << (r.ok ? 1 : 0) << ',' << csv_string(r.check)
+        << ',' << csv_string(r.skipped) << "\n";
   }
 }
 

@@ -25,6 +25,8 @@ Environment describe_environment();
 void print_environment(std::ostream& out, const Environment& env);
 void print_table_header(std::ostream& out);
 void print_table_row(std::ostream& out, const Row& row);
+/// The CSV's header line (without the newline): one name per field of every row.
+extern const char* const kCsvHeader;
 void write_csv(std::ostream& out, const std::vector<Row>& rows);
 void write_json(std::ostream& out, const Environment& env, const std::vector<Row>& rows);
 

@@ -1,0 +1,104 @@
+// cuact_bench's result files: every CSV row has as many fields as the header names, also
+// when messages hold commas and quotes.
+#include "bench/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace cuact::bench {
+namespace {
+
+/// Splits one CSV line into fields (RFC 4180 quoting).
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char ch = line[i];
+    if (quoted) {
+      if (ch == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (ch == '"') {
+        quoted = false;
+      } else {
+        fields.back() += ch;
+      }
+    } else if (ch == '"') {
+      quoted = true;
+    } else if (ch == ',') {
+      fields.emplace_back();
+    } else {
+      fields.back() += ch;
+    }
+  }
+  return fields;
+}
+
+TEST(BenchReport, CsvRowsHaveAFieldForEveryHeaderName) {
+  Row measured;
+  measured.c.op = "relu";
+  measured.n = 1 << 20;
+  measured.median_us = 12.5;
+  measured.cudnn_us = 20.0;
+  measured.check = "ok: 1048576 elements";
+  Row prelu = measured;
+  prelu.c.op = "prelu_nchw";
+  prelu.c.prelu = true;
+  prelu.c.direction = Direction::backward_prelu;
+  prelu.shape = "[16, 64, 4096]";
+  prelu.check = "MISMATCH at element 3: input -1, expected \"0\", got 1";
+  Row skipped;
+  skipped.c.op = "prelu_nhwc";
+  skipped.skipped = "too small for one prelu_nhwc shape";
+
+  std::ostringstream out;
+  write_csv(out, {measured, prelu, skipped});
+  std::istringstream in(out.str());
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  EXPECT_EQ(line, kCsvHeader);
+  const std::vector<std::string> header = csv_fields(line);
+  int rows = 0;
+  while (std::getline(in, line)) {
+    const std::vector<std::string> fields = csv_fields(line);
+    ASSERT_EQ(fields.size(), header.size()) << line;
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      if (header[i] == "cudnn_us") {
+        EXPECT_EQ(fields[i], rows == 2 ? "-1" : "20") << line;
+      }
+      if (header[i] == "check" && rows == 1) {
+        EXPECT_EQ(fields[i], prelu.check);
+      }
+      if (header[i] == "shape" && rows == 1) {
+        EXPECT_EQ(fields[i], prelu.shape);
+      }
+    }
+    ++rows;
+  }
+  EXPECT_EQ(rows, 3);
+}
+
+TEST(BenchReport, TheTableShowsTheCudnnRatio) {
+  Row r;
+  r.c.op = "relu";
+  r.n = 1000;
+  r.median_us = 10.0;
+  r.cudnn_us = 15.0;
+  r.check = "ok";
+  std::ostringstream header;
+  print_table_header(header);
+  std::ostringstream row;
+  print_table_row(row, r);
+  EXPECT_NE(header.str().find("cudnn_x"), std::string::npos);
+  EXPECT_NE(row.str().find(" 1.50  ok"), std::string::npos) << row.str();
+  r.cudnn_us = -1;
+  std::ostringstream none;
+  print_table_row(none, r);
+  EXPECT_NE(none.str().find(" -  ok"), std::string::npos) << none.str();
+}
+
+}  // namespace
+}  // namespace cuact::bench
