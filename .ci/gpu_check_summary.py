@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Writes .ci/gpu-check's summary.md: readable from the last lines of a reply alone.
+
+One line per step (status, seconds, why skipped or failed), the failures' first lines, then
+per op x direction and dtype at the largest size measured: cuact_bench's % of same-run copy
+bandwidth and PyTorch's time over cuact's (> 1: cuact faster). Kept under 6,000 characters.
+"""
+
+import argparse
+import csv
+import os
+import re
+import sys
+
+LIMIT = 6000
+DTYPES = ["f32", "f64", "f16", "bf16"]
+FAILURE_LINE = re.compile(r"FAILED|Failure|MISMATCH|FAIL |error|Error|Expected|Which is|"
+                          r"Timeout|killed|No such|not found")
+
+
+def read_steps(path):
+    steps = []
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 4:
+                steps.append(parts)
+    return steps
+
+
+def failure_lines(log, limit=6):
+    """The first lines of a failed step's log that say what went wrong."""
+    if not os.path.exists(log):
+        return ["(no log)"]
+    lines = []
+    with open(log, errors="replace") as f:
+        for line in f:
+            line = line.rstrip()
+            if FAILURE_LINE.search(line) and line not in lines:
+                lines.append(line[:150])
+                if len(lines) == limit:
+                    break
+    if not lines:
+        with open(log, errors="replace") as f:
+            lines = [l.rstrip()[:150] for l in f.readlines()[-3:]]
+    return lines
+
+
+def read_bench(path):
+    """{(op, direction, dtype): pct_copy} at the largest n of each case."""
+    best = {}
+    try:
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+    except (OSError, csv.Error):
+        return {}
+    for r in rows:
+        try:
+            if r.get("skipped") or r.get("ok") != "1":
+                continue
+            key = (r["op"], r["direction"], r["dtype"])
+            n = int(r["n"])
+            if key not in best or n > best[key][0]:
+                best[key] = (n, float(r["pct_copy"]))
+        except (KeyError, ValueError):
+            continue
+    return {k: v[1] for k, v in best.items()}
+
+
+def read_torch(path):
+    """{(op, direction, dtype): torch/cuact} from compare_torch.py's table."""
+    ratios = {}
+    try:
+        with open(path) as f:
+            lines = f.readlines()
+    except OSError:
+        return {}
+    for line in lines:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 7 and cells[1] in DTYPES:
+            try:
+                ratios[(cells[0], cells[2], cells[1])] = float(cells[6])
+            except ValueError:
+                pass
+    return ratios
+
+
+def first_line(path):
+    try:
+        with open(path) as f:
+            return f.readline().strip()
+    except OSError:
+        return ""
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    for name in ("steps", "logs", "bench", "torch", "environment", "out"):
+        p.add_argument("--" + name, required=True)
+    a = p.parse_args()
+
+    env = {}
+    if os.path.exists(a.environment):
+        with open(a.environment) as f:
+            for line in f:
+                key, _, value = line.partition(": ")
+                env[key.strip()] = value.strip()
+    out = ["# cuact GPU check", ""]
+    out.append(f"commit {env.get('commit', '?')}; GPU {env.get('gpu', '?')}; "
+               f"{env.get('nvcc', '')}")
+    out.append("")
+    steps = read_steps(a.steps)
+    out += ["| step | status | s | note |", "|---|---|---|---|"]
+    for name, status, seconds, note in steps:
+        out.append(f"| {name} | {status} | {seconds} | {note} |")
+
+    failed = [s for s in steps if s[1] in ("FAIL", "TIMEOUT")]
+    if failed:
+        out += ["", "## Failures (first lines; full logs in logs.tar.gz)"]
+        for name, _, _, _ in failed:
+            out.append(f"{name}:")
+            out += ["    " + l for l in failure_lines(os.path.join(a.logs, name + ".log"))]
+
+    bench = read_bench(a.bench)
+    torch = read_torch(a.torch)
+    keys = sorted({(op, d) for op, d, _ in list(bench) + list(torch)})
+    if keys:
+        out += ["", "## Largest size: `%copy/torch` = cuact's % of same-run copy bandwidth / "
+                "PyTorch's time over cuact's", "",
+                "| op | direction | " + " | ".join(DTYPES) + " |",
+                "|---|---|" + "---|" * len(DTYPES)]
+        for op, direction in keys:
+            cells = []
+            for dt in DTYPES:
+                pct = bench.get((op, direction, dt))
+                ratio = torch.get((op, direction, dt))
+                cell = (f"{pct:.0f}" if pct is not None else "-") + "/" + \
+                       (f"{ratio:.2f}" if ratio is not None else "-")
+                cells.append(cell)
+            out.append(f"| {op} | {direction} | " + " | ".join(cells) + " |")
+    elif not failed:
+        out += ["", "No benchmark or PyTorch results."]
+    torch_head = first_line(a.torch)
+    if torch_head.startswith("PyTorch "):
+        out += ["", "PyTorch comparison: " + torch_head[:200]]
+
+    text = "\n".join(out) + "\n"
+    if len(text) > LIMIT:
+        cut = text[:LIMIT - 80]
+        text = cut[:cut.rfind("\n") + 1] + "... (cut to fit; the rest in bench.csv and " \
+                                           "compare-torch.md)\n"
+    with open(a.out, "w") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
