@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
+#include <type_traits>
 #include <limits>
 
 namespace cuact::detail {
@@ -16,17 +18,33 @@ void throw_invalid_argument(const char* fn, const std::string& what) {
   throw invalid_argument(std::string(fn) + ": " + what);
 }
 
-std::string format_value(double value) {
+namespace {
+/// The shortest %g form of `value` that strtod/strtof reads back as `value`.
+template <class V>
+std::string shortest_decimal(V value) {
   if (std::isnan(value)) {
     return "nan";
   }
   if (std::isinf(value)) {
     return value > 0 ? "inf" : "-inf";
   }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", value);
+  constexpr int kMaxDigits = std::numeric_limits<V>::max_digits10;
+  char buf[40];
+  for (int digits = 1; digits <= kMaxDigits; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(value));
+    const V back = std::is_same_v<V, float> ? static_cast<V>(std::strtof(buf, nullptr))
+                                            : static_cast<V>(std::strtod(buf, nullptr));
+    if (back == value) {
+      break;
+    }
+  }
   return buf;
 }
+}  // namespace
+
+std::string format_value(double value) { return shortest_decimal(value); }
+
+std::string format_value(float value) { return shortest_decimal(value); }
 
 void expect_valid_count(const char* fn, std::int64_t n, std::size_t element_size) {
   if (n < 0) {
@@ -52,16 +70,16 @@ void expect_finite(const char* fn, const char* name, double value) {
   }
 }
 
-void ParamRules::nonzero(const char* name, double value) const {
-  if (value == 0.0) {
-    throw_invalid_argument(fn, std::string("'") + name + "' must be non-zero");
+void expect_finite(const char* fn, const char* name, float value) {
+  if (!std::isfinite(value)) {
+    throw_invalid_argument(
+        fn, std::string("'") + name + "' must be finite, got " + format_value(value));
   }
 }
 
-void ParamRules::less(const char* name_a, double a, const char* name_b, double b) const {
-  if (!(a < b)) {
-    throw_invalid_argument(fn, std::string("'") + name_a + "' = " + format_value(a) +
-                                   " must be less than '" + name_b + "' = " + format_value(b));
+void ParamRules::nonzero(const char* name, double value) const {
+  if (value == 0.0) {
+    throw_invalid_argument(fn, std::string("'") + name + "' must be non-zero");
   }
 }
 

@@ -17,8 +17,11 @@ namespace cuact::detail {
 
 [[noreturn]] void throw_invalid_argument(const char* fn, const std::string& what);
 
-/// "1.5", "nan", "-inf": a parameter value as the user would write it.
+/// "1.5", "nan", "-inf", "-0.1": a parameter value as the caller wrote it: the shortest
+/// decimal that converts back to the same value of its type (so a float -0.1f prints
+/// "-0.1", not "-0.100000001").
 std::string format_value(double value);
+std::string format_value(float value);
 
 /// n >= 0, and n elements of `element_size` bytes fit in a signed 64-bit byte count.
 void expect_valid_count(const char* fn, std::int64_t n, std::size_t element_size);
@@ -28,6 +31,7 @@ void expect_not_null(const char* fn, const char* name, const void* p, std::int64
 
 /// value is finite (not NaN, not infinite).
 void expect_finite(const char* fn, const char* name, double value);
+void expect_finite(const char* fn, const char* name, float value);
 
 /// `saved` is Saved::input or Saved::output.
 void expect_valid_saved(const char* fn, Saved saved);
@@ -58,7 +62,10 @@ struct ParamRules {
   const char* fn;
 
   /// "'alpha' must be finite, got nan"
-  void finite(const char* name, double value) const { expect_finite(fn, name, value); }
+  template <class V>
+  void finite(const char* name, V value) const {
+    expect_finite(fn, name, value);
+  }
   /// "'alpha' must be non-zero"
   void nonzero(const char* name, double value) const;
   /// "'alpha' = 1e-40 is too small: 1/alpha overflows" (1/value computed in C)
@@ -70,7 +77,13 @@ struct ParamRules {
     }
   }
   /// "'min_val' = 2 must be less than 'max_val' = 1"
-  void less(const char* name_a, double a, const char* name_b, double b) const;
+  template <class V>
+  void less(const char* name_a, V a, const char* name_b, V b) const {
+    if (!(a < b)) {
+      throw_invalid_argument(fn, std::string("'") + name_a + "' = " + format_value(a) +
+                                     " must be less than '" + name_b + "' = " + format_value(b));
+    }
+  }
 };
 
 /// op's parameters follow its rules.
@@ -95,10 +108,12 @@ void expect_saved_allowed(const char* fn, const Op& op, Saved saved,
     throw_invalid_argument(fn, std::string("'saved' is Saved::output, but ") + Op::name +
                                    "'s gradient needs the input (Saved::input)");
   } else {
+    // The values in the op's compute type, so that they print as the caller wrote them.
+    using C = decltype(op.forward(0.0f));
     std::string got;
     for (std::size_t i = 0; i < N; ++i) {
       got += (i == 0 ? "" : ", ") + (N == 1 ? std::string() : std::string(names[i]) + " = ") +
-             format_value(values[i]);
+             format_value(static_cast<C>(values[i]));
     }
     const char* rule = grad_from_output_rule<Op>();
     throw_invalid_argument(fn, std::string("'saved' is Saved::output, which needs ") +

@@ -2,6 +2,7 @@
 #include <cuact/cuact.h>
 
 #include "host/op_registry.hpp"
+#include "host/param_conversion.hpp"
 
 #include <cuact/activations.hpp>
 #include <cuact/error.hpp>
@@ -56,10 +57,11 @@ void with_dtype(const char* fn, cuact_dtype dtype, Body&& body) {
 }
 
 /// Calls body(op) with the functor of `op` in compute type C, its parameters from
-/// params[0..num_params) and defaults for the rest.
+/// params[0..num_params) and defaults for the rest. A parameter that overflows C is
+/// reported with the value passed, by the op's named function `<name><suffix>`.
 template <class C, class Body>
-void with_op(const char* fn, cuact_activation op, const double* params, int num_params,
-             Body&& body) {
+void with_op(const char* fn, const char* suffix, cuact_activation op, const double* params,
+             int num_params, Body&& body) {
   const bool known = cuact::detail::visit_activation_tag(op, [&](auto tag) {
     using Info = typename decltype(tag)::info;
     if (num_params < 0 || static_cast<std::size_t>(num_params) > Info::num_params) {
@@ -71,7 +73,10 @@ void with_op(const char* fn, cuact_activation op, const double* params, int num_
       throw cuact::invalid_argument(std::string(fn) + ": 'params' is null but num_params = " +
                                     std::to_string(num_params));
     }
-    body(cuact::detail::make_op<decltype(tag), C>(params, static_cast<std::size_t>(num_params)));
+    const auto in_double = cuact::detail::make_op<decltype(tag), double>(
+        params, static_cast<std::size_t>(num_params));
+    const std::string op_fn = std::string(Info::name) + suffix;
+    body(cuact::detail::convert_params<C>(op_fn.c_str(), in_double));
   });
   if (!known) {
     bad_enum(fn, "op", op);
@@ -95,7 +100,7 @@ void activation_forward(const char* fn, cuact_activation op, const double* param
                         cudaStream_t stream) {
   with_dtype(fn, dtype, [&](auto tag) {
     using T = decltype(tag);
-    with_op<cuact::compute_t<T>>(fn, op, params, num_params, [&](const auto& f) {
+    with_op<cuact::compute_t<T>>(fn, "_forward", op, params, num_params, [&](const auto& f) {
       cuact::forward(f, static_cast<const T*>(x), static_cast<T*>(y), n, stream);
     });
   });
@@ -106,7 +111,7 @@ void activation_backward(const char* fn, cuact_activation op, const double* para
                          const void* dy, void* dx, int64_t n, cudaStream_t stream) {
   with_dtype(fn, dtype, [&](auto tag) {
     using T = decltype(tag);
-    with_op<cuact::compute_t<T>>(fn, op, params, num_params, [&](const auto& f) {
+    with_op<cuact::compute_t<T>>(fn, "_backward", op, params, num_params, [&](const auto& f) {
       cuact::backward(f, static_cast<const T*>(v), static_cast<const T*>(dy), static_cast<T*>(dx),
                       n, to_saved(saved), stream);
     });

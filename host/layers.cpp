@@ -4,6 +4,7 @@
 #include "host/argument_checks.hpp"
 #include "cuda/detail/cuda_check.hpp"
 #include "host/op_registry.hpp"
+#include "host/param_conversion.hpp"
 
 #include <cmath>
 #include <string>
@@ -59,7 +60,8 @@ template <class T>
 ActivationLayer<T>::ActivationLayer(Activation op)
     : ActivationLayer(std::visit(
                           [](const auto& f) {
-                            return AnyActivation<param_t>(detail::convert_op<param_t>(f));
+                            return AnyActivation<param_t>(
+                                detail::convert_params<param_t>("ActivationLayer", f));
                           },
                           op.functor()),
                       0) {}

@@ -102,7 +102,7 @@ TEST_F(ElementwiseArguments, CeluRejectsZeroAndSubnormalAlpha) {
       [&] { celu_backward(x.data(), dy.data(), out.data(), 4, -0.0f, Saved::input, nullptr); },
       "celu_backward: 'alpha' must be non-zero");
   expect_invalid([&] { celu_forward(x.data(), out.data(), 4, 1e-40f, nullptr); },
-                 "celu_forward: 'alpha' = 9.9999461e-41 is too small: 1/alpha overflows");
+                 "celu_forward: 'alpha' = 1e-40 is too small: 1/alpha overflows");
 }
 
 TEST_F(ElementwiseArguments, GradientFromOutputIsRejectedWhereTheSpecForbidsIt) {
@@ -111,7 +111,7 @@ TEST_F(ElementwiseArguments, GradientFromOutputIsRejectedWhereTheSpecForbidsIt) 
         leaky_relu_backward(x.data(), dy.data(), out.data(), 4, -0.1f, Saved::output, nullptr);
       },
       "leaky_relu_backward: 'saved' is Saved::output, which needs negative_slope >= 0 "
-      "(got -0.100000001)");
+      "(got -0.1)");
   expect_invalid(
       [&] { elu_backward(x.data(), dy.data(), out.data(), 4, -1.0f, Saved::output, nullptr); },
       "elu_backward: 'saved' is Saved::output, which needs alpha >= 0 (got -1)");
@@ -139,6 +139,18 @@ struct ProbeWithTwoParameters {
     r.less("lo", lo, "hi", hi);
   }
 };
+
+TEST(ParameterRules, ValuesPrintAsTheCallerWroteThem) {
+  EXPECT_EQ(detail::format_value(-0.1f), "-0.1");
+  EXPECT_EQ(detail::format_value(-0.1), "-0.1");
+  EXPECT_EQ(detail::format_value(1.0f / 3.0f), "0.33333334");  // shortest round trip
+  EXPECT_EQ(detail::format_value(1.0 / 3.0), "0.3333333333333333");
+  EXPECT_EQ(detail::format_value(1e300), "1e+300");
+  EXPECT_EQ(detail::format_value(1e-40f), "1e-40");
+  EXPECT_EQ(detail::format_value(-std::numeric_limits<float>::infinity()), "-inf");
+  EXPECT_EQ(detail::format_value(std::numeric_limits<double>::quiet_NaN()), "nan");
+  EXPECT_EQ(detail::format_value(0.0f), "0");
+}
 
 TEST(ParameterRules, OpsWithoutAGradientFromTheOutputAndMultiParameterRulesAreNamed) {
   test::expect_invalid_argument(

@@ -56,7 +56,13 @@ TEST(ActivationLayer, ChecksTheParametersAgainInItsComputeTypeBeforeTouchingTheG
     FAIL() << "a float celu layer with alpha = 1e-40 was made";
   } catch (const invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()),
-              "ActivationLayer: 'alpha' = 9.9999461e-41 is too small: 1/alpha overflows");
+              "ActivationLayer: 'alpha' = 1e-40 is too small: 1/alpha overflows");
+  }
+  try {
+    ActivationLayer<float> layer(Activation::leaky_relu(1e300));
+    FAIL() << "a float leaky_relu layer with slope 1e300 was made";
+  } catch (const invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), "ActivationLayer: 'negative_slope' = 1e+300 overflows float");
   }
   try {
     ActivationLayer<float> layer(LeakyRelu<float>{std::numeric_limits<float>::infinity()});
