@@ -1,25 +1,63 @@
 #include "bench/options.hpp"
 
+#include "host/op_registry.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
+#include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace cuact::bench {
 
 namespace {
 
-constexpr const char* kUsage = R"(usage: cuact_bench [options]
+/// The names --op accepts: every activation of the registry, then the PReLU layouts.
+std::vector<std::string> known_ops() {
+  std::vector<std::string> ops;
+  detail::for_each_activation([&](auto tag) { ops.push_back(decltype(tag)::info::name); });
+  for (const char* prelu : {"prelu_nchw", "prelu_nchw7x7", "prelu_nhwc"}) {
+    ops.push_back(prelu);
+  }
+  return ops;
+}
+
+std::vector<std::string> known_dtypes() {
+  std::vector<std::string> dtypes;
+  for (cuact_dtype d : detail::kAllDtypes) {
+    dtypes.push_back(detail::dtype_name(d));
+  }
+  return dtypes;
+}
+
+const std::vector<std::string> kDirections = {"forward", "backward_input", "backward_output",
+                                              "backward"};
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    out += (out.empty() ? "" : ",") + item;
+  }
+  return out;
+}
+
+std::string usage() {
+  return R"(usage: cuact_bench [options]
 
 Times every cuact operation against the same-run device-to-device copy bandwidth, after
 checking its result against the CPU reference.
 
-  --op LIST         relu,leaky_relu,elu,selu,celu,relu6,prelu_nchw,prelu_nchw7x7,prelu_nhwc (default: all)
-  --dtype LIST      f32,f64,f16,bf16 (default: all)
+  --op LIST         )" + join(known_ops()) + R"(
+                    (default: all)
+  --dtype LIST      )" + join(known_dtypes()) + R"( (default: all)
   --direction LIST  forward,backward_input,backward_output,backward (PReLU with dalpha)
                     (default: all that apply)
-  --sizes LIST      element counts, e.g. 2^20,2^26,1000000 (default: 2^12,2^14,...,2^28,
-                    capped by free memory)
+  --sizes LIST      element counts, N or 2^K, e.g. 2^20,2^26,1000000 (default: 2^12,2^14,
+                    ...,2^28, capped by free memory)
   --reps N          timed repetitions per measurement, at least 20 (default 25)
   --csv FILE        also write the results as CSV ("-" for stdout)
   --json FILE       also write the results as JSON ("-" for stdout)
@@ -31,6 +69,7 @@ checking its result against the CPU reference.
 Exit status: 0 when every check passed, 1 when a check failed, 2 on bad options or when no
 CUDA GPU is usable.
 )";
+}
 
 std::vector<std::string> split(const std::string& list) {
   std::vector<std::string> items;
@@ -44,20 +83,51 @@ std::vector<std::string> split(const std::string& list) {
   return items;
 }
 
+/// The whole of `text` as a decimal integer in [lo, hi], or a message naming the option,
+/// the value and what is accepted.
+std::int64_t parse_integer(const std::string& option, const std::string& text, std::int64_t lo,
+                           std::int64_t hi, const std::string& accepted) {
+  const auto bad = [&] {
+    return std::invalid_argument(option + ": '" + text + "' is not accepted (" + accepted + ")");
+  };
+  if (text.empty() || !(std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-')) {
+    throw bad();
+  }
+  errno = 0;
+  char* end = nullptr;
+  const long long value = std::strtoll(text.c_str(), &end, 10);
+  if (errno != 0 || end != text.c_str() + text.size() || value < lo || value > hi) {
+    throw bad();
+  }
+  return value;
+}
+
 std::int64_t parse_size(const std::string& text) {
-  std::size_t used = 0;
+  const std::string accepted = "a count N >= 1 or a power 2^K with K from 0 to 40";
   if (text.rfind("2^", 0) == 0) {
-    const int power = std::stoi(text.substr(2), &used);
-    if (used + 2 != text.size() || power < 0 || power > 40) {
-      throw std::invalid_argument("bad size '" + text + "'");
+    try {
+      return std::int64_t(1) << parse_integer("--sizes", text.substr(2), 0, 40, accepted);
+    } catch (const std::invalid_argument&) {
+      throw std::invalid_argument("--sizes: '" + text + "' is not accepted (" + accepted + ")");
     }
-    return std::int64_t(1) << power;
   }
-  const long long n = std::stoll(text, &used);
-  if (used != text.size() || n <= 0) {
-    throw std::invalid_argument("bad size '" + text + "'");
+  return parse_integer("--sizes", text, 1, std::numeric_limits<std::int64_t>::max(), accepted);
+}
+
+/// The comma-separated names of `text`, each one of `known`.
+std::vector<std::string> parse_names(const std::string& option, const std::string& text,
+                                     const std::vector<std::string>& known) {
+  const std::vector<std::string> names = split(text);
+  if (names.empty()) {
+    throw std::invalid_argument(option + ": no names given (accepted: " + join(known) + ")");
   }
-  return n;
+  for (const std::string& name : names) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      throw std::invalid_argument(option + ": unknown '" + name + "' (accepted: " + join(known) +
+                                  ")");
+    }
+  }
+  return names;
 }
 
 }  // namespace
@@ -73,24 +143,26 @@ Options parse_options(int argc, char** argv) {
       return argv[++i];
     };
     if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
+      std::fputs(usage().c_str(), stdout);
       std::exit(0);
     } else if (arg == "--op") {
-      o.ops = split(value());
+      o.ops = parse_names(arg, value(), known_ops());
     } else if (arg == "--dtype") {
-      o.dtypes = split(value());
+      o.dtypes = parse_names(arg, value(), known_dtypes());
     } else if (arg == "--direction") {
-      o.directions = split(value());
+      o.directions = parse_names(arg, value(), kDirections);
     } else if (arg == "--sizes") {
       o.sizes.clear();
-      for (const auto& s : split(value())) {
+      const std::string list = value();
+      for (const auto& s : split(list)) {
         o.sizes.push_back(parse_size(s));
       }
-    } else if (arg == "--reps") {
-      o.reps = std::stoi(value());
-      if (o.reps < 20) {
-        throw std::invalid_argument("--reps must be at least 20");
+      if (o.sizes.empty()) {
+        throw std::invalid_argument("--sizes: '" + list + "' names no size");
       }
+    } else if (arg == "--reps") {
+      o.reps = static_cast<int>(
+          parse_integer(arg, value(), 20, 100000, "a whole number from 20 to 100000"));
     } else if (arg == "--csv") {
       o.csv_path = value();
     } else if (arg == "--json") {

@@ -21,8 +21,8 @@ struct Options {
   bool check = true;                    // compare with the CPU reference before timing
 };
 
-/// Parses argv. Throws std::invalid_argument with a message for bad options; prints usage
-/// and exits 0 for --help.
+/// Parses argv. Throws std::invalid_argument with a message naming the option, the bad value
+/// and what is accepted; prints usage and exits 0 for --help.
 Options parse_options(int argc, char** argv);
 
 }  // namespace cuact::bench

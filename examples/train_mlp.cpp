@@ -60,8 +60,13 @@ std::vector<float> uniform(std::size_t count, float bound, std::mt19937& rng) {
 
 int main() {
   int devices = 0;
-  if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
-    std::fprintf(stderr, "train_mlp: no CUDA GPU available; this example trains on the GPU.\n");
+  const cudaError_t found = cudaGetDeviceCount(&devices);
+  if (found != cudaSuccess || devices == 0) {
+    std::fprintf(stderr,
+                 "train_mlp: no usable CUDA GPU or driver was found (%s: %s); this example "
+                 "trains an MLP on the GPU, so it stops here (exit status 2).\n",
+                 found != cudaSuccess ? cudaGetErrorName(found) : "0 devices",
+                 found != cudaSuccess ? cudaGetErrorString(found) : "cudaGetDeviceCount found none");
     return 2;
   }
   try {

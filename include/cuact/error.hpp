@@ -29,7 +29,10 @@ class CUACT_API invalid_argument : public error {
   using error::error;
 };
 
-/// A CUDA runtime call failed. what() reads "<where>: <cudaErrorName> (<code>): <text>".
+/// A CUDA runtime call failed. what() reads "<where>: <cudaErrorName> (<code>): <text>", or,
+/// where the error means there is no usable GPU or driver (cudaErrorNoDevice,
+/// cudaErrorInsufficientDriver, ...), "<where>: no usable CUDA GPU or driver was found
+/// (<cudaErrorName> (<code>): <text>)".
 class CUACT_API cuda_error : public error {
  public:
   cuda_error(cudaError_t code, const std::string& where);

@@ -1,10 +1,13 @@
-// cuact_bench's result files: every CSV row has as many fields as the header names, also
-// when messages hold commas and quotes.
+// cuact_bench's helpers: every CSV row has as many fields as the header names (also when
+// messages hold commas and quotes), and bad options are refused with a message naming the
+// option, the value and what is accepted.
+#include "bench/options.hpp"
 #include "bench/report.hpp"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -98,6 +101,63 @@ TEST(BenchReport, TheTableShowsTheCudnnRatio) {
   std::ostringstream none;
   print_table_row(none, r);
   EXPECT_NE(none.str().find(" -  ok"), std::string::npos) << none.str();
+}
+
+Options parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "cuact_bench");
+  std::vector<char*> argv;
+  for (auto& a : args) {
+    argv.push_back(a.data());
+  }
+  return parse_options(static_cast<int>(argv.size()), argv.data());
+}
+
+void expect_refused(const std::vector<std::string>& args, const std::string& message) {
+  try {
+    parse(args);
+    ADD_FAILURE() << "accepted " << args.back();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), message);
+  }
+}
+
+TEST(BenchOptions, BadValuesAreRefusedWithTheOptionTheValueAndWhatIsAccepted) {
+  expect_refused({"--reps", "abc"},
+                 "--reps: 'abc' is not accepted (a whole number from 20 to 100000)");
+  expect_refused({"--reps", "30x"},
+                 "--reps: '30x' is not accepted (a whole number from 20 to 100000)");
+  expect_refused({"--reps", "5"}, "--reps: '5' is not accepted (a whole number from 20 to 100000)");
+  expect_refused({"--sizes", "2^x"},
+                 "--sizes: '2^x' is not accepted (a count N >= 1 or a power 2^K with K from 0 "
+                 "to 40)");
+  expect_refused({"--sizes", "1000,12k"},
+                 "--sizes: '12k' is not accepted (a count N >= 1 or a power 2^K with K from 0 "
+                 "to 40)");
+  expect_refused({"--sizes", "2^41"},
+                 "--sizes: '2^41' is not accepted (a count N >= 1 or a power 2^K with K from 0 "
+                 "to 40)");
+  expect_refused({"--dtype", "f32,fp8"}, "--dtype: unknown 'fp8' (accepted: f32,f64,f16,bf16)");
+  expect_refused({"--direction", "back"},
+                 "--direction: unknown 'back' (accepted: "
+                 "forward,backward_input,backward_output,backward)");
+  expect_refused({"--frobnicate"}, "unknown option '--frobnicate' (see --help)");
+  try {
+    parse({"--op", "relu,gelu"});
+    ADD_FAILURE() << "accepted --op gelu";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("--op: unknown 'gelu' (accepted: relu,leaky_relu,", 0),
+              0u)
+        << e.what();
+  }
+}
+
+TEST(BenchOptions, GoodValuesAreParsed) {
+  const Options o = parse({"--op", "relu,prelu_nhwc", "--dtype", "bf16", "--sizes", "2^10,1000",
+                           "--reps", "30"});
+  EXPECT_EQ(o.ops, (std::vector<std::string>{"relu", "prelu_nhwc"}));
+  EXPECT_EQ(o.dtypes, std::vector<std::string>{"bf16"});
+  EXPECT_EQ(o.sizes, (std::vector<std::int64_t>{1024, 1000}));
+  EXPECT_EQ(o.reps, 30);
 }
 
 }  // namespace
