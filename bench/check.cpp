@@ -68,7 +68,7 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
     const auto in1 = c.inputs() > 1 ? download<T>(t.in1, begin, count) : std::vector<T>();
     const auto out = download<T>(t.out, begin, count);
     for (std::int64_t k = 0; k < count; ++k) {
-      T expected;
+      T expected = from_compute<T>(compute_t<T>(0));
       if (c.prelu) {
         const std::int64_t channel = ((begin + k) / dims.inner) % dims.channels;
         const Prelu<C> op{alpha[channel]};

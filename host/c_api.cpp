@@ -122,6 +122,8 @@ void activation_backward(const char* fn, cuact_activation op, const double* para
 
 extern "C" {
 
+int cuact_version(void) { return CUACT_VERSION; }
+
 const char* cuact_status_string(cuact_status status) {
   switch (status) {
     case CUACT_STATUS_SUCCESS:

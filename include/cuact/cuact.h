@@ -17,6 +17,7 @@
 
 #include <cuact/export.h>
 #include <cuact/registry.h>
+#include <cuact/version.h>
 
 #include <cuda_runtime_api.h>
 
@@ -51,6 +52,10 @@ typedef enum cuact_saved {
   CUACT_SAVED_INPUT = 0, /* the backward pass reads the forward input x */
   CUACT_SAVED_OUTPUT = 1 /* the backward pass reads the forward output y */
 } cuact_saved;
+
+/* The version of the library loaded, CUACT_VERSION_MAJOR * 10000 + MINOR * 100 + PATCH: FFI
+ * callers compare it with the CUACT_VERSION of the header they were written against. */
+CUACT_API int cuact_version(void);
 
 /* A short English name of a status ("invalid argument"). Never null. */
 CUACT_API const char* cuact_status_string(cuact_status status);

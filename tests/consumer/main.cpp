@@ -64,6 +64,7 @@ int main() {
   }
   expect(cuact::Activation::leaky_relu().param() == 0.01, "Activation factory");
   expect(cuact::PreluShape::nchw(2, 3, 4, 5).inner == 20, "PreluShape");
+  expect(cuact_version() == CUACT_VERSION, "cuact_version() matches the header");
   expect(c_api_check() == 1, "C API from C");
 
   int devices = 0;

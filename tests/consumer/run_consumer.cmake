@@ -6,8 +6,10 @@
 # CXX: builds a C++-only consumer (no .cu files) with that compiler, e.g. clang++ against a
 # g++-built cuact: the public templates must mangle the same under both.
 # subdirectory: adds SOURCE with add_subdirectory (rebuilding cuact inside the consumer).
-# With SHARED=ON the subdirectory build makes a shared libcuact and checks that it exports
-# no cuact internals.
+# With SHARED=ON the subdirectory build makes a shared libcuact (and the consumer uses the
+# shared CUDA runtime, as cuact then does) and checks that it exports no cuact internals.
+# Every mode checks that the program (with its own .cu file) has exactly one CUDA runtime;
+# package mode also builds a C program with pkg-config's flags and checks the version.
 function(run)
   execute_process(COMMAND ${ARGV} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
   if(NOT rc EQUAL 0)
@@ -22,6 +24,9 @@ set(args -S "${SOURCE}/tests/consumer" -B "${WORK}/build" -G "${GENERATOR}"
 if(CXX)
   list(APPEND args "-DCMAKE_CXX_COMPILER=${CXX}" -DCUACT_CONSUMER_CXX_ONLY=ON)
 endif()
+if(SHARED)
+  list(APPEND args -DCMAKE_CUDA_RUNTIME_LIBRARY=Shared)
+endif()
 if(MODE STREQUAL "package")
   run(${CMAKE_COMMAND} --install "${BUILD}" --prefix "${WORK}/install")
   list(APPEND args "-DCMAKE_PREFIX_PATH=${WORK}/install")
@@ -35,6 +40,44 @@ run(${CMAKE_COMMAND} ${args})
 run(${CMAKE_COMMAND} --build "${WORK}/build" -j 2)
 run("${WORK}/build/consumer")
 message(STATUS "${last_output}")
+
+# Exactly one CUDA runtime in the program: linked statically into the executable (it defines
+# cudaMalloc), inside a shared libcuact, or loaded as libcudart.so, but only one of these.
+set(runtimes "")
+set(binaries "${WORK}/build/consumer")
+file(GLOB_RECURSE shared_cuact "${WORK}/build/cuact/libcuact.so")
+list(APPEND binaries ${shared_cuact})
+set(needs_shared_runtime FALSE)
+foreach(binary IN LISTS binaries)
+  run(nm --defined-only "${binary}")
+  if(last_output MATCHES "[ \n][TtWw] cudaMalloc\n")
+    list(APPEND runtimes "static runtime in ${binary}")
+  endif()
+  run(readelf -d "${binary}")
+  if(last_output MATCHES "NEEDED[^\n]*libcudart\\.so")
+    set(needs_shared_runtime TRUE)
+  endif()
+endforeach()
+if(needs_shared_runtime)
+  list(APPEND runtimes "libcudart.so")
+endif()
+list(LENGTH runtimes runtime_count)
+if(NOT CXX AND NOT runtime_count EQUAL 1)
+  message(FATAL_ERROR "the consumer has ${runtime_count} CUDA runtimes, not one: ${runtimes}")
+endif()
+message(STATUS "CUDA runtime: ${runtimes}")
+
+# pkg-config: a C program built with only the flags of the installed cuact.pc.
+if(MODE STREQUAL "package" AND NOT CXX)
+  find_program(PKG_CONFIG NAMES pkg-config pkgconf REQUIRED)
+  run(${CMAKE_COMMAND} -E env "PKG_CONFIG_PATH=${WORK}/install/lib/pkgconfig"
+      ${PKG_CONFIG} --cflags --libs cuact)
+  string(STRIP "${last_output}" flags)
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  run(cc "${SOURCE}/tests/consumer/version_check.c" -o "${WORK}/version_check" ${flags})
+  run("${WORK}/version_check")
+  message(STATUS "${last_output}")
+endif()
 
 if(SHARED)
   file(GLOB_RECURSE libs "${WORK}/build/cuact/libcuact.so")
