@@ -145,11 +145,11 @@ __global__ void __launch_bounds__(kElementwiseThreads)
 template <class F, class T, int kInputs, int kVec>
 void launch_elementwise_width(const char* fn, F f, std::array<const T*, kInputs> in, T* out,
                               std::int64_t n, std::int64_t head, cudaStream_t stream) {
-  const auto kernel = elementwise_kernel<F, T, kInputs, kVec>;
+  constexpr auto kernel = elementwise_kernel<F, T, kInputs, kVec>;
   // One thread per vector, up to what the device keeps resident; past that, threads loop.
   const std::int64_t vectors = (n - head) / kVec;
-  const int grid = resident_grid<kElementwiseThreads>(
-      kernel, (vectors + kElementwiseThreads - 1) / kElementwiseThreads, fn);
+  const int grid = resident_grid<kElementwiseThreads, kernel>(
+      (vectors + kElementwiseThreads - 1) / kElementwiseThreads, fn);
   InputPointers<T, kInputs> pointers;
   for (int k = 0; k < kInputs; ++k) {
     pointers.p[k] = in[k];

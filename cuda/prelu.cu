@@ -123,12 +123,12 @@ template <class Mode, class T, int kVec>
 void launch_prelu_width(const PreluPlan& p, const PreluArgs<T>& a, cudaStream_t stream,
                         const char* fn) {
   if (p.channels_last) {
-    const auto kernel = prelu_channels_last_kernel<Mode, T, kVec>;
-    const int grid = resident_grid<kPreluThreads>(kernel, p.chunks, fn);
+    constexpr auto kernel = prelu_channels_last_kernel<Mode, T, kVec>;
+    const int grid = resident_grid<kPreluThreads, kernel>(p.chunks, fn);
     kernel<<<grid, kPreluThreads, 0, stream>>>(a, p.outer, p.channels, p.chunks);
   } else {
-    const auto kernel = prelu_channel_tiles_kernel<Mode, T, kVec>;
-    const int grid = resident_grid<kPreluThreads>(kernel, p.channels * p.chunks, fn);
+    constexpr auto kernel = prelu_channel_tiles_kernel<Mode, T, kVec>;
+    const int grid = resident_grid<kPreluThreads, kernel>(p.channels * p.chunks, fn);
     kernel<<<grid, kPreluThreads, 0, stream>>>(a, p.outer, p.channels, p.inner, p.chunks);
   }
   CUACT_CUDA_TRY(cudaGetLastError(), fn);

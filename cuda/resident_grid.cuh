@@ -10,11 +10,13 @@
 
 namespace cuact::detail {
 
-/// min(blocks_wanted, SMs x resident blocks of `kernel` per SM), at least 1. The occupancy
-/// query runs once per kernel and device. Only the grid depends on it, never how work is
+/// min(blocks_wanted, SMs x resident blocks of kernel `kKernel` per SM), at least 1. The
+/// occupancy query runs once per kernel and device: the kernel itself (not its type, which
+/// kernels of one signature share, such as the vector and scalar paths) is the template
+/// argument, so each has its own cache. Only the grid depends on it, never how work is
 /// partitioned, so results do not.
-template <int kThreads, class Kernel>
-int resident_grid(Kernel kernel, std::int64_t blocks_wanted, const char* fn) {
+template <int kThreads, auto kKernel>
+int resident_grid(std::int64_t blocks_wanted, const char* fn) {
   static PerDeviceValue resident_blocks;
   int device = 0;
   CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
@@ -22,7 +24,7 @@ int resident_grid(Kernel kernel, std::int64_t blocks_wanted, const char* fn) {
     int sms = 0;
     int per_sm = 0;
     CUACT_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), fn);
-    CUACT_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreads, 0), fn);
+    CUACT_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kKernel, kThreads, 0), fn);
     return sms * std::max(per_sm, 1);
   });
   return static_cast<int>(std::clamp<std::int64_t>(blocks_wanted, 1, limit));
