@@ -67,7 +67,7 @@ struct InputPointers {
   const T* p[kInputs];
 };
 
-template <class F, class T, int kInputs, int kVec>
+template <class F, class T, int kInputs, bool kReadOnly, int kVec>
 __global__ void __launch_bounds__(kElementwiseThreads)
     elementwise_kernel(F f, InputPointers<T, kInputs> in, T* out, std::int64_t n,
                        std::int64_t head) {
@@ -105,7 +105,7 @@ __global__ void __launch_bounds__(kElementwiseThreads)
     for (int u = 0; u < kUnroll; ++u) {
 #pragma unroll
       for (int k = 0; k < kInputs; ++k) {
-        args[u][k] = load_packed<T, kVec>(body.p[k] + (i + u * stride) * kVec);
+        args[u][k] = load_packed<T, kVec, kReadOnly>(body.p[k] + (i + u * stride) * kVec);
       }
     }
 #pragma unroll
@@ -117,7 +117,7 @@ __global__ void __launch_bounds__(kElementwiseThreads)
     V args[kInputs];
 #pragma unroll
     for (int k = 0; k < kInputs; ++k) {
-      args[k] = load_packed<T, kVec>(body.p[k] + i * kVec);
+      args[k] = load_packed<T, kVec, kReadOnly>(body.p[k] + i * kVec);
     }
     store_packed<T, kVec>(body_out + i * kVec, apply(args));
   }
@@ -142,10 +142,10 @@ __global__ void __launch_bounds__(kElementwiseThreads)
   }
 }
 
-template <class F, class T, int kInputs, int kVec>
+template <class F, class T, int kInputs, bool kReadOnly, int kVec>
 void launch_elementwise_width(const char* fn, F f, std::array<const T*, kInputs> in, T* out,
                               std::int64_t n, std::int64_t head, cudaStream_t stream) {
-  constexpr auto kernel = elementwise_kernel<F, T, kInputs, kVec>;
+  constexpr auto kernel = elementwise_kernel<F, T, kInputs, kReadOnly, kVec>;
   // One thread per vector, up to what the device keeps resident; past that, threads loop.
   const std::int64_t vectors = (n - head) / kVec;
   const int grid = resident_grid<kElementwiseThreads, kernel>(
@@ -170,10 +170,21 @@ void launch_elementwise(const char* fn, F f, std::array<const T*, kInputs> in, T
   }
   const auto head =
       static_cast<std::int64_t>((kVectorBytes - misalignment) % kVectorBytes / sizeof(T));
-  if (shared && head < n) {
-    launch_elementwise_width<F, T, kInputs, kVecElems<T>>(fn, f, in, out, n, head, stream);
+  // In place (the output is one of the inputs, exactly: partial overlaps are refused before),
+  // the inputs are written during the kernel, so they may not take the read-only path.
+  bool in_place = false;
+  for (const T* p : in) {
+    in_place = in_place || p == out;
+  }
+  const bool vector = shared && head < n;
+  if (vector && !in_place) {
+    launch_elementwise_width<F, T, kInputs, true, kVecElems<T>>(fn, f, in, out, n, head, stream);
+  } else if (vector) {
+    launch_elementwise_width<F, T, kInputs, false, kVecElems<T>>(fn, f, in, out, n, head, stream);
+  } else if (!in_place) {
+    launch_elementwise_width<F, T, kInputs, true, 1>(fn, f, in, out, n, 0, stream);
   } else {
-    launch_elementwise_width<F, T, kInputs, 1>(fn, f, in, out, n, 0, stream);
+    launch_elementwise_width<F, T, kInputs, false, 1>(fn, f, in, out, n, 0, stream);
   }
 }
 

@@ -153,7 +153,11 @@ template <class T>
 void launch_prelu_forward(const char* fn, const PreluPlan& plan, const T* x,
                           const compute_t<T>* alpha, T* y, cudaStream_t stream) {
   const PreluArgs<T> args{x, nullptr, alpha, y, nullptr, nullptr};
-  launch_prelu<PreluForwardMode>(fn, plan, args, stream);
+  if (y == x) {
+    launch_prelu<PreluMode<false, true, false, false>>(fn, plan, args, stream);
+  } else {
+    launch_prelu<PreluMode<false, true, false, true>>(fn, plan, args, stream);
+  }
 }
 
 template <class T>
@@ -172,12 +176,23 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
   }
   const PreluArgs<T> args{x,  dy,       alpha,
                           dx, partials, mode == GradMode::accumulate ? dalpha : nullptr};
+  // In place (dx == dy or dx == x) the inputs are written during the kernel: no read-only
+  // loads then.
+  const bool in_place = dx != nullptr && (dx == dy || dx == x);
   if (dx != nullptr && dalpha != nullptr) {
-    launch_prelu<PreluMode<true, true, true>>(fn, plan, args, stream);
+    if (in_place) {
+      launch_prelu<PreluMode<true, true, true, false>>(fn, plan, args, stream);
+    } else {
+      launch_prelu<PreluMode<true, true, true, true>>(fn, plan, args, stream);
+    }
   } else if (dx != nullptr) {
-    launch_prelu<PreluMode<true, true, false>>(fn, plan, args, stream);
+    if (in_place) {
+      launch_prelu<PreluMode<true, true, false, false>>(fn, plan, args, stream);
+    } else {
+      launch_prelu<PreluMode<true, true, false, true>>(fn, plan, args, stream);
+    }
   } else {
-    launch_prelu<PreluMode<true, false, true>>(fn, plan, args, stream);
+    launch_prelu<PreluMode<true, false, true, true>>(fn, plan, args, stream);
   }
   if (dalpha != nullptr) {
     std::size_t bytes = plan.cub_bytes;

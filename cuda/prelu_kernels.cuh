@@ -35,13 +35,15 @@ inline constexpr int kPreluUnroll = sizeof(V) >= 8 ? 4 : 8;
 
 /// What a PReLU kernel computes. Forward: out = y from x. Backward: out = dx (when
 /// kWriteOut) and partial sums of the alpha gradient (when kAlphaGrad) from x and dy.
-template <bool kBackward, bool kWriteOut, bool kAlphaGrad>
+/// kReadOnly: no output aliases an input, so the inputs may take the read-only load path
+/// (false in place: y == x, dx == dy or dx == x).
+template <bool kBackward, bool kWriteOut, bool kAlphaGrad, bool kReadOnly>
 struct PreluMode {
   static constexpr bool backward = kBackward;
   static constexpr bool write_out = kWriteOut;
   static constexpr bool alpha_grad = kAlphaGrad;
+  static constexpr bool read_only = kReadOnly;
 };
-using PreluForwardMode = PreluMode<false, true, false>;
 
 template <class T>
 struct PreluArgs {
@@ -90,9 +92,9 @@ __device__ __forceinline__ void prelu_batch(const PreluArgs<T>& a,
 #pragma unroll
   for (int u = 0; u < kUnroll; ++u) {
     if (at[u] >= 0) {
-      x[u] = load_packed<T, kVec>(a.x + at[u]);
+      x[u] = load_packed<T, kVec, Mode::read_only>(a.x + at[u]);
       if constexpr (Mode::backward) {
-        dy[u] = load_packed<T, kVec>(a.dy + at[u]);
+        dy[u] = load_packed<T, kVec, Mode::read_only>(a.dy + at[u]);
       }
     }
   }

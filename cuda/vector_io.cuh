@@ -50,13 +50,19 @@ struct Raw<16> {
 };
 }  // namespace vector_io
 
-/// Reads kVec elements at p (aligned to the access) through the read-only data path
-/// (ld.global.nc). In place (the same thread later storing to p) is safe: each element is
-/// read once, before its own store, and by that same thread.
-template <class T, int kVec>
+/// Reads kVec elements at p (aligned to the access) as one load. kReadOnly: through the
+/// read-only data path (ld.global.nc), whose contract is that nothing writes the data during
+/// the kernel, so only for inputs that no output aliases. Otherwise (in place) a coherent
+/// load (ld.global.ca), also a single access.
+template <class T, int kVec, bool kReadOnly = true>
 __device__ __forceinline__ Packed<T, kVec> load_packed(const T* p) {
   using Raw = typename vector_io::Raw<sizeof(Packed<T, kVec>)>::type;
-  const Raw raw = __ldg(reinterpret_cast<const Raw*>(p));
+  Raw raw;
+  if constexpr (kReadOnly) {
+    raw = __ldg(reinterpret_cast<const Raw*>(p));
+  } else {
+    raw = __ldca(reinterpret_cast<const Raw*>(p));
+  }
   Packed<T, kVec> out;
   memcpy(&out, &raw, sizeof out);
   return out;

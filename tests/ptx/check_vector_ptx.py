@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Checks in the PTX of cuact's kernels that the vector paths really are vector paths.
 
-For every kernel instantiated with a vector width above 1 (elementwise_kernel<F, T, N, kVec>,
-prelu_*_kernel<PreluMode<backward, write_out, alpha_grad>, T, kVec>), the PTX must load its
-inputs with 16-byte read-only loads (ld.global.nc.v4) and, when it writes an output, store
-with 16-byte stores (st.global.v4 or st.global.wb.v4). Usage: check_vector_ptx.py FILE.ptx...
+For every kernel instantiated with a vector width above 1 (elementwise_kernel<F, T, N,
+read_only, kVec>, prelu_*_kernel<PreluMode<backward, write_out, alpha_grad, read_only>, T,
+kVec>), the PTX must load its inputs with 16-byte loads and, when it writes an output, store
+with 16-byte stores (st.global.v4 or st.global.wb.v4). The loads of read-only variants go
+through the read-only path (ld.global.nc.v4); the in-place variants (read_only false) must
+not use it at all, since their inputs are written during the kernel (ld.global.ca.v4).
+Usage: check_vector_ptx.py FILE.ptx...
 """
 import re
 import subprocess
@@ -37,11 +40,18 @@ def main(paths):
                 continue
             checked += 1
             writes = True
-            mode = re.search(r"PreluMode<(\w+), (\w+), (\w+)>", m.group(2))
+            mode = re.search(r"PreluMode<(\w+), (\w+), (\w+), (\w+)>", m.group(2))
             if mode:
                 writes = mode.group(2) == "true"
-            if "ld.global.nc.v4" not in body:
+                read_only = mode.group(4) == "true"
+            else:
+                read_only = m.group(2).endswith("true")
+            if read_only and "ld.global.nc.v4" not in body:
                 failures.append(f"{path}: {name}: no 16-byte ld.global.nc.v4 load")
+            if not read_only and "ld.global.nc" in body:
+                failures.append(f"{path}: {name}: in place but reads through ld.global.nc")
+            if not read_only and not re.search(r"ld\.global(\.ca)?\.v4", body):
+                failures.append(f"{path}: {name}: no 16-byte coherent ld.global.v4 load")
             if writes and not re.search(r"st\.global(\.wb)?\.v4", body):
                 failures.append(f"{path}: {name}: no 16-byte st.global.v4 store")
     for f in failures:
