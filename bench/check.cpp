@@ -82,7 +82,7 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
           const auto v = to_compute(in0[k]);
           switch (c.direction) {
             case Direction::forward:
-              expected = from_compute<T>(op.forward(v));
+              expected = from_compute<T>(forward_for<T>(op, v));
               break;
             case Direction::backward_input:
               expected = from_compute<T>(op.grad_from_input(v, to_compute(in1[k])));

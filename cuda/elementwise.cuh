@@ -20,12 +20,12 @@ namespace cuact::detail {
 
 /// Adapters that give an activation's three members the call signature the kernels use.
 /// Named types (not lambdas) so that profilers show readable kernel names.
-template <class Op>
+template <class Op, class T>
 struct Forward {
   Op op;
   template <class C>
   CUACT_HOST_DEVICE C operator()(C x) const {
-    return op.forward(x);
+    return forward_for<T>(op, x);  // the 16-bit form for 16-bit outputs, where there is one
   }
 };
 
@@ -193,7 +193,8 @@ void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* 
                   std::int64_t n, cudaStream_t stream) {
   switch (pass) {
     case Pass::forward:
-      return launch_elementwise<Forward<Op>, T, 1>(fn, Forward<Op>{op}, {v}, out, n, stream);
+      return launch_elementwise<Forward<Op, T>, T, 1>(fn, Forward<Op, T>{op}, {v}, out, n,
+                                                      stream);
     case Pass::grad_from_input:
       return launch_elementwise<GradFromInput<Op>, T, 2>(fn, GradFromInput<Op>{op}, {v, dy}, out,
                                                          n, stream);

@@ -19,6 +19,10 @@
 //                                          r.less(name_a, a, name_b, b) for each rule; cuact's
 //                                          entry points turn the first broken rule into a
 //                                          cuact::invalid_argument. No check(): any value goes.
+//   C forward_16bit(C x)                   y = f(x) accurate to what an f16 or bf16 result
+//                                          holds (within 1 ulp after rounding), where a
+//                                          cheaper formula than forward's exists; kernels
+//                                          and the CPU reference use it for 16-bit outputs
 //   C grad_from_output(C y, C dy)          dx = dy * f'(x) from y = f(x); only for ops where
 //                                          that is exact. With it:
 //   bool allows_grad_from_output() const   whether these parameter values allow it, and
@@ -62,6 +66,12 @@ struct has_grad_from_output<
     : std::true_type {};
 
 template <class Op, class = void>
+struct has_forward_16bit : std::false_type {};
+template <class Op>
+struct has_forward_16bit<Op, std::void_t<decltype(std::declval<const Op&>().forward_16bit(0.0f))>>
+    : std::true_type {};
+
+template <class Op, class = void>
 struct has_output_rule : std::false_type {};
 template <class Op>
 struct has_output_rule<Op, std::void_t<decltype(Op::grad_from_output_rule)>> : std::true_type {};
@@ -78,6 +88,18 @@ struct has_check<Op, Rules,
 /// Whether Op has a gradient from the output at all (for some parameter values).
 template <class Op>
 inline constexpr bool has_grad_from_output_v = detail::has_grad_from_output<Op>::value;
+
+/// y = f(x) for outputs of element type T: op.forward_16bit where T is a 16-bit type and the
+/// op has one, else op.forward. The one place that choice is made, for kernels and the CPU
+/// reference alike.
+template <class T, class Op, class C>
+CUACT_HOST_DEVICE C forward_for(const Op& op, C x) {
+  if constexpr (sizeof(T) == 2 && detail::has_forward_16bit<Op>::value) {
+    return op.forward_16bit(x);
+  } else {
+    return op.forward(x);
+  }
+}
 
 /// Whether the backward pass of `op` may read the forward output instead of the input.
 template <class Op>

@@ -15,11 +15,12 @@
 
 namespace cuact::reference {
 
-/// y[i] = op.forward(x[i]).
+/// y[i] = f(x[i]), by op.forward, or op.forward_16bit for 16-bit T (forward_for), as the
+/// kernels compute it.
 template <class Op, class T>
 void forward(const Op& op, const T* x, T* y, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i) {
-    y[i] = from_compute<T>(op.forward(to_compute(x[i])));
+    y[i] = from_compute<T>(forward_for<T>(op, to_compute(x[i])));
   }
 }
 
