@@ -205,6 +205,12 @@ void PreluLayer<T>::ensure_workspace(const char* fn, PreluShape shape, cudaStrea
         fn, "the workspace would have to grow to " + std::to_string(needed) +
                 " bytes during graph capture; call reserve() with this shape before capturing");
   }
+  // The old workspace may still be in use by a backward on another stream, or referenced by
+  // a graph captured before: keep it until the layer goes (freeing it on its own stream
+  // would not be ordered after those).
+  if (workspace_.size() > 0) {
+    retired_workspaces_.push_back(std::move(workspace_));
+  }
   workspace_ = DeviceBuffer<unsigned char>(needed, stream);
 }
 

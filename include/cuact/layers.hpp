@@ -22,7 +22,12 @@
 // CUDA graphs: forward and backward of both layers can be captured
 // (cudaStreamCaptureModeGlobal) and replayed. A PReLU layer's workspace must not grow during
 // capture: call reserve(shape, stream) with the largest shape first (the layer throws
-// cuact::invalid_argument otherwise rather than capture an allocation).
+// cuact::invalid_argument otherwise rather than capture an allocation). When it grows outside
+// capture (a larger shape than any before), the previous workspace is kept, not freed, until
+// the layer is destroyed: a backward still running on another stream, and a graph captured
+// before the growth (which holds its address), keep valid memory; replaying such a graph
+// gives the same results as before. reserve() the largest shape first to avoid the extra
+// memory.
 #pragma once
 
 #include <cuact/export.h>
@@ -34,6 +39,7 @@
 #include <cuda_runtime_api.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace cuact {
 
@@ -177,6 +183,8 @@ class CUACT_API PreluLayer {
   DeviceBuffer<param_t> alpha_;
   DeviceBuffer<param_t> grad_;
   DeviceBuffer<unsigned char> workspace_;
+  // Workspaces outgrown, kept for work in flight and graphs captured before (see above).
+  std::vector<DeviceBuffer<unsigned char>> retired_workspaces_;
   const T* kept_x_ = nullptr;
   PreluShape kept_shape_{};
 };

@@ -216,6 +216,41 @@ TEST_F(GraphCapture, ForwardAndBackwardOfBothLayersReplayTwiceWithTheEagerResult
   CUACT_TEST_CUDA(cudaGraphDestroy(graph));
 }
 
+TEST_F(GraphCapture, AGraphCapturedBeforeTheWorkspaceGrowsStillReplaysCorrectly) {
+  const PreluShape small = PreluShape::nchw(2, 8, 16, 16);
+  const PreluShape large = PreluShape::nchw(16, 8, 64, 64);
+  const auto n_large = static_cast<std::size_t>(large.numel());
+  DeviceBuffer<float> x(n_large, stream), dy(n_large, stream), dx(n_large, stream);
+  x.copy_from_host(random_vector<float>(n_large, -3, 3, 21));
+  dy.copy_from_host(random_vector<float>(n_large, -1, 1, 22));
+  PreluLayer<float> prelu(8, stream);
+  prelu.reserve(small, stream);
+
+  const auto small_step = [&] {
+    prelu.zero_grad(stream);
+    prelu.backward(x.data(), dy.data(), dx.data(), small, stream);
+  };
+  small_step();
+  const auto eager_grad = read_floats(prelu.alpha_grad(), 8);
+  cudaGraph_t graph = nullptr;
+  cudaGraphExec_t exec = nullptr;
+  CUACT_TEST_CUDA(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal));
+  small_step();
+  CUACT_TEST_CUDA(cudaStreamEndCapture(stream, &graph));
+  CUACT_TEST_CUDA(cudaGraphInstantiate(&exec, graph, 0));
+
+  // Outside capture, a larger shape grows the workspace; the graph keeps the old one.
+  prelu.backward(x.data(), dy.data(), dx.data(), large, stream);
+  CUACT_TEST_CUDA(cudaStreamSynchronize(stream));
+  for (int replay = 0; replay < 3; ++replay) {
+    SCOPED_TRACE(::testing::Message() << "replay " << replay);
+    CUACT_TEST_CUDA(cudaGraphLaunch(exec, stream));
+    expect_same_bits(eager_grad, read_floats(prelu.alpha_grad(), 8), "alpha_grad");
+  }
+  CUACT_TEST_CUDA(cudaGraphExecDestroy(exec));
+  CUACT_TEST_CUDA(cudaGraphDestroy(graph));
+}
+
 TEST_F(GraphCapture, AWorkspaceThatWouldGrowDuringCaptureIsRefused) {
   const PreluShape shape = PreluShape::nchw(2, 4, 64, 64);
   const auto n = static_cast<std::size_t>(shape.numel());
