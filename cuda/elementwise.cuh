@@ -29,12 +29,12 @@ struct Forward {
   }
 };
 
-template <class Op>
+template <class Op, class T>
 struct GradFromInput {
   Op op;
   template <class C>
   CUACT_HOST_DEVICE C operator()(C x, C dy) const {
-    return op.grad_from_input(x, dy);
+    return grad_from_input_for<T>(op, x, dy);  // the 16-bit form for 16-bit types, if any
   }
 };
 
@@ -196,8 +196,8 @@ void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* 
       return launch_elementwise<Forward<Op, T>, T, 1>(fn, Forward<Op, T>{op}, {v}, out, n,
                                                       stream);
     case Pass::grad_from_input:
-      return launch_elementwise<GradFromInput<Op>, T, 2>(fn, GradFromInput<Op>{op}, {v, dy}, out,
-                                                         n, stream);
+      return launch_elementwise<GradFromInput<Op, T>, T, 2>(fn, GradFromInput<Op, T>{op}, {v, dy},
+                                                            out, n, stream);
     case Pass::grad_from_output:
       // Only ops with a gradient from the output get these kernels; the entry points never
       // ask the others for it.

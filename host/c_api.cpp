@@ -201,6 +201,7 @@ int cuact_activation_accuracy_ulp(cuact_activation op, int pass) {
     ulp = pass == 0   ? a.forward_ulp
           : pass == 1 ? a.grad_from_input_ulp
           : pass == 2 ? (cuact::has_grad_from_output_v<Op> ? a.grad_from_output_ulp : -1)
+          : pass == 3 ? a.grad_abs_eps
                       : -1;
   });
   return ulp;

@@ -84,7 +84,8 @@ CUACT_API double cuact_activation_param_default(cuact_activation op, int index);
  * double result the GPU may differ from the same formula evaluated with the host's C
  * library, for pass 0 (forward), 1 (gradient from the input) or 2 (gradient from the
  * output). 0 means bit for bit; -1 for an unknown op or pass, or a gradient from the output
- * that the op does not have. */
+ * that the op does not have. Pass 3 gives the gradients' absolute floor near their zeros, in
+ * units of the element type's epsilon times |dy| (0: none). */
 CUACT_API int cuact_activation_accuracy_ulp(cuact_activation op, int pass);
 
 /* y = f(x) for n elements, with the first parameter of `op` set to `param` and any others at

@@ -30,57 +30,85 @@ CUACT_HOST_DEVICE inline double pow2(int k) {
 #endif
 }
 
-/// expm1(t) in double from fma and exact scaling alone (so host and device agree bit for
-/// bit), within 2 ulp, in a straight line of about 35 instructions (the CUDA math library's
-/// expm1 costs about 80, more than a double kernel's share of the issue rate at memory
-/// bandwidth): t = k ln2 + r with |r| <= ln2/2 (Cody-Waite, ln2 in two parts), expm1(r) from
-/// its Taylor series to r^13 (remainder below 2^-56 |r|), then with h = 2^(k-1),
-/// expm1(t) = 2 (h expm1(r) + (h - 1/2)) in one fma and an exact doubling (h, not 2^k,
-/// since 2^1024 is not a double). Out of range (NaN, tiny, below -38, above the overflow
-/// threshold) the result is selected, not branched to.
-/// Taylor coefficients of expm1 from 1/13! down to 1/2!. In device code they live in the
-/// constant bank, which DFMA reads with one load each; as 64-bit immediates the compiler
-/// would rebuild each with two register moves at every use, which costs more than the
-/// arithmetic.
-inline constexpr double kExpm1Series[12] = {
-    1.6059043836821614599e-10, 2.0876756987868098979e-09, 2.5052108385441718775e-08,
-    2.7557319223985890653e-07, 2.7557319223985890653e-06, 2.4801587301587301587e-05,
-    1.9841269841269841270e-04, 1.3888888888888888889e-03, 8.3333333333333333333e-03,
-    4.1666666666666666667e-02, 1.6666666666666666667e-01, 0.5};
+/// The double constants of reduce_exp: the Taylor coefficients of expm1 from 1/13! down to
+/// 1/2!, then 1/ln2, ln2 in two parts (the first with 32 significant bits, so that k times
+/// it is exact) and the clamps of expm1_fma and exp_fma. In device code they live in the
+/// constant bank, which the double instructions read with one load each; as 64-bit
+/// immediates the compiler would rebuild each with two register moves at every use, which
+/// costs more than the arithmetic.
+#define CUACT_DETAIL_EXP_CONSTANTS                                                       \
+  {1.6059043836821614599e-10, 2.0876756987868098979e-09, 2.5052108385441718775e-08,    \
+   2.7557319223985890653e-07, 2.7557319223985890653e-06, 2.4801587301587301587e-05,    \
+   1.9841269841269841270e-04, 1.3888888888888888889e-03, 8.3333333333333333333e-03,    \
+   4.1666666666666666667e-02, 1.6666666666666666667e-01, 0.5,                          \
+   1.44269504088896338700e+00, 6.93147180369123816490e-01, 1.90821492927058770002e-10, \
+   -38.0, 709.782712893384, -745.2}
+inline constexpr double kExpConstants[18] = CUACT_DETAIL_EXP_CONSTANTS;
 #if defined(__CUDACC__)
-[[maybe_unused]] static __constant__ double kExpm1SeriesDevice[12] = {
-    1.6059043836821614599e-10, 2.0876756987868098979e-09, 2.5052108385441718775e-08,
-    2.7557319223985890653e-07, 2.7557319223985890653e-06, 2.4801587301587301587e-05,
-    1.9841269841269841270e-04, 1.3888888888888888889e-03, 8.3333333333333333333e-03,
-    4.1666666666666666667e-02, 1.6666666666666666667e-01, 0.5};
+[[maybe_unused]] static __constant__ double kExpConstantsDevice[18] = CUACT_DETAIL_EXP_CONSTANTS;
 #endif
+#undef CUACT_DETAIL_EXP_CONSTANTS
+enum ExpConstant { kInvLn2 = 12, kLn2Hi, kLn2Lo, kExpm1Lowest, kExpHighest, kExpLowest };
 
-CUACT_HOST_DEVICE inline double expm1_fma(double t) {
-  constexpr double kInvLn2 = 1.44269504088896338700e+00;
-  constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 32 significant bits: k*kLn2Hi exact
-  constexpr double kLn2Lo = 1.90821492927058770002e-10;
-  constexpr double kLowest = -38.0;               // below: e^t < 2^-54, expm1 rounds to -1
-  constexpr double kHighest = 709.782712893384;  // above: expm1 overflows
+/// kExpConstants, from the constant bank in device code.
+CUACT_HOST_DEVICE inline const double* exp_constants() {
 #if defined(__CUDA_ARCH__)
-  const double* const c = kExpm1SeriesDevice;
+  return kExpConstantsDevice;
 #else
-  const double* const c = kExpm1Series;
+  return kExpConstants;
 #endif
-  const double tc = ::fmin(::fmax(t, kLowest), kHighest);  // NaN becomes kLowest here
-  const double k = ::rint(tc * kInvLn2);
-  const double r = ::fma(-k, kLn2Lo, ::fma(-k, kLn2Hi, tc));
+}
+
+/// t = k ln2 + r with |r| <= ln2/2 (Cody-Waite, ln2 in two parts) and expm1(r) from its
+/// Taylor series to r^13 (remainder below 2^-56 |r|), for |t| below about 745. Returns k and
+/// expm1(r).
+struct ReducedExp {
+  int k;
+  double expm1_r;
+};
+CUACT_HOST_DEVICE inline ReducedExp reduce_exp(double t) {
+  const double* const c = exp_constants();
+  const double k = ::rint(t * c[kInvLn2]);
+  const double r = ::fma(-k, c[kLn2Lo], ::fma(-k, c[kLn2Hi], t));
   // Horner from 1/13! down to 1/2!, then expm1(r) = r + r^2 * q.
   double q = c[0];
   for (int i = 1; i < 12; ++i) {  // a fixed count: both compilers unroll it
     q = ::fma(q, r, c[i]);
   }
-  const double p = ::fma(r * r, q, r);
-  const double h = pow2(static_cast<int>(k) - 1);
-  double result = 2.0 * ::fma(h, p, h - 0.5);
+  return {static_cast<int>(k), ::fma(r * r, q, r)};
+}
+
+/// expm1(t) in double from fma and exact scaling alone (so host and device agree bit for
+/// bit), within 2 ulp, in a straight line of about 35 instructions (the CUDA math library's
+/// expm1 costs about 80, more than a double kernel's share of the issue rate at memory
+/// bandwidth): with h = 2^(k-1), expm1(t) = 2 (h expm1(r) + (h - 1/2)) in one fma and an
+/// exact doubling (h, not 2^k, since 2^1024 is not a double). Out of range (NaN, tiny, below
+/// -38, above the overflow threshold) the result is selected, not branched to.
+CUACT_HOST_DEVICE inline double expm1_fma(double t) {
+  const double kLowest = exp_constants()[kExpm1Lowest];  // below: e^t < 2^-54, rounds to -1
+  const double kHighest = exp_constants()[kExpHighest];  // above: expm1 overflows
+  const ReducedExp e = reduce_exp(::fmin(::fmax(t, kLowest), kHighest));  // NaN: kLowest
+  const double h = pow2(e.k - 1);
+  double result = 2.0 * ::fma(h, e.expm1_r, h - 0.5);
   result = t > kHighest ? t * 0x1p1023 : result;  // +inf, as expm1 overflows
   result = t < kLowest ? -1.0 : result;
   // NaN stays NaN; for ±0, subnormals and |t| < 2^-54, t + t^2/2 rounds to t.
   return (t != t || ::fabs(t) < 0x1p-54) ? t : result;
+}
+
+/// e^t in double from the same reduction (host and device agree bit for bit), within 2 ulp,
+/// in about 30 instructions: 2^k (1 + expm1(r)) as 2^(k-1+s) (1 + expm1(r)) 2^-s, with
+/// s = 64 below k = -1000 so that subnormal results scale from a normal power of two.
+CUACT_HOST_DEVICE inline double exp_fma(double t) {
+  const double kLowest = exp_constants()[kExpLowest];    // below: e^t rounds to 0
+  const double kHighest = exp_constants()[kExpHighest];  // above: e^t overflows
+  const ReducedExp e = reduce_exp(::fmin(::fmax(t, kLowest), kHighest));  // NaN: kLowest
+  const bool tiny = e.k < -1000;
+  const double h = pow2(e.k - 1 + (tiny ? 64 : 0));
+  double result = 2.0 * ::fma(h, e.expm1_r, h) * (tiny ? 0x1p-64 : 1.0);
+  result = t > kHighest ? t * 0x1p1023 : result;  // +inf
+  result = t < kLowest ? 0.0 : result;
+  return t != t ? t : result;
 }
 
 /// The expm1 the functors use in compute type C: the math library's expm1f in float (1 ulp,
@@ -88,6 +116,17 @@ CUACT_HOST_DEVICE inline double expm1_fma(double t) {
 /// more than a double kernel's share of the issue rate at memory bandwidth).
 CUACT_HOST_DEVICE inline float expm1_for_compute(float t) { return ::expm1f(t); }
 CUACT_HOST_DEVICE inline double expm1_for_compute(double t) { return expm1_fma(t); }
+
+/// e^x in compute type C: the math library's expf in float (CUDA's on the device, the C
+/// library's on the host), exp_fma in double (the same bits on both, at about half the cost).
+CUACT_HOST_DEVICE inline float exp_for_compute(float x) { return ::expf(x); }
+CUACT_HOST_DEVICE inline double exp_for_compute(double x) { return exp_fma(x); }
+
+/// tanh in compute type C: the math library's tanhf in float; in double -m/(2 + m) with
+/// m = expm1_fma(-2|x|) and the sign of x (the math library's tanh costs more than a double
+/// kernel's share of the issue rate).
+CUACT_HOST_DEVICE inline float tanh_for_compute(float x) { return ::tanhf(x); }
+CUACT_HOST_DEVICE inline double tanh_for_compute(double x);
 
 /// 2^x: the special function unit's ex2.approx on the device (relative error below 2^-22),
 /// the C library on the host.
@@ -99,6 +138,51 @@ CUACT_HOST_DEVICE inline float exp2_approx(float x) {
 #else
   return std::exp2(x);
 #endif
+}
+
+/// c/6 in float, correctly rounded as c/6 is, for the c that 16-bit activations divide (at
+/// most 24 significant bits, normal or zero): the product with the rounded 1/6, corrected by
+/// its exact remainder in one fma. Three instructions instead of a division's eight and its
+/// slow-path check; math_test checks it against the division for every such c.
+CUACT_HOST_DEVICE inline float divide_by_6(float c) {
+  constexpr float kSixth = 1.0f / 6.0f;
+  const float y = c * kSixth;
+  const float corrected = ::fmaf(::fmaf(-6.0f, y, c), kSixth, y);
+  return c == 0.0f ? c : corrected;  // the correction would turn -0 into +0
+}
+
+/// 1/x: the special function unit's rcp.approx on the device (relative error below 2^-22),
+/// a division on the host.
+CUACT_HOST_DEVICE inline float reciprocal_approx(float x) {
+#if defined(__CUDA_ARCH__)
+  float y;
+  asm("rcp.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
+  return y;
+#else
+  return 1.0f / x;
+#endif
+}
+
+/// 1/d for d in [1, 2] (the denominators of sigmoid and tanh) in compute type C: a division
+/// in float; in double the special function unit's float reciprocal refined by two Newton
+/// steps (rel. error 2^-22, then 2^-44, then below the double's rounding): seven
+/// instructions instead of a double division's twenty. Within 1 ulp of 1/d.
+CUACT_HOST_DEVICE inline float reciprocal_1_to_2(float d) { return 1.0f / d; }
+CUACT_HOST_DEVICE inline double reciprocal_1_to_2(double d) {
+  double r = static_cast<double>(reciprocal_approx(static_cast<float>(d)));
+  r = ::fma(r, ::fma(-d, r, 1.0), r);
+  return ::fma(r, ::fma(-d, r, 1.0), r);
+}
+
+CUACT_HOST_DEVICE inline double tanh_for_compute(double x) {
+  const double m = expm1_fma(-2.0 * ::fabs(x));
+  return ::copysign(-m * reciprocal_1_to_2(2.0 + m), x);
+}
+
+/// e^x to the accuracy an 11-bit result needs (relative error below 2^-20 on the device
+/// for the arguments that matter: |x log2 e| below about 2^7).
+CUACT_HOST_DEVICE inline float exp_for_16bit(float x) {
+  return exp2_approx(x * 1.44269504088896341f);
 }
 
 /// expm1(t) to the accuracy an 11-bit result needs (relative error below 2^-16 on the

@@ -20,9 +20,10 @@
 //                                          entry points turn the first broken rule into a
 //                                          cuact::invalid_argument. No check(): any value goes.
 //   C forward_16bit(C x)                   y = f(x) accurate to what an f16 or bf16 result
-//                                          holds (within 1 ulp after rounding), where a
+//   C grad_from_input_16bit(C x, C dy)     holds (within 1 ulp after rounding), where a
 //                                          cheaper formula than forward's exists; kernels
-//                                          and the CPU reference use it for 16-bit outputs
+//                                          and the CPU reference use them for 16-bit types
+//                                          (forward_for, grad_from_input_for)
 //   C grad_from_output(C y, C dy)          dx = dy * f'(x) from y = f(x); only for ops where
 //                                          that is exact. With it:
 //   bool allows_grad_from_output() const   whether these parameter values allow it, and
@@ -47,10 +48,13 @@ enum class OpKind {
 /// same functor: the device math library (expf, expm1f, ...) and the host C library differ
 /// slightly. Zero for ops that only use IEEE basic operations (bitwise equal). 16-bit
 /// results are allowed min(ulp, 1): the float difference shows only at rounding ties.
+/// grad_abs_eps: where a gradient crosses zero its relative error is unbounded, so a
+/// gradient may also differ by up to grad_abs_eps * eps(T) * |dy| absolutely (0: never).
 struct Accuracy {
   int forward_ulp;
   int grad_from_input_ulp;
   int grad_from_output_ulp;
+  int grad_abs_eps = 0;
 };
 
 /// Only IEEE basic operations: the GPU and the CPU agree bit for bit.
@@ -69,6 +73,13 @@ template <class Op, class = void>
 struct has_forward_16bit : std::false_type {};
 template <class Op>
 struct has_forward_16bit<Op, std::void_t<decltype(std::declval<const Op&>().forward_16bit(0.0f))>>
+    : std::true_type {};
+
+template <class Op, class = void>
+struct has_grad_from_input_16bit : std::false_type {};
+template <class Op>
+struct has_grad_from_input_16bit<
+    Op, std::void_t<decltype(std::declval<const Op&>().grad_from_input_16bit(0.0f, 0.0f))>>
     : std::true_type {};
 
 template <class Op, class = void>
@@ -98,6 +109,17 @@ CUACT_HOST_DEVICE C forward_for(const Op& op, C x) {
     return op.forward_16bit(x);
   } else {
     return op.forward(x);
+  }
+}
+
+/// dx = dy * f'(x) for gradients of element type T: op.grad_from_input_16bit where T is a
+/// 16-bit type and the op has one, else op.grad_from_input.
+template <class T, class Op, class C>
+CUACT_HOST_DEVICE C grad_from_input_for(const Op& op, C x, C dy) {
+  if constexpr (sizeof(T) == 2 && detail::has_grad_from_input_16bit<Op>::value) {
+    return op.grad_from_input_16bit(x, dy);
+  } else {
+    return op.grad_from_input(x, dy);
   }
 }
 

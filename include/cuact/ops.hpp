@@ -214,6 +214,186 @@ struct Hardtanh {
 /// prelu for one channel: y = x > 0 ? x : alpha*x; dx = x > 0 ? dy : alpha*dy; the channel's
 /// alpha gradient sums alpha_grad_term(x, dy) = x > 0 ? 0 : x*dy over its elements.
 /// Only from the input (the sign of y depends on alpha's sign).
+namespace detail {
+/// sigma(|x|) and sigma(-|x|) from one e = e^-|x|, each without cancellation: sigma(x) is
+/// accurate for every x (also where 1/(1 + e^-x) would flush a subnormal result to 0).
+template <class C>
+struct SigmoidPair {
+  C positive;  // sigma(|x|) = 1 / (1 + e)
+  C negative;  // sigma(-|x|) = e / (1 + e)
+  CUACT_HOST_DEVICE C of(C x) const { return x >= C(0) ? positive : negative; }
+  CUACT_HOST_DEVICE C of_minus(C x) const { return x >= C(0) ? negative : positive; }
+};
+template <class C>
+CUACT_HOST_DEVICE SigmoidPair<C> sigmoid_pair(C x) {
+  const C e = exp_for_compute(-::fabs(x));
+  const C s = reciprocal_1_to_2(C(1) + e);
+  return {s, e * s};
+}
+/// The same to the accuracy 16-bit results need (special function unit exp2 and rcp).
+CUACT_HOST_DEVICE inline SigmoidPair<float> sigmoid_pair_16bit(float x) {
+  const float e = exp_for_16bit(-::fabsf(x));
+  const float s = reciprocal_approx(1.0f + e);
+  return {s, e * s};
+}
+}  // namespace detail
+
+/// sigmoid: y = 1/(1 + e^-x), evaluated as sigma(|x|) or e^-|x| sigma(|x|) so that it is
+/// accurate everywhere (PyTorch's 1/(1 + exp(-x)) gives 0 below x = -88.7 in float, where
+/// the true value is subnormal); dx = dy*sigma(x)*sigma(-x) from x; from y, PyTorch's
+/// dx = dy*(1 - y)*y (exact IEEE operations on the saved y).
+template <class C>
+struct Sigmoid {
+  static constexpr const char* name = "sigmoid";
+  static constexpr OpKind kind = OpKind::unary;
+  // e^x: CUDA's expf is within 2 ulp, the C library's within 1; one more rounding per
+  // factor. From the output: basic operations only.
+  static constexpr Accuracy accuracy{6, 8, 0};
+
+  CUACT_HOST_DEVICE C forward(C x) const { return detail::sigmoid_pair(x).of(x); }
+  CUACT_HOST_DEVICE C forward_16bit(C x) const { return detail::sigmoid_pair_16bit(x).of(x); }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    const auto s = detail::sigmoid_pair(x);
+    return dy * (s.positive * s.negative);
+  }
+  CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
+    const auto s = detail::sigmoid_pair_16bit(x);
+    return dy * (s.positive * s.negative);
+  }
+  CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return dy * (C(1) - y) * y; }
+  CUACT_HOST_DEVICE bool allows_grad_from_output() const { return true; }
+};
+
+/// tanh: y = tanh(x) (the math library's); dx = dy*(1 - tanh(x)^2), evaluated from x as
+/// dy*4e/(1 + e)^2 with e = e^-2|x| (no cancellation for large |x|); from y, PyTorch's
+/// dx = dy*(1 - y*y) with 1 - y*y as one fma.
+template <class C>
+struct Tanh {
+  static constexpr const char* name = "tanh";
+  static constexpr OpKind kind = OpKind::unary;
+  // CUDA's tanhf and expf are within 2 ulp, the C library's within 1.
+  static constexpr Accuracy accuracy{3, 8, 0};
+
+  CUACT_HOST_DEVICE C forward(C x) const { return detail::tanh_for_compute(x); }
+  /// tanh(x) = -m/(2 + m) with m = expm1(-2|x|), the sign of x restored.
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    const float m = detail::expm1_for_16bit(-2.0f * ::fabsf(x));
+    return ::copysignf(-m * detail::reciprocal_approx(2.0f + m), x);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    const C e = detail::exp_for_compute(C(-2) * ::fabs(x));
+    const C q = C(2) * detail::reciprocal_1_to_2(C(1) + e);
+    return dy * (e * q * q);
+  }
+  CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
+    const float e = detail::exp_for_16bit(-2.0f * ::fabsf(x));
+    const float q = 2.0f * detail::reciprocal_approx(1.0f + e);
+    return dy * (e * q * q);
+  }
+  CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return dy * ::fma(-y, y, C(1)); }
+  CUACT_HOST_DEVICE bool allows_grad_from_output() const { return true; }
+};
+
+/// silu (swish): y = x*sigma(x) (sigma as in Sigmoid: PyTorch's x/(1 + exp(-x)) gives -0
+/// below x = -88.7 in float, cuact the subnormal value, within |x| units of the smallest
+/// subnormal, since e^x is subnormal there; both give NaN at -inf);
+/// dx = dy*sigma(x)*(1 + x*sigma(-x)), PyTorch's formula, with the sum as one fma. The
+/// gradient crosses zero at x = -1.2785; there its error is absolute (grad_abs_eps).
+template <class C>
+struct Silu {
+  static constexpr const char* name = "silu";
+  static constexpr OpKind kind = OpKind::unary;
+  static constexpr Accuracy accuracy{6, 8, 0, 4};
+
+  CUACT_HOST_DEVICE C forward(C x) const { return x * detail::sigmoid_pair(x).of(x); }
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    return x * detail::sigmoid_pair_16bit(x).of(x);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    const auto s = detail::sigmoid_pair(x);
+    return dy * s.of(x) * ::fma(x, s.of_minus(x), C(1));
+  }
+  CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
+    const auto s = detail::sigmoid_pair_16bit(x);
+    return dy * s.of(x) * ::fmaf(x, s.of_minus(x), 1.0f);
+  }
+};
+
+/// hardsigmoid: y = min(max(x + 3, 0), 6)/6 (PyTorch's order of operations; NaN stays NaN);
+/// dx = (-3 < v < 3) ? dy*(1/6) : 0, 0 at and beyond the bounds and for NaN. From the
+/// output, 0 < y < 1 stands for -3 < x < 3, which holds for every x but, in float and
+/// double, the one just below 3 whose x + 3 rounds to 6 (x = 2.99999976f): there the
+/// gradient from y is 0, from x dy/6.
+template <class C>
+struct Hardsigmoid {
+  static constexpr const char* name = "hardsigmoid";
+  static constexpr OpKind kind = OpKind::unary;
+  static constexpr Accuracy accuracy = kBitwise;
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    const C t = x + C(3);
+    const C lower = t < C(0) ? C(0) : t;  // std::max(t, 0): NaN stays NaN
+    return (C(6) < lower ? C(6) : lower) / C(6);
+  }
+  /// The same bits for 16-bit inputs, with divide_by_6 for the division.
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    const float t = x + 3.0f;
+    const float lower = t < 0.0f ? 0.0f : t;
+    return detail::divide_by_6(6.0f < lower ? 6.0f : lower);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return (x > C(-3) && x < C(3)) ? dy * C(1.0 / 6.0) : C(0);
+  }
+  CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const {
+    return (y > C(0) && y < C(1)) ? dy * C(1.0 / 6.0) : C(0);
+  }
+  CUACT_HOST_DEVICE bool allows_grad_from_output() const { return true; }
+};
+
+/// hardswish: y = x*min(max(x + 3, 0), 6)/6 (PyTorch's order of operations, but x itself
+/// above max/6, where PyTorch's x*6 overflows to inf; -inf gives NaN, as in PyTorch);
+/// dx = x < -3 ? 0 : (x <= 3 ? dy*(x/3 + 1/2) : dy), PyTorch's branches (NaN passes dy).
+/// Only from the input.
+template <class C>
+struct Hardswish {
+  static constexpr const char* name = "hardswish";
+  static constexpr OpKind kind = OpKind::unary;
+  static constexpr Accuracy accuracy = kBitwise;
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    const C t = x + C(3);
+    const C lower = t < C(0) ? C(0) : t;
+    const C y = x * (C(6) < lower ? C(6) : lower) / C(6);
+    // Above max/6, x*6 overflows: PyTorch gives inf there, cuact x itself.
+    return (::fabs(y) == C(INFINITY) && ::fabs(x) != C(INFINITY)) ? x : y;
+  }
+  /// The same bits for 16-bit inputs: for x >= 3, x*6 is exact and so x*6/6 = x; below,
+  /// divide_by_6 for the division.
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    const float t = x + 3.0f;
+    const float lower = t < 0.0f ? 0.0f : t;
+    return x >= 3.0f ? x : detail::divide_by_6(x * (6.0f < lower ? 6.0f : lower));
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return x < C(-3) ? C(0) : (x <= C(3) ? dy * (x / C(3) + C(0.5)) : dy);
+  }
+};
+
+/// squared_relu: y = relu(x)^2 = x <= 0 ? 0 : x*x (NaN stays NaN); dx = x <= 0 ? 0 : 2*x*dy
+/// (NaN gives NaN), as (x*dy)*2, which overflows only where the result does. Only from the
+/// input.
+template <class C>
+struct SquaredRelu {
+  static constexpr const char* name = "squared_relu";
+  static constexpr OpKind kind = OpKind::unary;
+  static constexpr Accuracy accuracy = kBitwise;
+
+  CUACT_HOST_DEVICE C forward(C x) const { return x <= C(0) ? C(0) : x * x; }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return x <= C(0) ? C(0) : x * dy * C(2);
+  }
+};
+
 /// Not an elementwise registry entry: PReLU has its own entry points (prelu.hpp), since its
 /// alpha is a per-channel tensor.
 template <class C>

@@ -30,7 +30,13 @@
   X(SELU,       3, Selu,      selu,       unary, (0),                 "F.selu(x)") \
   X(CELU,       4, Celu,      celu,       unary, (1, alpha),          "F.celu(x, alpha)") \
   X(RELU6,      5, Relu6,     relu6,      unary, (0),                 "F.relu6(x)") \
-  X(HARDTANH,   6, Hardtanh,  hardtanh,   unary, (2, min_val, max_val), "F.hardtanh(x, min_val, max_val)")
+  X(HARDTANH,   6, Hardtanh,  hardtanh,   unary, (2, min_val, max_val), "F.hardtanh(x, min_val, max_val)") \
+  X(SIGMOID,    7, Sigmoid,   sigmoid,    unary, (0),                 "torch.sigmoid(x)") \
+  X(TANH,       8, Tanh,      tanh,       unary, (0),                 "torch.tanh(x)") \
+  X(SILU,       9, Silu,      silu,       unary, (0),                 "F.silu(x)") \
+  X(HARDSIGMOID, 10, Hardsigmoid, hardsigmoid, unary, (0),            "F.hardsigmoid(x)") \
+  X(HARDSWISH,  11, Hardswish, hardswish,  unary, (0),                 "F.hardswish(x)") \
+  X(SQUARED_RELU, 12, SquaredRelu, squared_relu, unary, (0),         "torch.relu(x) ** 2")
 
 /* CUACT_DTYPES(D, ctx) calls D(ctx, ENUM, value, type, name) once per element type:
  * CUACT_DTYPE_<ENUM> in the C API, `type` in C++, `name` in messages, test names and

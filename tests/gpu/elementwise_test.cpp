@@ -77,24 +77,27 @@ std::vector<T> random_values(std::int64_t n, double lo, double hi, std::uint64_t
   return v;
 }
 
-/// Fails with the first few differences when `got` is not within tolerance of `expected`.
+/// Fails with the first few differences when `got` is not within the op's tolerance of
+/// `expected` (reference::gpu_close; dy: the gradient's incoming values, empty forward).
 template <class T>
-void expect_close(const std::vector<T>& expected, const T* got, std::uint64_t max_ulp,
-                  const std::vector<T>& in0) {
+void expect_close(const std::vector<T>& expected, const T* got, const Accuracy& accuracy,
+                  bool backward, Saved saved, const std::vector<T>& in0,
+                  const std::vector<T>& dy) {
   std::int64_t bad = 0;
   std::ostringstream first;
   for (std::size_t i = 0; i < expected.size(); ++i) {
-    const std::uint64_t d = ulp_distance(expected[i], got[i]);
-    if (d > max_ulp) {
+    const double dyi = dy.empty() ? 0.0 : static_cast<double>(to_compute(dy[i]));
+    if (!reference::gpu_close(expected[i], got[i], accuracy, backward, saved, dyi)) {
       if (bad < 5) {
         first << "\n  [" << i << "] input " << to_compute(in0[i]) << ": expected "
-              << to_compute(expected[i]) << ", got " << to_compute(got[i]) << " (" << d << " ulp)";
+              << to_compute(expected[i]) << ", got " << to_compute(got[i]) << " ("
+              << ulp_distance(expected[i], got[i]) << " ulp)";
       }
       ++bad;
     }
   }
-  EXPECT_EQ(bad, 0) << bad << " of " << expected.size() << " elements beyond " << max_ulp
-                    << " ulp:" << first.str();
+  EXPECT_EQ(bad, 0) << bad << " of " << expected.size() << " elements beyond tolerance"
+                    << first.str();
 }
 
 template <class T>
@@ -156,10 +159,9 @@ void run_case(const OpCase& op, Direction direction) {
 
         std::vector<T> result(static_cast<std::size_t>(total));
         CUACT_TEST_CUDA(cudaMemcpy(result.data(), out, total * sizeof(T), cudaMemcpyDeviceToHost));
-        expect_close(expected, result.data() + out_offset,
-                     reference::gpu_tolerance_ulp<T>(accuracy_of(op),
-                                                     direction != Direction::forward, saved),
-                     in0);
+        expect_close(expected, result.data() + out_offset, accuracy_of(op),
+                     direction != Direction::forward, saved, in0,
+                     direction == Direction::forward ? std::vector<T>() : in1);
         for (std::int64_t i = 0; i < out_offset; ++i) {
           ASSERT_EQ(bits_of(result[i]), static_cast<bits_t<T>>(~bits_t<T>(0)))
               << "element " << i << " before the output was written";
@@ -238,8 +240,10 @@ TEST_F(ElementwiseStreams, TwoStreamsRunningDifferentOpsAtOnceBothGetTheirOwnRes
   reference::forward(Relu6<float>{}, xa.data(), expected_a.data(), n);
   reference::backward(Elu<float>::elu(0.5f), Saved::input, xb.data(), dyb.data(), expected_b.data(),
                       n);
-  expect_close(expected_a, ya.download().data(), 0, xa);
-  expect_close(expected_b, dxb.download().data(), 1, xb);
+  expect_close(expected_a, ya.download().data(), Relu6<float>::accuracy, false, Saved::input, xa,
+               {});
+  expect_close(expected_b, dxb.download().data(), Elu<float>::accuracy, true, Saved::input, xb,
+               dyb);
 }
 
 }  // namespace

@@ -76,7 +76,10 @@ TEST(Registry, CApiDescribesEveryActivationAsTheFunctorDoes) {
   EXPECT_EQ(cuact_activation_param_name(CUACT_CELU, -1), nullptr);
   EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_RELU, 0), 0);
   EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_ELU, 1), 4);
-  EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_ELU, 3), -1);
+  EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_ELU, 3), 0);   // no absolute floor
+  EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_SILU, 3), 4);  // its gradient crosses zero
+  EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_ELU, 4), -1);
+  EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_SILU, 2), -1);  // no gradient from y
 
   const auto unknown = static_cast<cuact_activation>(999);
   EXPECT_EQ(cuact_activation_name(unknown), nullptr);

@@ -24,14 +24,18 @@ void forward(const Op& op, const T* x, T* y, std::int64_t n) {
   }
 }
 
-/// dx[i] = gradient at the saved value v[i] (input or output, as `saved` says) times dy[i].
+/// dx[i] = gradient at the saved value v[i] (input or output, as `saved` says) times dy[i],
+/// from the input by grad_from_input_for (the 16-bit form for 16-bit T), as the kernels.
 template <class Op, class T>
 void backward(const Op& op, Saved saved, const T* v, const T* dy, T* dx, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i) {
     const auto vi = to_compute(v[i]);
     const auto dyi = to_compute(dy[i]);
-    dx[i] = from_compute<T>(saved == Saved::input ? op.grad_from_input(vi, dyi)
-                                                  : op.grad_from_output(vi, dyi));
+    if (saved == Saved::input) {
+      dx[i] = from_compute<T>(grad_from_input_for<T>(op, vi, dyi));
+    } else if constexpr (has_grad_from_output_v<Op>) {
+      dx[i] = from_compute<T>(op.grad_from_output(vi, dyi));
+    }
   }
 }
 

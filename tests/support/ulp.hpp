@@ -62,4 +62,34 @@ constexpr std::uint64_t gpu_tolerance_ulp(const Accuracy& accuracy, bool backwar
   return static_cast<std::uint64_t>(sizeof(T) == 2 && ulp > 1 ? 1 : ulp);
 }
 
+/// The spacing of T's values at 1 (float: 2^-23, double: 2^-52, __half: 2^-10, bf16: 2^-7).
+template <class T>
+constexpr double epsilon_of() {
+  if constexpr (std::is_same_v<T, double>) {
+    return 0x1p-52;
+  } else if constexpr (std::is_same_v<T, float>) {
+    return 0x1p-23;
+  } else if constexpr (std::is_same_v<T, __half>) {
+    return 0x1p-10;
+  } else {
+    return 0x1p-7;
+  }
+}
+
+/// Whether a GPU result is close enough to the CPU reference's for one pass of an op of
+/// accuracy class `a`: within gpu_tolerance_ulp, or, for a gradient, within the class's
+/// absolute floor grad_abs_eps * eps(T) * |dy| (near the gradient's zeros).
+template <class T>
+bool gpu_close(T want, T got, const Accuracy& a, bool backward, Saved saved, double dy) {
+  if (ulp_distance(want, got) <= gpu_tolerance_ulp<T>(a, backward, saved)) {
+    return true;
+  }
+  if (!backward || a.grad_abs_eps == 0 || is_nan(want) || is_nan(got)) {
+    return false;
+  }
+  const double w = static_cast<double>(to_compute(want));
+  const double g = static_cast<double>(to_compute(got));
+  return std::fabs(w - g) <= a.grad_abs_eps * epsilon_of<T>() * std::fabs(dy);
+}
+
 }  // namespace cuact::reference

@@ -1,0 +1,281 @@
+// The accuracy contract of docs/semantics.md for the smooth activations, against references
+// written independently of the functors in long double (64-bit significand, 11 bits more
+// than double; the formulas below have no cancellation where they are used, except the
+// gradients' zeros, which the absolute floor covers):
+//   - f16 and bf16, every one of the 65,536 inputs: the forward within 1 ulp of the correctly
+//     rounded value, the backward (dy = 1, -2.5, 0.3) within 1 ulp or the op's absolute floor;
+//     with the device's approximations modelled by a relative error of 2^-20 either way;
+//   - float and double: a million sampled inputs and the edges within the bounds below.
+#include <cuact/ops.hpp>
+#include <cuact/types.hpp>
+
+#include "tests/support/ulp.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace cuact {
+namespace {
+
+using LD = long double;
+
+LD sigmoid_l(LD x) { return 1.0L / (1.0L + ::expl(-x)); }
+// sigma(x) sigma(-x) = e/(1 + e)^2 with e = e^-|x|.
+LD sigmoid_grad_l(LD x) {
+  const LD e = ::expl(-::fabsl(x));
+  return e / ((1.0L + e) * (1.0L + e));
+}
+LD tanh_grad_l(LD x) {
+  const LD c = ::coshl(x);
+  return 1.0L / (c * c);
+}
+LD silu_l(LD x) { return x / (1.0L + ::expl(-x)); }
+LD silu_grad_l(LD x) {
+  return sigmoid_l(x) * (1.0L + x * sigmoid_l(-x));  // 1 - s as s(-x): no cancellation
+}
+LD clamp06_l(LD t) { return t < 0 ? 0.0L : (t > 6 ? 6.0L : t); }
+LD hardsigmoid_l(LD x) { return clamp06_l(x + 3) / 6; }
+LD hardsigmoid_grad_l(LD x) { return (x > -3 && x < 3) ? 1.0L / 6 : 0.0L; }
+LD hardswish_l(LD x) { return x * clamp06_l(x + 3) / 6; }
+LD hardswish_grad_l(LD x) { return x < -3 ? 0.0L : (x <= 3 ? x / 3 + 0.5L : 1.0L); }
+LD squared_relu_l(LD x) { return x <= 0 ? 0.0L : x * x; }
+LD squared_relu_grad_l(LD x) { return x <= 0 ? 0.0L : 2 * x; }
+
+template <class T>
+std::uint16_t bits16(T v) {
+  std::uint16_t b;
+  std::memcpy(&b, &v, 2);
+  return b;
+}
+template <class T>
+T from_bits16(std::uint16_t b) {
+  T v;
+  std::memcpy(static_cast<void*>(&v), &b, 2);
+  return v;
+}
+
+/// The T nearest to v (ties to even), from the neighbours of a float rounding: no double
+/// rounding.
+template <class T>
+T round_exactly(LD v) {
+  const T guess = from_compute<T>(static_cast<float>(v));
+  if (!std::isfinite(static_cast<double>(v)) || std::isnan(to_compute(guess))) {
+    return guess;
+  }
+  T best = guess;
+  LD best_error = ::fabsl(static_cast<LD>(to_compute(guess)) - v);
+  for (int step : {-1, 1}) {
+    const T n = from_bits16<T>(static_cast<std::uint16_t>(bits16(guess) + step));
+    if (std::isnan(to_compute(n))) {
+      continue;
+    }
+    const LD e = ::fabsl(static_cast<LD>(to_compute(n)) - v);
+    if (e < best_error || (e == best_error && (bits16(n) & 1) == 0)) {
+      best = n;
+      best_error = e;
+    }
+  }
+  return best;
+}
+
+/// Whether `got` (a float result about to be rounded to T) stays within 1 ulp of the
+/// correctly rounded `exact`, or within floor * eps(T) * |scale| of it, also when the device
+/// computes it with a relative error of up to 2^-20.
+template <class T>
+::testing::AssertionResult close_16bit(float got, LD exact, double floor, double scale) {
+  const T want = round_exactly<T>(exact);
+  for (double delta : {0.0, -0x1p-20, 0x1p-20}) {
+    const T g = from_compute<T>(static_cast<float>(got * (1.0 + delta)));
+    if (reference::ulp_distance(want, g) <= 1) {
+      continue;
+    }
+    if (floor > 0 && std::fabs(static_cast<double>(to_compute(g)) - static_cast<double>(exact)) <=
+                         floor * reference::epsilon_of<T>() * std::fabs(scale)) {
+      continue;
+    }
+    return ::testing::AssertionFailure()
+           << "got " << to_compute(g) << " (float " << got << ", delta " << delta
+           << "), correctly rounded " << to_compute(want) << ", exact " << static_cast<double>(exact);
+  }
+  return ::testing::AssertionSuccess();
+}
+
+/// Every 16-bit input through the op as the kernels run it (forward_for, grad_from_input_for)
+/// against the exact reference. `floor`: the op's absolute floor for gradients.
+template <class T, class Op, class Fwd, class Grad>
+void expect_16bit_contract(const Op& op, Fwd exact_forward, Grad exact_grad, double floor) {
+  for (std::uint32_t b = 0; b < 65536; ++b) {
+    const T x = from_bits16<T>(static_cast<std::uint16_t>(b));
+    const float xf = to_compute(x);
+    const float y = forward_for<T>(op, xf);
+    if (std::isnan(xf)) {
+      ASSERT_TRUE(std::isnan(y)) << type_name<T>() << " forward of NaN";
+      continue;
+    }
+    ASSERT_TRUE(close_16bit<T>(y, exact_forward(xf), 0.0, 0.0))
+        << Op::name << " " << type_name<T>() << " forward at x = " << xf;
+    for (float dy : {1.0f, -2.5f, 0.3f}) {
+      const float dyr = to_compute(from_compute<T>(dy));  // dy is a T too
+      const float g = grad_from_input_for<T>(op, xf, dyr);
+      const LD want = static_cast<LD>(dyr) * exact_grad(xf);
+      if (std::isnan(static_cast<double>(want))) {
+        ASSERT_TRUE(std::isnan(g)) << Op::name << " gradient at x = " << xf;
+        continue;
+      }
+      ASSERT_TRUE(close_16bit<T>(g, want, floor, dyr))
+          << Op::name << " " << type_name<T>() << " gradient at x = " << xf << ", dy = " << dyr;
+    }
+  }
+}
+
+/// Sampled inputs of compute type C: uniform over [-lo, hi] and log-uniform magnitudes from
+/// the smallest subnormal up, both signs, plus the edges.
+template <class C>
+std::vector<C> sampled_inputs(std::size_t count, std::uint64_t seed) {
+  std::vector<C> xs = {C(0),
+                       C(-0.0),
+                       std::numeric_limits<C>::denorm_min(),
+                       -std::numeric_limits<C>::denorm_min(),
+                       std::numeric_limits<C>::min(),
+                       std::numeric_limits<C>::max(),
+                       -std::numeric_limits<C>::max(),
+                       std::numeric_limits<C>::infinity(),
+                       -std::numeric_limits<C>::infinity(),
+                       C(3),
+                       C(-3),
+                       std::nextafter(C(3), C(0)),
+                       std::nextafter(C(-3), C(0)),
+                       C(-1.2784645427610738),
+                       C(88.7),
+                       C(-88.7),
+                       C(-103.9),
+                       C(709.7),
+                       C(-745.1),
+                       C(20),
+                       C(-20)};
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> uniform(-40.0, 40.0);
+  std::uniform_real_distribution<double> exponent(std::log2(double(std::numeric_limits<C>::denorm_min())),
+                                                  std::log2(double(std::numeric_limits<C>::max())));
+  while (xs.size() < count) {
+    xs.push_back(static_cast<C>(uniform(rng)));
+    const C magnitude = static_cast<C>(std::exp2(exponent(rng)));
+    xs.push_back(xs.size() % 2 ? magnitude : -magnitude);
+  }
+  return xs;
+}
+
+/// f32 or f64: the functor's forward and gradient (dy = 1) within `forward_ulp` and
+/// `grad_ulp` of the correctly rounded value, or (gradients) within floor * eps * 1. A
+/// forward result below max(1, |x|) times the smallest normal is allowed 1 + |x| *
+/// `subnormal_units` units of the smallest subnormal (silu: e^x is subnormal there).
+template <class C, class Op, class Fwd, class Grad>
+void expect_sampled_contract(const Op& op, Fwd exact_forward, Grad exact_grad,
+                             std::uint64_t forward_ulp, std::uint64_t grad_ulp, double floor,
+                             double subnormal_units) {
+  std::uint64_t worst_forward = 0;
+  std::uint64_t worst_grad = 0;
+  for (const C x : sampled_inputs<C>(1000000, 7)) {
+    const LD fx = exact_forward(static_cast<LD>(x));
+    const C y = op.forward(x);
+    if (std::isnan(static_cast<double>(fx))) {
+      ASSERT_TRUE(std::isnan(y)) << Op::name << " forward at x = " << x;
+    } else {
+      const std::uint64_t d = reference::ulp_distance(static_cast<C>(fx), y);
+      // silu: where e^x is subnormal, |y| < |x| * min, y carries e^x's absolute error.
+      const bool subnormal =
+          ::fabsl(fx) < std::max<LD>(1, ::fabsl(static_cast<LD>(x))) * std::numeric_limits<C>::min();
+      if (subnormal && subnormal_units > 0) {
+        ASSERT_LE(std::fabs(static_cast<double>(y) - static_cast<double>(fx)),
+                  (1.0 + subnormal_units * std::fabs(static_cast<double>(x))) *
+                      static_cast<double>(std::numeric_limits<C>::denorm_min()))
+            << Op::name << " " << type_name<C>() << " subnormal forward at x = " << x;
+        continue;
+      }
+      worst_forward = std::max(worst_forward, d);
+      ASSERT_LE(d, forward_ulp) << Op::name << " " << type_name<C>() << " forward at x = " << x
+                                << ": exact " << static_cast<double>(fx) << ", got " << y;
+    }
+    const LD gx = exact_grad(static_cast<LD>(x));
+    const C g = op.grad_from_input(x, C(1));
+    if (std::isnan(static_cast<double>(gx))) {
+      ASSERT_TRUE(std::isnan(g)) << Op::name << " gradient at x = " << x;
+      continue;
+    }
+    const std::uint64_t d = reference::ulp_distance(static_cast<C>(gx), g);
+    if (d > grad_ulp) {
+      ASSERT_LE(std::fabs(static_cast<double>(g) - static_cast<double>(gx)),
+                floor * reference::epsilon_of<C>())
+          << Op::name << " " << type_name<C>() << " gradient at x = " << x << ": exact "
+          << static_cast<double>(gx) << ", got " << g << " (" << d << " ulp)";
+    } else {
+      worst_grad = std::max(worst_grad, d);
+    }
+  }
+  std::printf("%s %s: worst %llu ulp forward, %llu ulp gradient (outside the floor)\n", Op::name,
+              type_name<C>(), static_cast<unsigned long long>(worst_forward),
+              static_cast<unsigned long long>(worst_grad));
+}
+
+/// The stated bounds (docs/semantics.md): ulp of float and double for the forward and the
+/// gradient; the gradient's absolute floor (units of eps(T) |dy|) where it crosses zero; the
+/// forward's allowance for subnormal results (units of |x| times the smallest subnormal).
+struct Bounds {
+  std::uint64_t f32_forward, f32_grad, f64_forward, f64_grad;
+  double grad_floor = 0;
+  double subnormal_units = 0;
+};
+
+template <template <class> class Op, class Fwd, class Grad>
+void expect_contract(Fwd f, Grad g, Bounds b) {
+  expect_16bit_contract<__half>(Op<float>{}, f, g, b.grad_floor);
+  expect_16bit_contract<__nv_bfloat16>(Op<float>{}, f, g, b.grad_floor);
+  expect_sampled_contract<float>(Op<float>{}, f, g, b.f32_forward, b.f32_grad, b.grad_floor,
+                                 b.subnormal_units);
+  expect_sampled_contract<double>(Op<double>{}, f, g, b.f64_forward, b.f64_grad, b.grad_floor,
+                                  b.subnormal_units);
+}
+
+TEST(AccuracyContract, Sigmoid) { expect_contract<Sigmoid>(sigmoid_l, sigmoid_grad_l, {2, 4, 2, 5}); }
+TEST(AccuracyContract, Tanh) { expect_contract<Tanh>(::tanhl, tanh_grad_l, {2, 4, 3, 5}); }
+TEST(AccuracyContract, Silu) {
+  expect_contract<Silu>(silu_l, silu_grad_l, {3, 4, 3, 4, 4, 1});
+}
+TEST(AccuracyContract, Hardsigmoid) {
+  expect_contract<Hardsigmoid>(hardsigmoid_l, hardsigmoid_grad_l, {1, 0, 1, 0});
+}
+TEST(AccuracyContract, Hardswish) {
+  // x/3 + 1/2 crosses zero at x = -1.5: there the rounding of x/3 is an absolute error.
+  // Two roundings in the forward (x*c, then /6), PyTorch's order.
+  expect_contract<Hardswish>(hardswish_l, hardswish_grad_l, {3, 1, 3, 1, 1});
+}
+TEST(AccuracyContract, SquaredRelu) {
+  expect_contract<SquaredRelu>(squared_relu_l, squared_relu_grad_l, {0, 0, 1, 0});
+}
+
+TEST(AccuracyContract, The16BitHardActivationsEqualTheirFloatFormulasBitForBit) {
+  // divide_by_6 is the division for every value these ops divide.
+  for (std::uint32_t b = 0; b < 65536; ++b) {
+    for (const float x : {to_compute(from_bits16<__half>(static_cast<std::uint16_t>(b))),
+                          to_compute(from_bits16<__nv_bfloat16>(static_cast<std::uint16_t>(b)))}) {
+      const auto same = [](float a, float c) {
+        return std::memcmp(&a, &c, sizeof a) == 0 || (std::isnan(a) && std::isnan(c));
+      };
+      ASSERT_TRUE(same(Hardsigmoid<float>{}.forward(x), Hardsigmoid<float>{}.forward_16bit(x)))
+          << "hardsigmoid at " << x;
+      ASSERT_TRUE(same(Hardswish<float>{}.forward(x), Hardswish<float>{}.forward_16bit(x)))
+          << "hardswish at " << x;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cuact
