@@ -79,7 +79,11 @@ class Op:
         self.grad_abs_eps = lib.cuact_activation_accuracy_ulp(self.enum, 3)
 
     def torch_forward(self, x):
-        """The registry's PyTorch expression at the op's default parameters."""
+        """The registry's PyTorch expression at the op's default parameters. For f16 and bf16
+        it is evaluated in float32 and rounded once, as PyTorch's own 16-bit kernels compute
+        (a composition such as quick_gelu's would otherwise round after every step)."""
+        if x.dtype in (torch.float16, torch.bfloat16):
+            return self.torch_forward(x.float()).to(x.dtype)
         return eval(self.expr, {"F": F, "torch": torch, "x": x, **self.params})  # noqa: S307
 
     def torch_backward(self, saved, v, dy):

@@ -319,6 +319,40 @@ struct Silu {
   }
 };
 
+/// quick_gelu: y = x*sigma(t), t = 1.702 x rounded to the compute type (the sigmoid
+/// approximation of GELU of GPT-2 and CLIP; PyTorch composes it as
+/// x * torch.sigmoid(1.702 * x), rounding t too); dx = dy*(sigma(t) + x*1.702*sigma(t)*
+/// sigma(-t)). The gradient crosses zero at x = -0.7512; there its error is absolute
+/// (grad_abs_eps).
+template <class C>
+struct QuickGelu {
+  static constexpr const char* name = "quick_gelu";
+  static constexpr OpKind kind = OpKind::unary;
+  static constexpr Accuracy accuracy{6, 8, 0, 4};
+  static constexpr C kScale = C(1.702);
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    const C t = kScale * x;
+    return x * detail::sigmoid_pair(t).of(t);
+  }
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    const float t = kScale * x;
+    return x * detail::sigmoid_pair_16bit(t).of(t);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    const C t = kScale * x;
+    const auto s = detail::sigmoid_pair(t);
+    // sigma(t) + x * (1.702 sigma(t) sigma(-t)): t may overflow for huge finite x, and then
+    // sigma(t) is 0 or 1, never multiplied by an infinity.
+    return dy * ::fma(x, kScale * (s.positive * s.negative), s.of(t));
+  }
+  CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
+    const float t = kScale * x;
+    const auto s = detail::sigmoid_pair_16bit(t);
+    return dy * ::fmaf(x, kScale * (s.positive * s.negative), s.of(t));
+  }
+};
+
 /// hardsigmoid: y = min(max(x + 3, 0), 6)/6 (PyTorch's order of operations; NaN stays NaN);
 /// dx = (-3 < v < 3) ? dy*(1/6) : 0, 0 at and beyond the bounds and for NaN. From the
 /// output, 0 < y < 1 stands for -3 < x < 3, which holds for every x but, in float and

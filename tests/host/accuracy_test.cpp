@@ -41,6 +41,21 @@ LD silu_l(LD x) { return x / (1.0L + ::expl(-x)); }
 LD silu_grad_l(LD x) {
   return sigmoid_l(x) * (1.0L + x * sigmoid_l(-x));  // 1 - s as s(-x): no cancellation
 }
+// quick_gelu is defined with t = 1.702 x rounded to the compute type C (as PyTorch's
+// composition rounds it), so its references take C.
+template <class C>
+LD quick_gelu_t(LD x) {
+  return static_cast<LD>(static_cast<C>(C(1.702) * static_cast<C>(x)));
+}
+template <class C>
+LD quick_gelu_l(LD x) {
+  return x * sigmoid_l(quick_gelu_t<C>(x));
+}
+template <class C>
+LD quick_gelu_grad_l(LD x) {
+  const LD t = quick_gelu_t<C>(x);
+  return sigmoid_l(t) + x * static_cast<LD>(C(1.702)) * sigmoid_l(t) * sigmoid_l(-t);
+}
 LD clamp06_l(LD t) { return t < 0 ? 0.0L : (t > 6 ? 6.0L : t); }
 LD hardsigmoid_l(LD x) { return clamp06_l(x + 3) / 6; }
 LD hardsigmoid_grad_l(LD x) { return (x > -3 && x < 3) ? 1.0L / 6 : 0.0L; }
@@ -248,6 +263,16 @@ TEST(AccuracyContract, Sigmoid) { expect_contract<Sigmoid>(sigmoid_l, sigmoid_gr
 TEST(AccuracyContract, Tanh) { expect_contract<Tanh>(::tanhl, tanh_grad_l, {2, 4, 3, 5}); }
 TEST(AccuracyContract, Silu) {
   expect_contract<Silu>(silu_l, silu_grad_l, {3, 4, 3, 4, 4, 1});
+}
+TEST(AccuracyContract, QuickGelu) {
+  expect_16bit_contract<__half>(QuickGelu<float>{}, quick_gelu_l<float>,
+                                quick_gelu_grad_l<float>, 4);
+  expect_16bit_contract<__nv_bfloat16>(QuickGelu<float>{}, quick_gelu_l<float>,
+                                       quick_gelu_grad_l<float>, 4);
+  expect_sampled_contract<float>(QuickGelu<float>{}, quick_gelu_l<float>,
+                                 quick_gelu_grad_l<float>, 3, 4, 4, 1);
+  expect_sampled_contract<double>(QuickGelu<double>{}, quick_gelu_l<double>,
+                                  quick_gelu_grad_l<double>, 3, 4, 4, 1);
 }
 TEST(AccuracyContract, Hardsigmoid) {
   expect_contract<Hardsigmoid>(hardsigmoid_l, hardsigmoid_grad_l, {1, 0, 1, 0});

@@ -252,6 +252,17 @@ TEST(SiluMath, GoldenValuesEdgesAndTheGradientThroughItsZero) {
   EXPECT_FALSE(has_grad_from_output_v<Silu<double>>);
 }
 
+TEST(QuickGeluMath, GoldenValuesAndTheGradientThroughItsZero) {
+  const QuickGelu<double> op;
+  EXPECT_DOUBLE_EQ(0.0, op.forward(0.0));
+  EXPECT_DOUBLE_EQ(0.84579576593282129571, op.forward(1.0));
+  EXPECT_DOUBLE_EQ(-0.018071309707785966513, op.forward(-3.0));
+  EXPECT_DOUBLE_EQ(0.5, op.grad_from_input(0.0, 1.0));
+  EXPECT_DOUBLE_EQ(1.0677796065563340566, op.grad_from_input(1.0, 1.0));
+  EXPECT_NEAR(0.0, op.grad_from_input(-1.2784645427610738 / 1.702, 1.0), 1e-15);
+  EXPECT_FALSE(has_grad_from_output_v<QuickGelu<double>>);
+}
+
 TEST(HardsigmoidMath, ClampsTheLineThroughOneHalfAndTakesTheGradientInsideOnly) {
   const Hardsigmoid<float> op;
   EXPECT_TRUE(same_float(0.0f, op.forward(-3.0f)));
@@ -406,6 +417,7 @@ TEST(ActivationMath, GradientsMatchCentralDifferencesInDouble) {
   expect_gradient_matches_central_difference(Sigmoid<double>{}, 0.0, 0.0);
   expect_gradient_matches_central_difference(Tanh<double>{}, 0.0, 0.0);
   expect_gradient_matches_central_difference(Silu<double>{}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(QuickGelu<double>{}, 0.0, 0.0);
   expect_gradient_matches_central_difference(Hardsigmoid<double>{}, -3.0, 3.0);
   expect_gradient_matches_central_difference(Hardswish<double>{}, -3.0, 3.0);
   expect_gradient_matches_central_difference(SquaredRelu<double>{}, 0.0, 0.0);
