@@ -11,10 +11,8 @@
 
 namespace cuact::detail {
 
-/// Float and double overloads that resolve to the CUDA math library in device code and to the
-/// C library on the host.
-CUACT_HOST_DEVICE inline float expm1_c(float x) { return ::expm1f(x); }
-CUACT_HOST_DEVICE inline double expm1_c(double x) { return ::expm1(x); }
+/// e^x from the CUDA math library in device code and the C library on the host, in float and
+/// double (the elu family's gradient, whose double form is within budget with it).
 CUACT_HOST_DEVICE inline float exp_c(float x) { return ::expf(x); }
 CUACT_HOST_DEVICE inline double exp_c(double x) { return ::exp(x); }
 
@@ -143,7 +141,7 @@ CUACT_HOST_DEVICE inline float exp2_approx(float x) {
 /// c/6 in float, correctly rounded as c/6 is, for the c that 16-bit activations divide (at
 /// most 24 significant bits, normal or zero): the product with the rounded 1/6, corrected by
 /// its exact remainder in one fma. Three instructions instead of a division's eight and its
-/// slow-path check; math_test checks it against the division for every such c.
+/// slow-path check; accuracy_test checks it against the division for every 16-bit input.
 CUACT_HOST_DEVICE inline float divide_by_6(float c) {
   constexpr float kSixth = 1.0f / 6.0f;
   const float y = c * kSixth;
