@@ -161,20 +161,28 @@ CUACT_HOST_DEVICE inline float reciprocal_approx(float x) {
 #endif
 }
 
-/// 1/d for d in [1, 2] (the denominators of sigmoid and tanh) in compute type C: a division
-/// in float; in double the special function unit's float reciprocal refined by two Newton
-/// steps (rel. error 2^-22, then 2^-44, then below the double's rounding): seven
-/// instructions instead of a double division's twenty. Within 1 ulp of 1/d.
-CUACT_HOST_DEVICE inline float reciprocal_1_to_2(float d) { return 1.0f / d; }
-CUACT_HOST_DEVICE inline double reciprocal_1_to_2(double d) {
+/// 1/d for d within float's normal range (the denominators of sigmoid, tanh and mish) in
+/// compute type C: a division in float; in double the special function unit's float
+/// reciprocal refined by two Newton steps (rel. error 2^-22, then 2^-44, then below the
+/// double's rounding): seven instructions instead of a double division's twenty. Within 1
+/// ulp of 1/d.
+CUACT_HOST_DEVICE inline float reciprocal_newton(float d) { return 1.0f / d; }
+CUACT_HOST_DEVICE inline double reciprocal_newton(double d) {
   double r = static_cast<double>(reciprocal_approx(static_cast<float>(d)));
   r = ::fma(r, ::fma(-d, r, 1.0), r);
   return ::fma(r, ::fma(-d, r, 1.0), r);
 }
 
+/// a/d for d as reciprocal_newton takes: a division in float, a times reciprocal_newton(d)
+/// in double.
+CUACT_HOST_DEVICE inline float quotient_newton(float a, float d) { return a / d; }
+CUACT_HOST_DEVICE inline double quotient_newton(double a, double d) {
+  return a * reciprocal_newton(d);
+}
+
 CUACT_HOST_DEVICE inline double tanh_for_compute(double x) {
   const double m = expm1_fma(-2.0 * ::fabs(x));
-  return ::copysign(-m * reciprocal_1_to_2(2.0 + m), x);
+  return ::copysign(-m * reciprocal_newton(2.0 + m), x);
 }
 
 /// e^x to the accuracy an 11-bit result needs (relative error below 2^-20 on the device

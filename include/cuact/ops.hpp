@@ -227,7 +227,7 @@ struct SigmoidPair {
 template <class C>
 CUACT_HOST_DEVICE SigmoidPair<C> sigmoid_pair(C x) {
   const C e = exp_for_compute(-::fabs(x));
-  const C s = reciprocal_1_to_2(C(1) + e);
+  const C s = reciprocal_newton(C(1) + e);
   return {s, e * s};
 }
 /// The same to the accuracy 16-bit results need (special function unit exp2 and rcp).
@@ -282,7 +282,7 @@ struct Tanh {
   }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
     const C e = detail::exp_for_compute(C(-2) * ::fabs(x));
-    const C q = C(2) * detail::reciprocal_1_to_2(C(1) + e);
+    const C q = C(2) * detail::reciprocal_newton(C(1) + e);
     return dy * (e * q * q);
   }
   CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
@@ -350,6 +350,43 @@ struct QuickGelu {
     const float t = kScale * x;
     const auto s = detail::sigmoid_pair_16bit(t);
     return dy * ::fmaf(x, kScale * (s.positive * s.negative), s.of(t));
+  }
+};
+
+/// mish: y = x*tanh(softplus(x)) = x*tanh(log1p(e^x)), as x*n/(n + 2) with e = e^x and
+/// n = e(e + 2) (tanh(log1p(e)) = ((1 + e)^2 - 1)/((1 + e)^2 + 1): no log, no tanh); x itself
+/// above x = 20, where tanh(softplus(x)) rounds to 1 in float and double;
+/// dx = dy*(tanh(sp) + x*sech^2(sp)*sigma(x)) = dy*(n/(n + 2) + x*4e(1 + e)/(n + 2)^2).
+/// The gradient crosses zero at x = -1.1924; there its error is absolute (grad_abs_eps). At
+/// x = +inf the gradient is dy, its limit (PyTorch's formula gives NaN there). Where e^x is
+/// subnormal (x below -87 in float), y carries e^x's absolute error, as silu.
+template <class C>
+struct Mish {
+  static constexpr const char* name = "mish";
+  static constexpr OpKind kind = OpKind::unary;
+  static constexpr Accuracy accuracy{6, 8, 0, 4};
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    const C e = detail::exp_for_compute(x);
+    const C n = e * (e + C(2));
+    return x > C(20) ? x : x * detail::quotient_newton(n, n + C(2));
+  }
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    const float e = detail::exp_for_16bit(x);
+    const float n = e * (e + 2.0f);
+    return x > 20.0f ? x : x * (n * detail::reciprocal_approx(n + 2.0f));
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    const C e = detail::exp_for_compute(x);
+    const C n = e * (e + C(2));
+    const C q = detail::reciprocal_newton(n + C(2));
+    return x > C(20) ? dy : dy * ::fma(x, C(4) * e * (C(1) + e) * q * q, n * q);
+  }
+  CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
+    const float e = detail::exp_for_16bit(x);
+    const float n = e * (e + 2.0f);
+    const float q = detail::reciprocal_approx(n + 2.0f);
+    return x > 20.0f ? dy : dy * ::fmaf(x, 4.0f * e * (1.0f + e) * q * q, n * q);
   }
 };
 

@@ -56,6 +56,17 @@ LD quick_gelu_grad_l(LD x) {
   const LD t = quick_gelu_t<C>(x);
   return sigmoid_l(t) + x * static_cast<LD>(C(1.702)) * sigmoid_l(t) * sigmoid_l(-t);
 }
+// mish = x tanh(log1p(e^x)); its derivative tanh(sp) + x sech^2(sp) sigma(x), with sech^2
+// as 1/cosh^2 (no cancellation).
+LD mish_l(LD x) { return x * ::tanhl(::log1pl(::expl(x))); }
+LD mish_grad_l(LD x) {
+  if (std::isinf(static_cast<double>(x)) && x > 0) {
+    return 1.0L;  // the limit (the formula below gives inf * 0 there)
+  }
+  const LD sp = ::log1pl(::expl(x));
+  const LD c = ::coshl(sp);
+  return ::tanhl(sp) + x * sigmoid_l(x) / (c * c);
+}
 LD clamp06_l(LD t) { return t < 0 ? 0.0L : (t > 6 ? 6.0L : t); }
 LD hardsigmoid_l(LD x) { return clamp06_l(x + 3) / 6; }
 LD hardsigmoid_grad_l(LD x) { return (x > -3 && x < 3) ? 1.0L / 6 : 0.0L; }
@@ -274,6 +285,7 @@ TEST(AccuracyContract, QuickGelu) {
   expect_sampled_contract<double>(QuickGelu<double>{}, quick_gelu_l<double>,
                                   quick_gelu_grad_l<double>, 3, 4, 4, 1);
 }
+TEST(AccuracyContract, Mish) { expect_contract<Mish>(mish_l, mish_grad_l, {4, 6, 4, 6, 4, 1}); }
 TEST(AccuracyContract, Hardsigmoid) {
   expect_contract<Hardsigmoid>(hardsigmoid_l, hardsigmoid_grad_l, {1, 0, 1, 0});
 }

@@ -263,6 +263,23 @@ TEST(QuickGeluMath, GoldenValuesAndTheGradientThroughItsZero) {
   EXPECT_FALSE(has_grad_from_output_v<QuickGelu<double>>);
 }
 
+TEST(MishMath, GoldenValuesEdgesAndTheGradientThroughItsZero) {
+  const Mish<double> op;
+  EXPECT_DOUBLE_EQ(0.0, op.forward(0.0));
+  EXPECT_DOUBLE_EQ(0.86509838826731034612, op.forward(1.0));
+  EXPECT_DOUBLE_EQ(-0.14564746127562458731, op.forward(-3.0));
+  EXPECT_DOUBLE_EQ(25.0, op.forward(25.0));
+  EXPECT_DOUBLE_EQ(std::numeric_limits<double>::infinity(),
+                   op.forward(std::numeric_limits<double>::infinity()));
+  EXPECT_TRUE(std::isnan(op.forward(std::numeric_limits<double>::quiet_NaN())));
+  EXPECT_DOUBLE_EQ(0.6, op.grad_from_input(0.0, 1.0));
+  EXPECT_DOUBLE_EQ(1.0490362200997921591, op.grad_from_input(1.0, 1.0));
+  EXPECT_DOUBLE_EQ(-0.093393114532320835573, op.grad_from_input(-3.0, 1.0));
+  EXPECT_DOUBLE_EQ(2.0, op.grad_from_input(30.0, 2.0));
+  EXPECT_NEAR(0.0, op.grad_from_input(-1.1924312145154952, 1.0), 1e-15);
+  EXPECT_FALSE(has_grad_from_output_v<Mish<double>>);
+}
+
 TEST(HardsigmoidMath, ClampsTheLineThroughOneHalfAndTakesTheGradientInsideOnly) {
   const Hardsigmoid<float> op;
   EXPECT_TRUE(same_float(0.0f, op.forward(-3.0f)));
@@ -418,6 +435,7 @@ TEST(ActivationMath, GradientsMatchCentralDifferencesInDouble) {
   expect_gradient_matches_central_difference(Tanh<double>{}, 0.0, 0.0);
   expect_gradient_matches_central_difference(Silu<double>{}, 0.0, 0.0);
   expect_gradient_matches_central_difference(QuickGelu<double>{}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(Mish<double>{}, 0.0, 0.0);
   expect_gradient_matches_central_difference(Hardsigmoid<double>{}, -3.0, 3.0);
   expect_gradient_matches_central_difference(Hardswish<double>{}, -3.0, 3.0);
   expect_gradient_matches_central_difference(SquaredRelu<double>{}, 0.0, 0.0);
