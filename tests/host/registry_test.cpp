@@ -33,7 +33,7 @@ std::vector<std::string> registry_names() {
   return names;
 }
 
-TEST(Registry, KeepsTheCAbiValuesOfCuact01) {
+TEST(Registry, KeepsTheCAbiValuesOnceGiven) {
   // Values never change: FFI callers hard-code them.
   EXPECT_EQ(CUACT_RELU, 0);
   EXPECT_EQ(CUACT_LEAKY_RELU, 1);
@@ -41,6 +41,15 @@ TEST(Registry, KeepsTheCAbiValuesOfCuact01) {
   EXPECT_EQ(CUACT_SELU, 3);
   EXPECT_EQ(CUACT_CELU, 4);
   EXPECT_EQ(CUACT_RELU6, 5);
+  EXPECT_EQ(CUACT_HARDTANH, 6);
+  EXPECT_EQ(CUACT_SIGMOID, 7);
+  EXPECT_EQ(CUACT_TANH, 8);
+  EXPECT_EQ(CUACT_SILU, 9);
+  EXPECT_EQ(CUACT_HARDSIGMOID, 10);
+  EXPECT_EQ(CUACT_HARDSWISH, 11);
+  EXPECT_EQ(CUACT_SQUARED_RELU, 12);
+  EXPECT_EQ(CUACT_QUICK_GELU, 13);
+  EXPECT_EQ(CUACT_MISH, 14);
   EXPECT_EQ(CUACT_DTYPE_F32, 0);
   EXPECT_EQ(CUACT_DTYPE_F64, 1);
   EXPECT_EQ(CUACT_DTYPE_F16, 2);
