@@ -3,6 +3,7 @@
 // launch_unary for their activation (CUACT_INSTANTIATE_unary_KERNELS).
 #pragma once
 
+#include "cuda/elementwise_map.hpp"
 #include "cuda/launch.hpp"
 #include "cuda/resident_grid.cuh"
 #include "cuda/vector_io.cuh"
@@ -53,15 +54,16 @@ inline constexpr int kElementwiseThreads = 256;
 // product.
 inline constexpr int kElementwiseUnroll = 4;
 
-/// Thread-to-element mapping: when the pointers are not 16-byte aligned but share the same
-/// misalignment, the first `head` (< kVec) elements are peeled off so that the rest starts
-/// on a vector boundary in every tensor. Those n - head elements are split into whole
-/// vectors of kVec elements and a tail of fewer than kVec. Threads walk the vectors
-/// grid-stride, kUnroll at a time, each of the kUnroll accesses strided by the whole grid so
-/// that every warp access is one coalesced 512-byte run. All loads of a step are issued
-/// before any store, which keeps kUnroll * kInputs vectors in flight per thread. The head and
-/// tail elements (at most 14) go to the grid's first threads, one element each. kVec == 1 is
-/// the path for pointers with different misalignments. Indices are 64-bit throughout.
+/// Thread-to-element mapping (ElementwiseMap, elementwise_map.hpp, replayed by CPU tests):
+/// when the pointers are not 16-byte aligned but share the same misalignment, the first
+/// `head` (< kVec) elements are peeled off so that the rest starts on a vector boundary in
+/// every tensor. Those n - head elements are split into whole vectors of kVec elements and a
+/// tail of fewer than kVec. Threads walk the vectors grid-stride, kUnroll at a time, each of
+/// the kUnroll accesses strided by the whole grid so that every warp access is one coalesced
+/// 512-byte run. All loads of a step are issued before any store, which keeps
+/// kUnroll * kInputs vectors in flight per thread. The head and tail elements (at most 14) go
+/// to the grid's first threads, one element each. kVec == 1 is the path for pointers with
+/// different misalignments. Indices are 64-bit throughout.
 template <class T, int kInputs>
 struct InputPointers {
   const T* p[kInputs];
@@ -87,45 +89,39 @@ __global__ void __launch_bounds__(kElementwiseThreads)
     return result;
   };
 
-  const std::int64_t n_vec = (n - head) / kVec;
-  const std::int64_t stride = static_cast<std::int64_t>(gridDim.x) * kElementwiseThreads;
+  const ElementwiseMap map(n, head, kVec, kUnroll,
+                           static_cast<std::int64_t>(gridDim.x) * kElementwiseThreads);
+  const std::int64_t stride = map.stride;
   const std::int64_t thread =
       static_cast<std::int64_t>(blockIdx.x) * kElementwiseThreads + threadIdx.x;
-  InputPointers<T, kInputs> body = in;  // the vector-aligned part, from element `head`
-#pragma unroll
-  for (int k = 0; k < kInputs; ++k) {
-    body.p[k] += head;
-  }
-  T* const body_out = out + head;
 
   std::int64_t i = thread;
-  for (; i + (kUnroll - 1) * stride < n_vec; i += kUnroll * stride) {
+  for (; map.full_step(i); i += kUnroll * stride) {
     V args[kUnroll][kInputs];
 #pragma unroll
     for (int u = 0; u < kUnroll; ++u) {
 #pragma unroll
       for (int k = 0; k < kInputs; ++k) {
-        args[u][k] = load_packed<T, kVec, kReadOnly>(body.p[k] + (i + u * stride) * kVec);
+        args[u][k] = load_packed<T, kVec, kReadOnly>(in.p[k] + map.vector_start(i + u * stride));
       }
     }
 #pragma unroll
     for (int u = 0; u < kUnroll; ++u) {
-      store_packed<T, kVec>(body_out + (i + u * stride) * kVec, apply(args[u]));
+      store_packed<T, kVec>(out + map.vector_start(i + u * stride), apply(args[u]));
     }
   }
-  for (; i < n_vec; i += stride) {
+  for (; i < map.n_vec; i += stride) {
     V args[kInputs];
 #pragma unroll
     for (int k = 0; k < kInputs; ++k) {
-      args[k] = load_packed<T, kVec, kReadOnly>(body.p[k] + i * kVec);
+      args[k] = load_packed<T, kVec, kReadOnly>(in.p[k] + map.vector_start(i));
     }
-    store_packed<T, kVec>(body_out + i * kVec, apply(args));
+    store_packed<T, kVec>(out + map.vector_start(i), apply(args));
   }
 
   if constexpr (kVec > 1) {
-    const std::int64_t tail = n - head - n_vec * kVec;
-    if (thread < head + tail) {
-      const std::int64_t e = thread < head ? thread : head + n_vec * kVec + (thread - head);
+    if (thread < map.single_count()) {
+      const std::int64_t e = map.single_element(thread);
       Packed<T, 1> args[kInputs];
 #pragma unroll
       for (int k = 0; k < kInputs; ++k) {
@@ -168,8 +164,7 @@ void launch_elementwise(const char* fn, F f, std::array<const T*, kInputs> in, T
   for (const T* p : in) {
     shared = shared && vector_misalignment(p) == misalignment;
   }
-  const auto head =
-      static_cast<std::int64_t>((kVectorBytes - misalignment) % kVectorBytes / sizeof(T));
+  const std::int64_t head = vector_head(misalignment, sizeof(T));
   // In place (the output is one of the inputs, exactly: partial overlaps are refused before),
   // the inputs are written during the kernel, so they may not take the read-only path.
   bool in_place = false;
