@@ -63,18 +63,23 @@ void expect_not_null(const char* fn, const char* name, const void* p, std::int64
   }
 }
 
-void expect_finite(const char* fn, const char* name, double value) {
+namespace {
+/// The value printed in its own type, so that it reads as the caller wrote it.
+template <class V>
+void expect_finite_value(const char* fn, const char* name, V value) {
   if (!std::isfinite(value)) {
     throw_invalid_argument(
         fn, std::string("'") + name + "' must be finite, got " + format_value(value));
   }
 }
+}  // namespace
+
+void expect_finite(const char* fn, const char* name, double value) {
+  expect_finite_value(fn, name, value);
+}
 
 void expect_finite(const char* fn, const char* name, float value) {
-  if (!std::isfinite(value)) {
-    throw_invalid_argument(
-        fn, std::string("'") + name + "' must be finite, got " + format_value(value));
-  }
+  expect_finite_value(fn, name, value);
 }
 
 void ParamRules::nonzero(const char* name, double value) const {

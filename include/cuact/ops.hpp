@@ -390,6 +390,17 @@ struct Mish {
   }
 };
 
+namespace detail {
+/// min(max(x + 3, 0), 6) in PyTorch's order (std::max, then std::min: NaN stays NaN), the
+/// clamp hardsigmoid and hardswish share.
+template <class C>
+CUACT_HOST_DEVICE C clamp_x_plus_3(C x) {
+  const C t = x + C(3);
+  const C lower = t < C(0) ? C(0) : t;
+  return C(6) < lower ? C(6) : lower;
+}
+}  // namespace detail
+
 /// hardsigmoid: y = min(max(x + 3, 0), 6)/6 (PyTorch's order of operations; NaN stays NaN);
 /// dx = (-3 < v < 3) ? dy*(1/6) : 0, 0 at and beyond the bounds and for NaN. From the
 /// output, 0 < y < 1 stands for -3 < x < 3, which holds for every x but, in float and
@@ -401,16 +412,10 @@ struct Hardsigmoid {
   static constexpr OpKind kind = OpKind::unary;
   static constexpr Accuracy accuracy = kBitwise;
 
-  CUACT_HOST_DEVICE C forward(C x) const {
-    const C t = x + C(3);
-    const C lower = t < C(0) ? C(0) : t;  // std::max(t, 0): NaN stays NaN
-    return (C(6) < lower ? C(6) : lower) / C(6);
-  }
+  CUACT_HOST_DEVICE C forward(C x) const { return detail::clamp_x_plus_3(x) / C(6); }
   /// The same bits for 16-bit inputs, with divide_by_6 for the division.
   CUACT_HOST_DEVICE C forward_16bit(C x) const {
-    const float t = x + 3.0f;
-    const float lower = t < 0.0f ? 0.0f : t;
-    return detail::divide_by_6(6.0f < lower ? 6.0f : lower);
+    return detail::divide_by_6(detail::clamp_x_plus_3(x));
   }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
     return (x > C(-3) && x < C(3)) ? dy * C(1.0 / 6.0) : C(0);
@@ -432,18 +437,14 @@ struct Hardswish {
   static constexpr Accuracy accuracy = kBitwise;
 
   CUACT_HOST_DEVICE C forward(C x) const {
-    const C t = x + C(3);
-    const C lower = t < C(0) ? C(0) : t;
-    const C y = x * (C(6) < lower ? C(6) : lower) / C(6);
+    const C y = x * detail::clamp_x_plus_3(x) / C(6);
     // Above max/6, x*6 overflows: PyTorch gives inf there, cuact x itself.
     return (::fabs(y) == C(INFINITY) && ::fabs(x) != C(INFINITY)) ? x : y;
   }
   /// The same bits for 16-bit inputs: for x >= 3, x*6 is exact and so x*6/6 = x; below,
   /// divide_by_6 for the division.
   CUACT_HOST_DEVICE C forward_16bit(C x) const {
-    const float t = x + 3.0f;
-    const float lower = t < 0.0f ? 0.0f : t;
-    return x >= 3.0f ? x : detail::divide_by_6(x * (6.0f < lower ? 6.0f : lower));
+    return x >= C(3) ? x : detail::divide_by_6(x * detail::clamp_x_plus_3(x));
   }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
     return x < C(-3) ? C(0) : (x <= C(3) ? dy * (x / C(3) + C(0.5)) : dy);
