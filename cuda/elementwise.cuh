@@ -186,23 +186,28 @@ void launch_elementwise(const char* fn, F f, std::array<const T*, kInputs> in, T
 template <class Op, class T>
 void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* dy, T* out,
                   std::int64_t n, cudaStream_t stream) {
-  switch (pass) {
-    case Pass::forward:
-      return launch_elementwise<Forward<Op, T>, T, 1>(fn, Forward<Op, T>{op}, {v}, out, n,
-                                                      stream);
-    case Pass::grad_from_input:
-      return launch_elementwise<GradFromInput<Op, T>, T, 2>(fn, GradFromInput<Op, T>{op}, {v, dy},
-                                                            out, n, stream);
-    case Pass::grad_from_output:
-      // Only ops with a gradient from the output get these kernels; the entry points never
-      // ask the others for it.
-      if constexpr (has_grad_from_output_v<Op>) {
-        return launch_elementwise<GradFromOutput<Op>, T, 2>(fn, GradFromOutput<Op>{op}, {v, dy},
-                                                            out, n, stream);
-      }
-      break;
+  if constexpr (has_visit<Op>::value) {
+    // One kernel per formula the op's parameters select (gelu: erf or tanh).
+    op.visit([&](const auto& form) { launch_unary(fn, pass, form, v, dy, out, n, stream); });
+  } else {
+    switch (pass) {
+      case Pass::forward:
+        return launch_elementwise<Forward<Op, T>, T, 1>(fn, Forward<Op, T>{op}, {v}, out, n,
+                                                        stream);
+      case Pass::grad_from_input:
+        return launch_elementwise<GradFromInput<Op, T>, T, 2>(fn, GradFromInput<Op, T>{op},
+                                                              {v, dy}, out, n, stream);
+      case Pass::grad_from_output:
+        // Only ops with a gradient from the output get these kernels; the entry points never
+        // ask the others for it.
+        if constexpr (has_grad_from_output_v<Op>) {
+          return launch_elementwise<GradFromOutput<Op>, T, 2>(fn, GradFromOutput<Op>{op},
+                                                              {v, dy}, out, n, stream);
+        }
+        break;
+    }
+    throw invalid_argument(std::string(fn) + ": internal error: no such pass for " + Op::name);
   }
-  throw invalid_argument(std::string(fn) + ": internal error: no such pass for " + Op::name);
 }
 
 }  // namespace cuact::detail

@@ -84,6 +84,20 @@ struct ParamRules {
                                      " must be less than '" + name_b + "' = " + format_value(b));
     }
   }
+  /// An enumeration's value: "'approximate' must be 0 (none) or 1 (tanh), got 2"
+  template <std::size_t N>
+  void one_of(const char* name, int value, const char* const (&names)[N]) const {
+    if (value >= 0 && static_cast<std::size_t>(value) < N) {
+      return;
+    }
+    std::string allowed;
+    for (std::size_t i = 0; i < N; ++i) {
+      allowed += (i == 0 ? "" : (i + 1 == N ? " or " : ", ")) + std::to_string(i) + " (" +
+                 names[i] + ")";
+    }
+    throw_invalid_argument(fn, std::string("'") + name + "' must be " + allowed + ", got " +
+                                   std::to_string(value));
+  }
 };
 
 /// op's parameters follow its rules.

@@ -11,6 +11,12 @@
 
 namespace cuact::detail {
 
+/// a*b + c rounded once, in the type of the arguments. (On the host, ::fma with float
+/// arguments is the C library's double fma, rounded twice on its way back to float; the
+/// device's is fmaf. This is the same on both.)
+CUACT_HOST_DEVICE inline float fma_c(float a, float b, float c) { return ::fmaf(a, b, c); }
+CUACT_HOST_DEVICE inline double fma_c(double a, double b, double c) { return ::fma(a, b, c); }
+
 /// e^x from the CUDA math library in device code and the C library on the host, in float and
 /// double (the elu family's gradient, whose double form is within budget with it).
 CUACT_HOST_DEVICE inline float exp_c(float x) { return ::expf(x); }
@@ -109,6 +115,17 @@ CUACT_HOST_DEVICE inline double exp_fma(double t) {
   return t != t ? t : result;
 }
 
+/// e^t for t <= 0 or NaN (sigmoid's e^-|x|, tanh's e^-2|x|), as exp_fma without its overflow
+/// handling (the same bits), which costs it four instructions per element.
+CUACT_HOST_DEVICE inline double exp_nonpositive_fma(double t) {
+  const double kLowest = exp_constants()[kExpLowest];  // below: e^t rounds to 0
+  const ReducedExp e = reduce_exp(::fmax(t, kLowest));  // NaN: kLowest
+  const bool tiny = e.k < -1000;
+  const double h = pow2(e.k - 1 + (tiny ? 64 : 0));
+  const double result = 2.0 * ::fma(h, e.expm1_r, h) * (tiny ? 0x1p-64 : 1.0);
+  return t < kLowest ? 0.0 : (t != t ? t : result);
+}
+
 /// The expm1 the functors use in compute type C: the math library's expm1f in float (1 ulp,
 /// about 30 instructions), expm1_fma in double (the math library's expm1 costs about 80,
 /// more than a double kernel's share of the issue rate at memory bandwidth).
@@ -119,6 +136,12 @@ CUACT_HOST_DEVICE inline double expm1_for_compute(double t) { return expm1_fma(t
 /// library's on the host), exp_fma in double (the same bits on both, at about half the cost).
 CUACT_HOST_DEVICE inline float exp_for_compute(float x) { return ::expf(x); }
 CUACT_HOST_DEVICE inline double exp_for_compute(double x) { return exp_fma(x); }
+
+/// e^t for t <= 0 (or NaN) in compute type C: expf in float, exp_nonpositive_fma in double.
+CUACT_HOST_DEVICE inline float exp_nonpositive_for_compute(float t) { return ::expf(t); }
+CUACT_HOST_DEVICE inline double exp_nonpositive_for_compute(double t) {
+  return exp_nonpositive_fma(t);
+}
 
 /// tanh in compute type C: the math library's tanhf in float; in double -m/(2 + m) with
 /// m = expm1_fma(-2|x|) and the sign of x (the math library's tanh costs more than a double
@@ -200,6 +223,107 @@ CUACT_HOST_DEVICE inline float expm1_for_16bit(float t) {
   const float from_exp = exp2_approx(t * kLog2e) - 1.0f;
   const float series = t * ::fmaf(t, ::fmaf(t, 1.0f / 6.0f, 0.5f), 1.0f);
   return ::fabsf(t) < 0.0625f ? series : from_exp;
+}
+
+/// The standard normal's tail Phi(-a) = erfc(a/sqrt 2)/2 and density phi(a) = e^(-a^2/2)/
+/// sqrt(2 pi), for a >= 0 (or NaN): GELU's pieces. Phi(-a) = phi(a) t R(t) with
+/// t = 1/(1 + p a) and R a polynomial fitted (Chebyshev interpolation in t, computed with
+/// 60-digit arithmetic) to the Mills ratio Phi(-a)/(phi(a) t) over a in [0, a_max]: no erf,
+/// no cancellation, relative accuracy all the way into the subnormals. R's coefficients
+/// include phi's 1/sqrt(2 pi) (and, for the 16-bit form, its 2^-64 scale), highest degree
+/// first.
+template <class C>
+struct NormalTail {
+  C tail;     // Phi(-a)
+  C density;  // phi(a)
+};
+
+/// For f16 and bf16 results, relative error below 2^-15 (R of degree 5, p = 0.3, fitted on
+/// [0, 16]): e^(-a^2/2) as the special function unit's 2^(64 - a^2 log2(e)/2), scaled by
+/// 2^64 so that tails down to 2^-190 stay normal in float, and rcp.approx for t. About 12
+/// instructions. a may be +inf (tail and density 0).
+CUACT_HOST_DEVICE inline NormalTail<float> normal_tail_16bit(float a) {
+  const float t = reciprocal_approx(::fmaf(0.3f, a, 1.0f));
+  float r = -4.3357124171364436e-21f;
+  r = ::fmaf(r, t, 1.2143230304335089e-20f);
+  r = ::fmaf(r, t, -1.36078763634824e-21f);
+  r = ::fmaf(r, t, 8.022491142408667e-21f);
+  r = ::fmaf(r, t, 6.123535679786235e-21f);
+  r = ::fmaf(r, t, 6.512260888381791e-21f);
+  const float e = exp2_approx(::fmaf(a * -0.721347520444481703f, a, 64.0f));  // 2^64 e^(-a^2/2)
+  return {t * r * e, e * 2.16267043554e-20f};  // phi = e 2^-64 / sqrt(2 pi)
+}
+
+/// In float, relative error about 2^-21 (R of degree 9, p = 0.3, fitted on [0, 16]):
+/// e^(-a^2/2) from a^2 split exactly into hi + lo (one fma), e^(-hi/2) from the math
+/// library and the factor e^(-lo/2) as 1 - lo/2. a <= 16 (the tail is 0 in float beyond
+/// about 14.5); NaN stays NaN.
+CUACT_HOST_DEVICE inline NormalTail<float> normal_tail(float a) {
+  const float d = ::fmaf(0.3f, a, 1.0f);
+#if defined(__CUDA_ARCH__)
+  float t = reciprocal_approx(d);
+  t = ::fmaf(t, ::fmaf(-d, t, 1.0f), t);  // one Newton step: 1/d within 1 ulp
+#else
+  const float t = 1.0f / d;
+#endif
+  float r = -0.02100994810461998f;
+  r = ::fmaf(r, t, 0.11451493203639984f);
+  r = ::fmaf(r, t, -0.2330370545387268f);
+  r = ::fmaf(r, t, 0.19809693098068237f);
+  r = ::fmaf(r, t, -0.08454228192567825f);
+  r = ::fmaf(r, t, 0.09881468117237091f);
+  r = ::fmaf(r, t, 0.07750915735960007f);
+  r = ::fmaf(r, t, 0.1104142814874649f);
+  r = ::fmaf(r, t, 0.1195516511797905f);
+  r = ::fmaf(r, t, 0.11968764662742615f);
+  const float hi = a * a;
+  const float lo = ::fmaf(a, a, -hi);
+  const float e_hi = ::expf(-0.5f * hi);
+  const float e = ::fmaf(e_hi, -0.5f * lo, e_hi);  // e^(-a^2/2) = e^(-hi/2) (1 - lo/2)
+  return {t * r * e, e * 0.398942280401432678f};
+}
+
+/// R's coefficients for double (degree 22, p = 0.2, fitted on [0, 40]), in the constant bank
+/// on the device (see kExpConstants).
+#define CUACT_DETAIL_NORMAL_TAIL_CONSTANTS                                                     \
+  {-0.000151609091424431335882, 0.000959237698376891088589, 0.000291365150472777643582,       \
+   -0.0231300100288725345444,   0.112283387605669472743,     -0.298415550689986535099,         \
+   0.527526159224175832614,     -0.674015705964092233768,    0.657760041525289847055,          \
+   -0.505294447133717503997,    0.306447234628697685633,     -0.153660390736562428959,         \
+   0.0625665524616774322308,    -0.0129969637382410263106,   0.0203647798713268352463,         \
+   0.0245184095554164807584,    0.0377722628435713828443,    0.0497630176936870494266,         \
+   0.061024736081051664136,     0.0702136537088975975057,    0.0765969274743472707987,         \
+   0.0797884557754896904921,    0.0797884560847487827413}
+inline constexpr double kNormalTailConstants[23] = CUACT_DETAIL_NORMAL_TAIL_CONSTANTS;
+#if defined(__CUDACC__)
+[[maybe_unused]] static __constant__ double kNormalTailConstantsDevice[23] =
+    CUACT_DETAIL_NORMAL_TAIL_CONSTANTS;
+#endif
+#undef CUACT_DETAIL_NORMAL_TAIL_CONSTANTS
+
+/// In double (R of degree 22, p = 0.2, fitted on [0, 40]; e^(-hi/2) from reduce_exp, as
+/// exp_fma). a <= 40 (the tail is 0 in double beyond about 38.5); NaN
+/// stays NaN.
+CUACT_HOST_DEVICE inline NormalTail<double> normal_tail(double a) {
+#if defined(__CUDA_ARCH__)
+  const double* const c = kNormalTailConstantsDevice;
+#else
+  const double* const c = kNormalTailConstants;
+#endif
+  const double t = reciprocal_newton(::fma(0.2, a, 1.0));
+  double r = c[0];
+  for (int i = 1; i < 23; ++i) {  // a fixed count: both compilers unroll it
+    r = ::fma(r, t, c[i]);
+  }
+  // 2^150 e^(-hi/2) for -hi/2 in [-800, 0] (or NaN): a normal double, with no range
+  // handling (2^(k+150) from k >= -1155 is normal); the scale comes back out of the products.
+  const double hi = a * a;
+  const double lo = ::fma(a, a, -hi);
+  const ReducedExp x = reduce_exp(-0.5 * hi);
+  const double h = pow2(x.k + 150);
+  const double e_hi = ::fma(h, x.expm1_r, h);
+  const double e = ::fma(e_hi, -0.5 * lo, e_hi);  // 2^150 e^(-a^2/2)
+  return {t * r * e * 0x1p-150, e * 2.7951860244038409e-46};  // 2^-150 / sqrt(2 pi)
 }
 
 }  // namespace cuact::detail

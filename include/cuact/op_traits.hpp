@@ -24,6 +24,11 @@
 //                                          cheaper formula than forward's exists; kernels
 //                                          and the CPU reference use them for 16-bit types
 //                                          (forward_for, grad_from_input_for)
+//   template <class Fn> decltype(auto) visit(Fn&& fn) const
+//                                          for an op whose parameter selects between
+//                                          formulas (gelu's approximate): calls fn with the
+//                                          functor of the selected one, so that kernels are
+//                                          compiled for each form alone
 //   C grad_from_output(C y, C dy)          dx = dy * f'(x) from y = f(x); only for ops where
 //                                          that is exact. With it:
 //   bool allows_grad_from_output() const   whether these parameter values allow it, and
@@ -86,6 +91,16 @@ template <class Op, class = void>
 struct has_output_rule : std::false_type {};
 template <class Op>
 struct has_output_rule<Op, std::void_t<decltype(Op::grad_from_output_rule)>> : std::true_type {};
+
+struct IgnoreForm {
+  template <class Form>
+  void operator()(const Form&) const {}
+};
+template <class Op, class = void>
+struct has_visit : std::false_type {};
+template <class Op>
+struct has_visit<Op, std::void_t<decltype(std::declval<const Op&>().visit(IgnoreForm{}))>>
+    : std::true_type {};
 
 template <class Op, class Rules, class = void>
 struct has_check : std::false_type {};

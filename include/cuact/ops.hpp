@@ -226,7 +226,7 @@ struct SigmoidPair {
 };
 template <class C>
 CUACT_HOST_DEVICE SigmoidPair<C> sigmoid_pair(C x) {
-  const C e = exp_for_compute(-::fabs(x));
+  const C e = exp_nonpositive_for_compute(-::fabs(x));
   const C s = reciprocal_newton(C(1) + e);
   return {s, e * s};
 }
@@ -281,7 +281,7 @@ struct Tanh {
     return ::copysignf(-m * detail::reciprocal_approx(2.0f + m), x);
   }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
-    const C e = detail::exp_for_compute(C(-2) * ::fabs(x));
+    const C e = detail::exp_nonpositive_for_compute(C(-2) * ::fabs(x));
     const C q = C(2) * detail::reciprocal_newton(C(1) + e);
     return dy * (e * q * q);
   }
@@ -290,7 +290,7 @@ struct Tanh {
     const float q = 2.0f * detail::reciprocal_approx(1.0f + e);
     return dy * (e * q * q);
   }
-  CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return dy * ::fma(-y, y, C(1)); }
+  CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return dy * detail::fma_c(-y, y, C(1)); }
   CUACT_HOST_DEVICE bool allows_grad_from_output() const { return true; }
 };
 
@@ -311,7 +311,7 @@ struct Silu {
   }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
     const auto s = detail::sigmoid_pair(x);
-    return dy * s.of(x) * ::fma(x, s.of_minus(x), C(1));
+    return dy * s.of(x) * detail::fma_c(x, s.of_minus(x), C(1));
   }
   CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
     const auto s = detail::sigmoid_pair_16bit(x);
@@ -344,7 +344,7 @@ struct QuickGelu {
     const auto s = detail::sigmoid_pair(t);
     // sigma(t) + x * (1.702 sigma(t) sigma(-t)): t may overflow for huge finite x, and then
     // sigma(t) is 0 or 1, never multiplied by an infinity.
-    return dy * ::fma(x, kScale * (s.positive * s.negative), s.of(t));
+    return dy * detail::fma_c(x, kScale * (s.positive * s.negative), s.of(t));
   }
   CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
     const float t = kScale * x;
@@ -380,13 +380,143 @@ struct Mish {
     const C e = detail::exp_for_compute(x);
     const C n = e * (e + C(2));
     const C q = detail::reciprocal_newton(n + C(2));
-    return x > C(20) ? dy : dy * ::fma(x, C(4) * e * (C(1) + e) * q * q, n * q);
+    return x > C(20) ? dy : dy * detail::fma_c(x, C(4) * e * (C(1) + e) * q * q, n * q);
   }
   CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
     const float e = detail::exp_for_16bit(x);
     const float n = e * (e + 2.0f);
     const float q = detail::reciprocal_approx(n + 2.0f);
     return x > 20.0f ? dy : dy * ::fmaf(x, 4.0f * e * (1.0f + e) * q * q, n * q);
+  }
+};
+
+/// Which GELU: PyTorch's F.gelu(x, approximate='none') or approximate='tanh'. Through the C
+/// API and Activation, as its integer value.
+enum class GeluApproximate : int {
+  none = 0,  ///< x Phi(x), Phi the standard normal's distribution function
+  tanh = 1,  ///< 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+};
+
+/// gelu, approximate = none: y = x Phi(x) = 0.5 x erfc(-x/sqrt 2), evaluated as x (1 - Phi(-x))
+/// for x >= 0 and x Phi(-x) below, Phi(-|x|) from the normal tail's Mills-ratio form
+/// (detail::normal_tail): no cancellation anywhere (PyTorch's 0.5 x (1 + erf(x/sqrt 2)) is 0
+/// in float below x = -5.5 and loses digits well before); -inf gives NaN, as in PyTorch.
+/// dx = dy (Phi(x) + x phi(x)); it crosses zero at x = -0.7518 (absolute error there,
+/// grad_abs_eps); at +-inf it is dy and 0, its limits (PyTorch's formula gives NaN).
+template <class C>
+struct GeluErf {
+  static constexpr const char* name = "gelu";
+  static constexpr OpKind kind = OpKind::unary;
+  // The device's expf (2 ulp) and reciprocal (rcp.approx and a Newton step) against the
+  // host's expf and division, through the tail's three products.
+  static constexpr Accuracy accuracy{6, 8, 0, 4};
+  // Past it the tail is 0 in C: |x| is clamped there (NaN stays NaN), so that x^2 cannot
+  // overflow.
+  static constexpr C kTailEnd = sizeof(C) == 4 ? C(16) : C(40);
+
+  CUACT_HOST_DEVICE static C clamped_abs(C x) {
+    const C a = ::fabs(x);
+    return a > kTailEnd ? kTailEnd : a;
+  }
+  CUACT_HOST_DEVICE C forward(C x) const {
+    const C tail = detail::normal_tail(clamped_abs(x)).tail;
+    return x * (x < C(0) ? tail : C(1) - tail);
+  }
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    const float tail = detail::normal_tail_16bit(::fabsf(x)).tail;
+    return x * (x < 0.0f ? tail : 1.0f - tail);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    const C a = clamped_abs(x);
+    const auto n = detail::normal_tail(a);
+    return dy * detail::fma_c(C(::copysign(a, x)), n.density, x < C(0) ? n.tail : C(1) - n.tail);
+  }
+  CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
+    const float a = clamped_abs(x);
+    const auto n = detail::normal_tail_16bit(a);
+    return dy * ::fmaf(::copysignf(a, x), n.density, x < 0.0f ? n.tail : 1.0f - n.tail);
+  }
+};
+
+/// gelu, approximate = tanh: y = 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3)
+/// computed as PyTorch does in C (x^3 = x*x*x, one fma), evaluated as x sigma(2u) (the same
+/// value without the cancellation of 1 + tanh(u) for negative x: PyTorch's is 0 in float below
+/// about x = -9); dx = dy (sigma(2u) + x sigma(2u) sigma(-2u) 2 sqrt(2/pi) (1 + 3 0.044715 x^2)),
+/// PyTorch's derivative; it crosses zero at x = -0.7522 (grad_abs_eps); at +-inf it is dy and
+/// 0, its limits.
+template <class C>
+struct GeluTanh {
+  static constexpr const char* name = "gelu";
+  static constexpr OpKind kind = OpKind::unary;
+  static constexpr Accuracy accuracy{6, 8, 0, 4};  // as silu's: sigmoid of one argument
+  static constexpr C kBeta = C(0.797884560802865355);  // sqrt(2/pi)
+  static constexpr C kKappa = C(0.044715);
+
+  /// 2u, PyTorch's inner value doubled (exactly).
+  CUACT_HOST_DEVICE static C twice_inner(C x) {
+    return C(2) * (kBeta * detail::fma_c(kKappa, x * x * x, x));
+  }
+  /// sigma(2u) + x sigma(2u) sigma(-2u) d(2u)/dx, from sigma(+-|2u|). Beyond |x| = 1e4,
+  /// sigma(2u) sigma(-2u) is 0: x is clamped there so that x times d(2u)/dx cannot overflow
+  /// into inf * 0.
+  CUACT_HOST_DEVICE static C derivative(C x, C w, detail::SigmoidPair<C> s) {
+    const C xc = ::fmin(::fmax(x, C(-1e4)), C(1e4));
+    const C dw = (C(2) * kBeta) * detail::fma_c(C(3) * kKappa, xc * xc, C(1));
+    return detail::fma_c(xc * dw, s.positive * s.negative, s.of(w));
+  }
+  CUACT_HOST_DEVICE C forward(C x) const {
+    const C w = twice_inner(x);
+    return x * detail::sigmoid_pair(w).of(w);
+  }
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    const float w = twice_inner(x);
+    return x * detail::sigmoid_pair_16bit(w).of(w);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    const C w = twice_inner(x);
+    return dy * derivative(x, w, detail::sigmoid_pair(w));
+  }
+  CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
+    const float w = twice_inner(x);
+    return dy * derivative(x, w, detail::sigmoid_pair_16bit(w));
+  }
+};
+
+/// gelu(approximate): PyTorch's F.gelu, GeluErf or GeluTanh by the parameter (default none).
+/// Kernels run the chosen one's own code (visit), so each form costs only its instructions.
+template <class C>
+struct Gelu {
+  static constexpr const char* name = "gelu";
+  static constexpr OpKind kind = OpKind::unary;
+  static constexpr Accuracy accuracy{6, 8, 0, 4};  // the larger of the two forms'
+
+  GeluApproximate approximate = GeluApproximate::none;
+
+  template <class Rules>
+  void check(Rules& r) const {
+    r.one_of("approximate", static_cast<int>(approximate), {"none", "tanh"});
+  }
+
+  /// fn(GeluErf<C>{}) or fn(GeluTanh<C>{}).
+  template <class Fn>
+  decltype(auto) visit(Fn&& fn) const {
+    return approximate == GeluApproximate::tanh ? fn(GeluTanh<C>{}) : fn(GeluErf<C>{});
+  }
+
+  CUACT_HOST_DEVICE bool tanh_form() const { return approximate == GeluApproximate::tanh; }
+  CUACT_HOST_DEVICE C forward(C x) const {
+    return tanh_form() ? GeluTanh<C>{}.forward(x) : GeluErf<C>{}.forward(x);
+  }
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    return tanh_form() ? GeluTanh<C>{}.forward_16bit(x) : GeluErf<C>{}.forward_16bit(x);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return tanh_form() ? GeluTanh<C>{}.grad_from_input(x, dy)
+                       : GeluErf<C>{}.grad_from_input(x, dy);
+  }
+  CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
+    return tanh_form() ? GeluTanh<C>{}.grad_from_input_16bit(x, dy)
+                       : GeluErf<C>{}.grad_from_input_16bit(x, dy);
   }
 };
 

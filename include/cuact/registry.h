@@ -38,7 +38,8 @@
   X(HARDSWISH,  11, Hardswish, hardswish,  unary, (0),                 "F.hardswish(x)") \
   X(SQUARED_RELU, 12, SquaredRelu, squared_relu, unary, (0),         "torch.relu(x) ** 2") \
   X(QUICK_GELU, 13, QuickGelu, quick_gelu, unary, (0),                "x * torch.sigmoid(1.702 * x)") \
-  X(MISH,       14, Mish,      mish,       unary, (0),                 "F.mish(x)")
+  X(MISH,       14, Mish,      mish,       unary, (0),                 "F.mish(x)") \
+  X(GELU,       15, Gelu,      gelu,       unary, (1, approximate),    "F.gelu(x, approximate=('none', 'tanh')[int(approximate)])")
 
 /* CUACT_DTYPES(D, ctx) calls D(ctx, ENUM, value, type, name) once per element type:
  * CUACT_DTYPE_<ENUM> in the C API, `type` in C++, `name` in messages, test names and

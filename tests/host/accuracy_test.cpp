@@ -67,6 +67,38 @@ LD mish_grad_l(LD x) {
   const LD c = ::coshl(sp);
   return ::tanhl(sp) + x * sigmoid_l(x) / (c * c);
 }
+// gelu = x Phi(x) with Phi(x) = erfc(-x/sqrt 2)/2 (long double's erfc: no cancellation for
+// negative x); its derivative Phi(x) + x phi(x). At +-inf the gradient's limits, 1 and 0.
+LD normal_cdf_l(LD x) { return ::erfcl(-x * 0.707106781186547524400844362104849039L) / 2; }
+LD normal_pdf_l(LD x) { return ::expl(-x * x / 2) * 0.398942280401432677939946059934381868L; }
+LD gelu_l(LD x) { return x * normal_cdf_l(x); }
+LD gelu_grad_l(LD x) {
+  if (std::isinf(static_cast<double>(x))) {
+    return x > 0 ? 1.0L : 0.0L;
+  }
+  return normal_cdf_l(x) + x * normal_pdf_l(x);
+}
+// gelu(approximate = tanh) is defined with PyTorch's inner value u = sqrt(2/pi) (x + 0.044715
+// x^3) computed in C (x^3 as x*x*x, one fma), so its references take C: y = x sigma(2u),
+// dy/dx = sigma(2u) + x sigma(2u) sigma(-2u) 2 sqrt(2/pi) (1 + 3 0.044715 x^2).
+template <class C>
+LD gelu_tanh_w(LD x) {
+  const C xc = static_cast<C>(x);
+  return static_cast<LD>(C(2) * (C(0.797884560802865355) * std::fma(C(0.044715), xc * xc * xc, xc)));
+}
+template <class C>
+LD gelu_tanh_l(LD x) {
+  return x * sigmoid_l(gelu_tanh_w<C>(x));
+}
+template <class C>
+LD gelu_tanh_grad_l(LD x) {
+  if (std::isinf(static_cast<double>(x))) {
+    return x > 0 ? 1.0L : 0.0L;
+  }
+  const LD w = gelu_tanh_w<C>(x);
+  return sigmoid_l(w) + x * sigmoid_grad_l(w) * 2 * 0.797884560802865355L *
+                            (1 + 3 * 0.044715L * x * x);
+}
 LD clamp06_l(LD t) { return t < 0 ? 0.0L : (t > 6 ? 6.0L : t); }
 LD hardsigmoid_l(LD x) { return clamp06_l(x + 3) / 6; }
 LD hardsigmoid_grad_l(LD x) { return (x > -3 && x < 3) ? 1.0L / 6 : 0.0L; }
@@ -284,6 +316,18 @@ TEST(AccuracyContract, QuickGelu) {
                                  quick_gelu_grad_l<float>, 3, 4, 4, 1);
   expect_sampled_contract<double>(QuickGelu<double>{}, quick_gelu_l<double>,
                                   quick_gelu_grad_l<double>, 3, 4, 4, 1);
+}
+TEST(AccuracyContract, GeluErf) {
+  expect_contract<GeluErf>(gelu_l, gelu_grad_l, {6, 6, 8, 6, 4, 3});
+}
+TEST(AccuracyContract, GeluTanh) {
+  expect_16bit_contract<__half>(GeluTanh<float>{}, gelu_tanh_l<float>, gelu_tanh_grad_l<float>, 4);
+  expect_16bit_contract<__nv_bfloat16>(GeluTanh<float>{}, gelu_tanh_l<float>,
+                                       gelu_tanh_grad_l<float>, 4);
+  expect_sampled_contract<float>(GeluTanh<float>{}, gelu_tanh_l<float>, gelu_tanh_grad_l<float>,
+                                 4, 6, 4, 1);
+  expect_sampled_contract<double>(GeluTanh<double>{}, gelu_tanh_l<double>,
+                                  gelu_tanh_grad_l<double>, 4, 6, 4, 1);
 }
 TEST(AccuracyContract, Mish) { expect_contract<Mish>(mish_l, mish_grad_l, {4, 6, 4, 6, 4, 1}); }
 TEST(AccuracyContract, Hardsigmoid) {

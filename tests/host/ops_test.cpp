@@ -10,7 +10,9 @@
 
 #include <math.h>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 namespace cuact {
@@ -19,6 +21,8 @@ namespace {
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr float kDenorm = 1e-40f;  // a float subnormal
+constexpr double kInfD = std::numeric_limits<double>::infinity();
+constexpr double kNaND = std::numeric_limits<double>::quiet_NaN();
 
 // Spec constants, restated here rather than read from the functor under test.
 constexpr long double kSeluAlpha = 1.6732632423543772848170429916717L;
@@ -36,6 +40,11 @@ constexpr long double kSeluScale = 1.0507009873554804934193349852946L;
 }
 
 bool sign_bit(float v) { return std::signbit(v); }
+
+/// The same double, bit for bit (so -0 differs from +0).
+bool same_double(double expected, double actual) {
+  return std::memcmp(&expected, &actual, sizeof expected) == 0;
+}
 
 
 TEST(ReluMath, ForwardFollowsTheSpecAtZeroNanInfinityAndSubnormals) {
@@ -280,6 +289,84 @@ TEST(MishMath, GoldenValuesEdgesAndTheGradientThroughItsZero) {
   EXPECT_FALSE(has_grad_from_output_v<Mish<double>>);
 }
 
+// Golden values from a 30-digit evaluation (mpmath): x Phi(x), Phi(x) + x phi(x), and the
+// tanh form's x sigma(2u) and its derivative. The f64 contract is 8 ulp (tanh: the rounding
+// of u, 87 units at x = -10, moves y by 2^-46): compared relatively.
+void expect_relative(double want, double got, double rel) {
+  EXPECT_NEAR(want, got, rel * std::fabs(want)) << "want " << want;
+}
+
+TEST(GeluMath, ErfFormGoldenValuesTailsAndEdges) {
+  const Gelu<double> op;  // approximate = none
+  EXPECT_EQ(GeluApproximate::none, op.approximate);
+  EXPECT_TRUE(same_double(0.0, op.forward(0.0)));
+  EXPECT_TRUE(same_double(-0.0, op.forward(-0.0)));
+  expect_relative(0.84134474606854294859, op.forward(1.0), 1e-15);
+  expect_relative(-0.00404969409489028358, op.forward(-3.0), 1e-15);
+  expect_relative(-7.619853024160526066e-23, op.forward(-10.0), 1e-15);
+  expect_relative(-1.4720141781444561179e-196, op.forward(-30.0), 1e-15);
+  EXPECT_TRUE(same_double(-0.0, op.forward(-50.0)));
+  EXPECT_EQ(kInfD, op.forward(kInfD));
+  EXPECT_TRUE(std::isnan(op.forward(-kInfD)));  // -inf * 0, as in PyTorch
+  EXPECT_TRUE(std::isnan(op.forward(kNaND)));
+  EXPECT_DOUBLE_EQ(0.5, op.grad_from_input(0.0, 1.0));
+  expect_relative(1.0833154705876862984, op.grad_from_input(1.0, 1.0), 1e-15);
+  expect_relative(-0.011945647204183927, op.grad_from_input(-3.0, 1.0), 1e-15);
+  expect_relative(-7.6184000964648140857e-22, op.grad_from_input(-10.0, 1.0), 1e-15);
+  EXPECT_NEAR(0.0, op.grad_from_input(-0.75179152469356445746, 1.0), 1e-15);
+  EXPECT_EQ(-2.0, op.grad_from_input(kInfD, -2.0));  // the limits at +-inf
+  EXPECT_EQ(0.0, op.grad_from_input(-kInfD, -2.0));
+  EXPECT_TRUE(std::isnan(op.grad_from_input(kNaND, 1.0)));
+  // float: the same values, within its contract.
+  const Gelu<float> f;
+  expect_relative(0.84134474606854294859, f.forward(1.0f), 1e-6);
+  expect_relative(-7.619853024160526066e-23, f.forward(-10.0f), 1e-6);
+  EXPECT_EQ(kInf, f.forward(kInf));
+  EXPECT_EQ(1.0f, f.grad_from_input(kInf, 1.0f));
+  EXPECT_FALSE(has_grad_from_output_v<Gelu<double>>);
+}
+
+TEST(GeluMath, TanhFormGoldenValuesTailsAndEdges) {
+  const Gelu<double> op{GeluApproximate::tanh};
+  EXPECT_TRUE(same_double(-0.0, op.forward(-0.0)));
+  expect_relative(0.84119199060827670478, op.forward(1.0), 1e-15);
+  expect_relative(-0.0036373920817730188378, op.forward(-3.0), 1e-15);
+  expect_relative(-1.2040923482098059937e-37, op.forward(-10.0), 1e-13);
+  EXPECT_EQ(kInfD, op.forward(kInfD));
+  EXPECT_TRUE(std::isnan(op.forward(-kInfD)));
+  EXPECT_EQ(1e300, op.forward(1e300));  // x^3 overflows: sigma(+inf) = 1
+  EXPECT_DOUBLE_EQ(0.5, op.grad_from_input(0.0, 1.0));
+  expect_relative(1.0829640838457825551, op.grad_from_input(1.0, 1.0), 1e-15);
+  expect_relative(-0.011584166630969726204, op.grad_from_input(-3.0, 1.0), 1e-15);
+  expect_relative(-2.7576380638540316073e-36, op.grad_from_input(-10.0, 1.0), 1e-13);
+  EXPECT_NEAR(0.0, op.grad_from_input(-0.75246142207101625849, 1.0), 1e-15);
+  EXPECT_EQ(-2.0, op.grad_from_input(kInfD, -2.0));
+  EXPECT_EQ(-2.0, op.grad_from_input(1e300, -2.0));
+  EXPECT_EQ(0.0, op.grad_from_input(-kInfD, -2.0));
+  EXPECT_TRUE(std::isnan(op.grad_from_input(kNaND, 1.0)));
+  // Without the cancellation of 1 + tanh(u): PyTorch's float formula is 0 here.
+  const Gelu<float> f{GeluApproximate::tanh};
+  expect_relative(-1.2040923482098059937e-37, f.forward(-10.0f), 1e-5);
+}
+
+TEST(GeluMath, ParameterSelectsTheFormAndVisitCallsIt) {
+  int which = -1;
+  Gelu<float>{}.visit([&](const auto& form) {
+    which = std::is_same_v<std::decay_t<decltype(form)>, GeluErf<float>> ? 0 : 1;
+  });
+  EXPECT_EQ(0, which);
+  Gelu<float>{GeluApproximate::tanh}.visit([&](const auto& form) {
+    which = std::is_same_v<std::decay_t<decltype(form)>, GeluTanh<float>> ? 1 : 0;
+  });
+  EXPECT_EQ(1, which);
+  for (float x : {-4.0f, -0.75f, 0.3f, 2.0f}) {
+    EXPECT_EQ(GeluErf<float>{}.forward(x), Gelu<float>{}.forward(x));
+    EXPECT_EQ(GeluTanh<float>{}.grad_from_input(x, 1.5f),
+              Gelu<float>{GeluApproximate::tanh}.grad_from_input(x, 1.5f));
+    EXPECT_EQ(GeluErf<float>{}.forward_16bit(x), Gelu<float>{}.forward_16bit(x));
+  }
+}
+
 TEST(HardsigmoidMath, ClampsTheLineThroughOneHalfAndTakesTheGradientInsideOnly) {
   const Hardsigmoid<float> op;
   EXPECT_TRUE(same_float(0.0f, op.forward(-3.0f)));
@@ -436,6 +523,8 @@ TEST(ActivationMath, GradientsMatchCentralDifferencesInDouble) {
   expect_gradient_matches_central_difference(Silu<double>{}, 0.0, 0.0);
   expect_gradient_matches_central_difference(QuickGelu<double>{}, 0.0, 0.0);
   expect_gradient_matches_central_difference(Mish<double>{}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(Gelu<double>{}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(Gelu<double>{GeluApproximate::tanh}, 0.0, 0.0);
   expect_gradient_matches_central_difference(Hardsigmoid<double>{}, -3.0, 3.0);
   expect_gradient_matches_central_difference(Hardswish<double>{}, -3.0, 3.0);
   expect_gradient_matches_central_difference(SquaredRelu<double>{}, 0.0, 0.0);
