@@ -46,6 +46,13 @@ std::size_t compute_size(cuact_dtype d) {
   return size;
 }
 
+const std::vector<ParameterVariant>& parameter_variants() {
+  static const std::vector<ParameterVariant> variants = {
+      {"gelu_tanh", CUACT_GELU, {static_cast<double>(GeluApproximate::tanh)}},
+  };
+  return variants;
+}
+
 std::vector<BenchCase> select_cases(const Options& options) {
   std::vector<BenchCase> cases;
   const auto add = [&](BenchCase c) {
@@ -54,17 +61,16 @@ std::vector<BenchCase> select_cases(const Options& options) {
       cases.push_back(c);
     }
   };
-  // Every activation of the registry, at its defaults (PyTorch's).
-  detail::for_each_activation([&](auto tag) {
-    using Tag = decltype(tag);
-    if (!selected(options.ops, Tag::info::name)) {
+  const auto add_activation = [&](const char* name, cuact_activation activation,
+                                  const std::vector<double>& params, bool from_output) {
+    if (!selected(options.ops, name)) {
       return;
     }
-    const bool from_output = allows_grad_from_output(typename Tag::template type<double>{});
     for (cuact_dtype dtype : detail::kAllDtypes) {
       BenchCase c;
-      c.op = Tag::info::name;
-      c.activation = Tag::info::c_enum;
+      c.op = name;
+      c.activation = activation;
+      c.params = params;
       c.dtype = dtype;
       for (Direction d :
            {Direction::forward, Direction::backward_input, Direction::backward_output}) {
@@ -74,7 +80,20 @@ std::vector<BenchCase> select_cases(const Options& options) {
         }
       }
     }
+  };
+  // Every activation of the registry, at its defaults (PyTorch's), then the variants.
+  detail::for_each_activation([&](auto tag) {
+    using Tag = decltype(tag);
+    add_activation(Tag::info::name, Tag::info::c_enum, {},
+                   allows_grad_from_output(typename Tag::template type<double>{}));
   });
+  for (const ParameterVariant& v : parameter_variants()) {
+    detail::visit_activation_tag(v.activation, [&](auto tag) {
+      using Tag = decltype(tag);
+      const auto op = detail::make_op<Tag, double>(v.params.data(), v.params.size());
+      add_activation(v.name, v.activation, v.params, allows_grad_from_output(op));
+    });
+  }
   const std::pair<PreluLayout, const char*> layouts[] = {{PreluLayout::nchw, "prelu_nchw"},
                                                          {PreluLayout::nchw_7x7, "prelu_nchw7x7"},
                                                          {PreluLayout::nhwc, "prelu_nhwc"}};
@@ -124,12 +143,14 @@ cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
   }
   switch (c.direction) {
     case Direction::forward:
-      return cuact_activation_forward_params(c.activation, nullptr, 0, c.dtype, t.in0, t.out, n,
+      return cuact_activation_forward_params(c.activation, c.params.data(),
+                                             static_cast<int>(c.params.size()), c.dtype, t.in0,
+                                             t.out, n,
                                              stream);
     case Direction::backward_input:
     case Direction::backward_output:
       return cuact_activation_backward_params(
-          c.activation, nullptr, 0,
+          c.activation, c.params.data(), static_cast<int>(c.params.size()),
           c.direction == Direction::backward_input ? CUACT_SAVED_INPUT : CUACT_SAVED_OUTPUT,
           c.dtype, t.in0, t.in1, t.out, n, stream);
     case Direction::backward_prelu:

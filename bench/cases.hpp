@@ -21,7 +21,9 @@ enum class PreluLayout { nchw, nchw_7x7, nhwc };
 
 struct BenchCase {
   std::string op;  // relu, ..., prelu_nchw, prelu_nchw7x7, prelu_nhwc
-  cuact_activation activation = CUACT_RELU;  // run at its default parameters
+  cuact_activation activation = CUACT_RELU;
+  std::vector<double> params;  // its first parameters (the rest at their defaults); empty:
+                               // PyTorch's defaults
   bool prelu = false;
   PreluLayout layout = PreluLayout::nchw;
   Direction direction = Direction::forward;
@@ -38,6 +40,15 @@ const char* dtype_name(cuact_dtype d);
 std::size_t dtype_size(cuact_dtype d);
 /// Bytes of one scalar of the compute type (PReLU's alpha).
 std::size_t compute_size(cuact_dtype d);
+
+/// Activations measured at parameters other than their defaults, where a parameter selects a
+/// different formula: (--op name, activation, its parameters).
+struct ParameterVariant {
+  const char* name;
+  cuact_activation activation;
+  std::vector<double> params;
+};
+const std::vector<ParameterVariant>& parameter_variants();
 
 /// The cases the options select, in table order.
 std::vector<BenchCase> select_cases(const Options& options);

@@ -75,7 +75,7 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
                                 : op.grad_from_input(to_compute(in0[k]), to_compute(in1[k])));
       } else {
         detail::visit_activation_tag(c.activation, [&](auto tag) {
-          const auto op = detail::make_op<decltype(tag), C>(nullptr, 0);  // the defaults
+          const auto op = detail::make_op<decltype(tag), C>(c.params.data(), c.params.size());
           const auto v = to_compute(in0[k]);
           switch (c.direction) {
             case Direction::forward:

@@ -1,5 +1,6 @@
 #include "bench/options.hpp"
 
+#include "bench/cases.hpp"
 #include "host/op_registry.hpp"
 
 #include <algorithm>
@@ -16,10 +17,14 @@ namespace cuact::bench {
 
 namespace {
 
-/// The names --op accepts: every activation of the registry, then the PReLU layouts.
+/// The names --op accepts: every activation of the registry, its parameter variants, then
+/// the PReLU layouts.
 std::vector<std::string> known_ops() {
   std::vector<std::string> ops;
   detail::for_each_activation([&](auto tag) { ops.push_back(decltype(tag)::info::name); });
+  for (const ParameterVariant& v : parameter_variants()) {
+    ops.push_back(v.name);
+  }
   for (const char* prelu : {"prelu_nchw", "prelu_nchw7x7", "prelu_nhwc"}) {
     ops.push_back(prelu);
   }

@@ -126,7 +126,9 @@ BufferSet make_set(const BenchCase& c, std::int64_t n, std::size_t ws_bytes, std
   }
   if (c.direction == Direction::backward_output) {
     // The saved tensor is a real forward output.
-    status_ok(cuact_activation_forward_params(c.activation, nullptr, 0, c.dtype, s.in0.data(),
+    status_ok(cuact_activation_forward_params(c.activation, c.params.data(),
+                                              static_cast<int>(c.params.size()), c.dtype,
+                                              s.in0.data(),
                                               s.in0.data(), n, stream));
   }
   return s;

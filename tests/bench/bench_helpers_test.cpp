@@ -1,6 +1,7 @@
 // cuact_bench's helpers: every CSV row has as many fields as the header names (also when
 // messages hold commas and quotes), and bad options are refused with a message naming the
 // option, the value and what is accepted.
+#include "bench/cases.hpp"
 #include "bench/options.hpp"
 #include "bench/report.hpp"
 
@@ -158,6 +159,19 @@ TEST(BenchOptions, GoodValuesAreParsed) {
   EXPECT_EQ(o.dtypes, std::vector<std::string>{"bf16"});
   EXPECT_EQ(o.sizes, (std::vector<std::int64_t>{1024, 1000}));
   EXPECT_EQ(o.reps, 30);
+}
+
+TEST(BenchCases, ParameterVariantsRunWithTheirParametersAndDefaultsRunWithNone) {
+  const auto cases = select_cases(parse({"--op", "gelu,gelu_tanh", "--dtype", "f32"}));
+  ASSERT_EQ(cases.size(), 4u);  // forward and backward from the input, for each form
+  for (const BenchCase& c : cases) {
+    EXPECT_EQ(c.activation, CUACT_GELU);
+    EXPECT_EQ(c.params, c.op == "gelu_tanh" ? std::vector<double>{1.0} : std::vector<double>{})
+        << c.op;
+    EXPECT_NE(c.direction, Direction::backward_output);  // gelu has no gradient from y
+  }
+  EXPECT_EQ(cases.front().op, "gelu");
+  EXPECT_EQ(cases.back().op, "gelu_tanh");
 }
 
 }  // namespace

@@ -105,6 +105,25 @@ TEST_F(ElementwiseArguments, CeluRejectsZeroAndSubnormalAlpha) {
                  "celu_forward: 'alpha' = 1e-40 is too small: 1/alpha overflows");
 }
 
+TEST_F(ElementwiseArguments, GeluTakesOnlyItsTwoForms) {
+  expect_invalid(
+      [&] { gelu_forward(x.data(), out.data(), 4, static_cast<GeluApproximate>(2), nullptr); },
+      "gelu_forward: 'approximate' must be 0 (none) or 1 (tanh), got 2");
+  expect_invalid(
+      [&] {
+        gelu_backward(x.data(), dy.data(), out.data(), 0, static_cast<GeluApproximate>(-1),
+                      Saved::input, nullptr);
+      },
+      "gelu_backward: 'approximate' must be 0 (none) or 1 (tanh), got -1");
+  expect_invalid(
+      [&] {
+        gelu_backward(x.data(), dy.data(), out.data(), 4, GeluApproximate::tanh, Saved::output,
+                      nullptr);
+      },
+      "gelu_backward: 'saved' is Saved::output, but gelu's gradient needs the input "
+      "(Saved::input)");
+}
+
 TEST_F(ElementwiseArguments, GradientFromOutputIsRejectedWhereTheSpecForbidsIt) {
   expect_invalid(
       [&] {

@@ -33,6 +33,23 @@ TEST(CApi, ArgumentErrorsBecomeStatusesWithTheCppMessage) {
             CUACT_STATUS_INVALID_ARGUMENT);
   EXPECT_STREQ(cuact_last_error(),
                "elu_backward: 'saved' is Saved::output, which needs alpha >= 0 (got -1)");
+  const double tanh_form[] = {1.0};
+  EXPECT_EQ(cuact_activation_param_count(CUACT_GELU), 1);
+  EXPECT_STREQ(cuact_activation_param_name(CUACT_GELU, 0), "approximate");
+  EXPECT_EQ(cuact_activation_param_default(CUACT_GELU, 0), 0.0);  // none
+  const double bad_form[] = {3.0};
+  EXPECT_EQ(cuact_activation_forward_params(CUACT_GELU, bad_form, 1, CUACT_DTYPE_BF16, y.data(),
+                                            y.data(), 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "gelu_forward: 'approximate' must be 0 (none) or 1 (tanh), got 3");
+  EXPECT_EQ(cuact_activation_backward_params(CUACT_GELU, tanh_form, 1, CUACT_SAVED_OUTPUT,
+                                             CUACT_DTYPE_F32, y.data(), y.data(), y.data(), 4,
+                                             nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "gelu_backward: 'saved' is Saved::output, but gelu's gradient needs the input "
+               "(Saved::input)");
   EXPECT_EQ(y, std::vector<float>(4, 7.0f));
 }
 

@@ -98,6 +98,8 @@ inline std::vector<OpCase> all_op_cases() {
   cases.push_back(make_case(Elu<double>{-0.5}));
   cases.push_back(make_case(Celu<double>{0.7}));
   cases.push_back(make_case(Celu<double>{-1.3}));
+  // The other formula a parameter selects.
+  cases.push_back(make_case(Gelu<double>{GeluApproximate::tanh}));
   return cases;
 }
 
