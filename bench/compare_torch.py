@@ -27,6 +27,7 @@ with C = 512, NCHW 32x512x7x7 and a shared alpha.
 """
 
 import argparse
+import copy
 import ctypes
 import math
 import os
@@ -75,8 +76,43 @@ class Op:
                                f"{REGISTRY}")
         self.params = {n: lib.cuact_activation_param_default(self.enum, i)
                        for i, n in enumerate(names)}
+        self.param_names = names
         self.ulp = [lib.cuact_activation_accuracy_ulp(self.enum, p) for p in range(3)]
         self.grad_abs_eps = lib.cuact_activation_accuracy_ulp(self.enum, 3)
+
+    def variant(self, label, **params):
+        """The same activation at other parameters, reported as `label`."""
+        v = copy.copy(self)
+        v.name = label
+        v.params = {**self.params, **params}
+        return v
+
+    def param_values(self):
+        return [self.params[n] for n in self.param_names]
+
+    def accurate(self, x, dy=None):
+        """A float64 reference free of the cancellation PyTorch's own formula has, for the ops
+        where cuact is more accurate (gelu: PyTorch's 1 + erf(x/sqrt 2) and 1 + tanh(u) cancel
+        for negative x); None for the others. The forward, or with dy the gradient."""
+        if not self.name.startswith("gelu"):
+            return None
+        xd = x.double()
+        if self.params["approximate"] == 0:
+            cdf = torch.special.ndtr(xd)
+            if dy is None:
+                return xd * cdf
+            pdf = torch.exp(-0.5 * xd * xd) / math.sqrt(2 * math.pi)
+            grad = torch.where(torch.isinf(xd), (xd > 0).double(), cdf + xd * pdf)
+            return dy.double() * grad
+        # u as PyTorch computes it (in float for 16-bit types), the rest in float64.
+        xc = x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+        w = (2 * (GELU_BETA * (xc + GELU_KAPPA * (xc * xc * xc)))).double()
+        s = torch.sigmoid(w)
+        if dy is None:
+            return xd * s
+        dw = 2 * GELU_BETA * (1 + 3 * GELU_KAPPA * xd * xd)
+        grad = torch.where(torch.isinf(xd), (xd > 0).double(), s + xd * s * (1 - s) * dw)
+        return dy.double() * grad
 
     def torch_forward(self, x):
         """The registry's PyTorch expression at the op's default parameters. For f16 and bf16
@@ -117,6 +153,12 @@ class Op:
             return 0
         return 1 if dtype in (torch.float16, torch.bfloat16) else max(2, self.ulp[pass_])
 
+
+GELU_BETA = math.sqrt(2 / math.pi)
+GELU_KAPPA = 0.044715
+# Activations also checked and timed at parameters other than their defaults, where a
+# parameter selects another formula (as bench/cases.cpp's parameter_variants()).
+PARAMETER_VARIANTS = {"gelu": [("gelu_tanh", {"approximate": 1.0})]}
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -160,7 +202,11 @@ class Cuact:
         lib.cuact_prelu_backward.argtypes = [i32, vp, vp, vp, vp, vp, i64, i64, i64, i32,
                                              vp, sz, vp]
         registry = read_registry()
-        self.ops = [Op(lib, i, registry) for i in range(lib.cuact_activation_count())]
+        self.ops = []
+        for i in range(lib.cuact_activation_count()):
+            op = Op(lib, i, registry)
+            self.ops.append(op)
+            self.ops += [op.variant(label, **p) for label, p in PARAMETER_VARIANTS.get(op.name, [])]
 
     @staticmethod
     def stream():
@@ -170,14 +216,22 @@ class Cuact:
         if status != 0:
             raise RuntimeError("cuact: " + self.lib.cuact_last_error().decode())
 
+    @staticmethod
+    def params(op):
+        values = op.param_values()
+        return (ctypes.c_double * max(1, len(values)))(*values), len(values)
+
     def forward(self, op, dtype, x, y):
-        """op at its default parameters (no parameters passed)."""
-        self.check(self.lib.cuact_activation_forward_params(op.enum, None, 0, DTYPES[dtype][0],
-                                                            x.data_ptr(), y.data_ptr(),
-                                                            x.numel(), self.stream()))
+        """op at its parameters (op.params)."""
+        params, count = self.params(op)
+        self.check(self.lib.cuact_activation_forward_params(op.enum, params, count,
+                                                            DTYPES[dtype][0], x.data_ptr(),
+                                                            y.data_ptr(), x.numel(),
+                                                            self.stream()))
 
     def backward(self, op, saved, dtype, v, dy, dx):
-        self.check(self.lib.cuact_activation_backward_params(op.enum, None, 0, saved,
+        params, count = self.params(op)
+        self.check(self.lib.cuact_activation_backward_params(op.enum, params, count, saved,
                                                              DTYPES[dtype][0], v.data_ptr(),
                                                              dy.data_ptr(), dx.data_ptr(),
                                                              v.numel(), self.stream()))
@@ -198,14 +252,19 @@ class Failures:
         self.count = 0
         self.checks = 0
 
-    def compare(self, what, got, expected, max_ulp, inputs, abs_floor=None, limit_at_inf=False):
+    def compare(self, what, got, expected, max_ulp, inputs, abs_floor=None, limit_at_inf=False,
+                accurate=None):
         """Fails when got and expected differ by more than max_ulp units of their dtype, and
         by more than abs_floor (a tensor, where given: a gradient's absolute floor near its
         zeros, grad_abs_eps * eps * |dy|). One region is explained rather than compared:
         where PyTorch's 1/(1 + exp(-x)) flushes sigmoid and silu to 0 (exp(-x) overflows in
         float below x = -88.7), cuact keeps the value, below max(1, |x|) times the smallest
         normal number. With limit_at_inf (mish's gradient), where PyTorch's formula gives NaN
-        at x = +-inf (inf * 0), cuact's value, the limit, is accepted."""
+        at x = +-inf (inf * 0), cuact's value, the limit, is accepted. With `accurate` (a
+        float64 reference without the cancellation of PyTorch's formula, Op.accurate), an
+        element that differs from PyTorch is accepted when it is within the same tolerance of
+        the accurate value: gelu below about x = -3, where PyTorch's 1 + erf(x/sqrt 2) or
+        1 + tanh(u) has lost digits, and at +-inf, where PyTorch's gradient is NaN."""
         self.checks += 1
         mant = {torch.float32: 23, torch.float64: 52, torch.float16: 10,
                 torch.bfloat16: 7}[got.dtype]
@@ -226,6 +285,13 @@ class Failures:
         bad = ~both_nan & ~flushed & ((g - e).abs() > allowed)
         bad |= ~both_nan & inf & (g != e)
         bad |= torch.isnan(g) ^ torch.isnan(e)
+        if accurate is not None:
+            a = accurate.flatten()
+            a_ulp = torch.exp2(torch.floor(torch.log2(a.abs().clamp(min=tiny))) - mant)
+            a_allowed = max_ulp * a_ulp
+            if abs_floor is not None:
+                a_allowed = torch.maximum(a_allowed, abs_floor.double().flatten())
+            bad &= ~(((g - a).abs() <= a_allowed) | (g == a) | (torch.isnan(g) & torch.isnan(a)))
         if bool(bad.any()):
             self.count += 1
             i = int(torch.nonzero(bad)[0])
@@ -274,7 +340,8 @@ def check_elementwise(lib, failures, n):
                 y = torch.empty_like(x)
                 lib.forward(op, dname, x, y)
                 y_ref = op.torch_forward(x)
-                failures.compare(f"{tag} forward", y, y_ref, op.max_ulp(dtype, 0), [("x", x)])
+                failures.compare(f"{tag} forward", y, y_ref, op.max_ulp(dtype, 0), [("x", x)],
+                                 accurate=op.accurate(x))
 
                 xr = x.detach().clone().requires_grad_(True)
                 (dx_autograd,) = torch.autograd.grad(op.torch_forward(xr), xr, dy)
@@ -284,7 +351,7 @@ def check_elementwise(lib, failures, n):
                 floor = op.grad_abs_eps * eps * dy.abs() if op.grad_abs_eps > 0 else None
                 failures.compare(f"{tag} backward from input (autograd)", dx, dx_autograd,
                                  op.max_ulp(dtype, 1), [("x", x), ("dy", dy)], floor,
-                                 limit_at_inf=op.name == "mish")
+                                 limit_at_inf=op.name == "mish", accurate=op.accurate(x, dy))
 
                 if op.ulp[2] < 0:
                     continue  # no gradient from the output

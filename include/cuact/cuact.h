@@ -80,6 +80,10 @@ CUACT_API int cuact_activation_param_count(cuact_activation op);
 CUACT_API const char* cuact_activation_param_name(cuact_activation op, int index);
 CUACT_API double cuact_activation_param_default(cuact_activation op, int index);
 
+/* The values of gelu's parameter `approximate` (cuact::GeluApproximate in C++). */
+#define CUACT_GELU_APPROXIMATE_NONE 0
+#define CUACT_GELU_APPROXIMATE_TANH 1
+
 /* The accuracy class of `op` (cuact::Accuracy in op_traits.hpp): how many ulp of a float or
  * double result the GPU may differ from the same formula evaluated with the host's C
  * library, for pass 0 (forward), 1 (gradient from the input) or 2 (gradient from the

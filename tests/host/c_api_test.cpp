@@ -33,10 +33,10 @@ TEST(CApi, ArgumentErrorsBecomeStatusesWithTheCppMessage) {
             CUACT_STATUS_INVALID_ARGUMENT);
   EXPECT_STREQ(cuact_last_error(),
                "elu_backward: 'saved' is Saved::output, which needs alpha >= 0 (got -1)");
-  const double tanh_form[] = {1.0};
+  const double tanh_form[] = {CUACT_GELU_APPROXIMATE_TANH};
   EXPECT_EQ(cuact_activation_param_count(CUACT_GELU), 1);
   EXPECT_STREQ(cuact_activation_param_name(CUACT_GELU, 0), "approximate");
-  EXPECT_EQ(cuact_activation_param_default(CUACT_GELU, 0), 0.0);  // none
+  EXPECT_EQ(cuact_activation_param_default(CUACT_GELU, 0), CUACT_GELU_APPROXIMATE_NONE);
   const double bad_form[] = {3.0};
   EXPECT_EQ(cuact_activation_forward_params(CUACT_GELU, bad_form, 1, CUACT_DTYPE_BF16, y.data(),
                                             y.data(), 4, nullptr),

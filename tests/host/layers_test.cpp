@@ -22,6 +22,16 @@ TEST(Activation, FactoriesCheckTheirParameterOnce) {
   EXPECT_EQ(Activation::leaky_relu().param(), 0.01);
   EXPECT_EQ(Activation::elu().param(), 1.0);
   EXPECT_STREQ(Activation::relu6().name(), "relu6");
+  EXPECT_EQ(Activation::gelu().param(), 0.0);  // approximate = none
+  EXPECT_EQ(Activation::gelu(GeluApproximate::tanh).param(), 1.0);
+  EXPECT_FALSE(Activation::gelu().allows_grad_from_output());
+  try {
+    Activation::gelu(static_cast<GeluApproximate>(5));
+    FAIL() << "gelu(5) was accepted";
+  } catch (const invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "Activation::gelu: 'approximate' must be 0 (none) or 1 (tanh), got 5");
+  }
 }
 
 TEST(Activation, KnowsWhenTheBackwardCanUseTheOutput) {
