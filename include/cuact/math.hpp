@@ -283,8 +283,12 @@ CUACT_HOST_DEVICE inline NormalTail<float> normal_tail(float a) {
   return {t * r * e, e * 0.398942280401432678f};
 }
 
-/// R's coefficients for double (degree 22, p = 0.2, fitted on [0, 40]), in the constant bank
-/// on the device (see kExpConstants).
+/// R's coefficients for double (degree 22, p = 0.2, fitted on [0, 40]). On the device they
+/// live in global memory, read with ld.global.nc, not in the constant bank: with exp's
+/// constants that would be about 40 double constants, more than the uniform registers hold,
+/// and the compiler would reload and shuffle them for every element; read-only global loads
+/// it hoists out of the kernel's loop into ordinary registers, once per thread. (Not const:
+/// the compiler would fold a const array's values back into per-use immediates.)
 #define CUACT_DETAIL_NORMAL_TAIL_CONSTANTS                                                     \
   {-0.000151609091424431335882, 0.000959237698376891088589, 0.000291365150472777643582,       \
    -0.0231300100288725345444,   0.112283387605669472743,     -0.298415550689986535099,         \
@@ -296,7 +300,7 @@ CUACT_HOST_DEVICE inline NormalTail<float> normal_tail(float a) {
    0.0797884557754896904921,    0.0797884560847487827413}
 inline constexpr double kNormalTailConstants[23] = CUACT_DETAIL_NORMAL_TAIL_CONSTANTS;
 #if defined(__CUDACC__)
-[[maybe_unused]] static __constant__ double kNormalTailConstantsDevice[23] =
+[[maybe_unused]] static __device__ double kNormalTailConstantsDevice[23] =
     CUACT_DETAIL_NORMAL_TAIL_CONSTANTS;
 #endif
 #undef CUACT_DETAIL_NORMAL_TAIL_CONSTANTS
@@ -306,14 +310,14 @@ inline constexpr double kNormalTailConstants[23] = CUACT_DETAIL_NORMAL_TAIL_CONS
 /// stays NaN.
 CUACT_HOST_DEVICE inline NormalTail<double> normal_tail(double a) {
 #if defined(__CUDA_ARCH__)
-  const double* const c = kNormalTailConstantsDevice;
+  const auto c = [](int i) { return __ldg(&kNormalTailConstantsDevice[i]); };
 #else
-  const double* const c = kNormalTailConstants;
+  const auto c = [](int i) { return kNormalTailConstants[i]; };
 #endif
   const double t = reciprocal_newton(::fma(0.2, a, 1.0));
-  double r = c[0];
+  double r = c(0);
   for (int i = 1; i < 23; ++i) {  // a fixed count: both compilers unroll it
-    r = ::fma(r, t, c[i]);
+    r = ::fma(r, t, c(i));
   }
   // 2^150 e^(-hi/2) for -hi/2 in [-800, 0] (or NaN): a normal double, with no range
   // handling (2^(k+150) from k >= -1155 is normal); the scale comes back out of the products.

@@ -13,8 +13,7 @@ For each kernel of a vector width above 1 (elementwise_kernel<F, T, inputs, read
 prelu_*_kernel<PreluMode<backward, write_out, alpha_grad, read_only>, T, kVec>) the main loop
 is the backward branch's range with the most 16-byte loads; its instructions, counted
 statically (both sides of a branch, as a divergent warp issues them), are divided by the
-elements one pass of it handles (16-byte loads per input x kVec). A few kernels have their
-own, higher limit (EXCEPTIONS below, each a known gap with its reason).
+elements one pass of it handles (16-byte loads per input x kVec).
 
     sass_budget.py [--max-share 0.5] [--table FILE] [--summary FILE] [--cuobjdump PATH]
                    LIBRARY...
@@ -36,20 +35,6 @@ ISSUE_RATE = 132 * 4 * 32 * 1.755e9  # H100 SXM lane-instructions per second
 BANDWIDTH = 3.0e12                    # bytes per second, the copy bandwidth seen on an H100
 SIZES = {"float": 4, "double": 8, "__half": 2, "__nv_bfloat16": 2}
 SHORT = {"float": "f32", "double": "f64", "__half": "f16", "__nv_bfloat16": "bf16"}
-
-# Kernels allowed more than --max-share, each with its own limit and the reason. Keep this
-# short: every entry is a known gap, listed in the README's performance section.
-EXCEPTIONS = {
-    # erf-GELU in double needs erfc to 53 bits: a degree-22 polynomial, a 13-term exp and a
-    # Newton reciprocal, about 40 distinct double constants, more than the uniform registers
-    # hold, so the compiler reloads and shuffles them per element. No cheaper formulation
-    # has been found yet; the float and 16-bit kernels are within the budget.
-    ("GeluErf Forward", "f64"): 0.70,
-}
-
-
-def limit_of(what, t, max_share):
-    return EXCEPTIONS.get((what.replace(" in place", ""), t), max_share)
 
 
 def find_tool(name, given):
@@ -186,7 +171,7 @@ def main():
             rows.append((what, SHORT[t], instructions, per_element, share, ""))
 
     rows.sort(key=lambda r: -(r[4] or 9))
-    over = [r for r in rows if r[4] is None or r[4] > limit_of(r[0], r[1], a.max_share)]
+    over = [r for r in rows if r[4] is None or r[4] > a.max_share]
     lines = [f"| kernel | dtype | loop instructions | per element | share of H100 issue "
              f"rate at 3.0 TB/s |", "|---|---|---|---|---|"]
     for what, t, instructions, per_element, share, note in rows:
@@ -204,9 +189,7 @@ def main():
         with open(a.summary, "w") as f:
             f.write(summary(rows) + "\n")
     print(f"\n{len(rows)} vector kernels; {len(over)} over {100 * a.max_share:.0f} % of the issue "
-          f"rate (or their own limit)")
-    for (what, t), limit in sorted(EXCEPTIONS.items()):
-        print(f"allowed up to {100 * limit:.0f} %: {what} {t} (a known gap, see EXCEPTIONS)")
+          f"rate")
     for what, t, _, _, share, note in over:
         print(f"OVER BUDGET: {what} {t}: " + (note or f"{100 * share:.0f} %"))
     return 1 if over or not rows else 0
