@@ -6,7 +6,9 @@ read_only, kVec>, prelu_*_kernel<PreluMode<backward, write_out, alpha_grad, read
 kVec>), the PTX must load its inputs with 16-byte loads and, when it writes an output, store
 with 16-byte stores (st.global.v4 or st.global.wb.v4). The loads of read-only variants go
 through the read-only path (ld.global.nc.v4); the in-place variants (read_only false) must
-not use it at all, since their inputs are written during the kernel (ld.global.ca.v4).
+not read their inputs through it, since those are written during the kernel
+(ld.global.ca.v4); they may read cuact's own coefficient tables (module-scope .global
+arrays no kernel writes, such as erf-GELU's double polynomial) that way.
 Usage: check_vector_ptx.py FILE.ptx...
 """
 import re
@@ -18,6 +20,26 @@ def entries(ptx_text):
     """(mangled name, body) of every .entry in a PTX file."""
     for m in re.finditer(r"\.entry\s+(\S+)\s*\((.*?)\n}\n", ptx_text, re.S):
         yield m.group(1), m.group(2)
+
+
+def input_nc_loads(body):
+    """The ld.global.nc instructions of a kernel body whose address is not derived from a
+    module-scope symbol (mov of the symbol, then cvta/add): the ones reading its inputs."""
+    table = set()
+    loads = []
+    for line in body.splitlines():
+        m = re.match(r"\s*mov\.u64\s+(%rd\d+),\s*([A-Za-z_]\w*);", line)
+        if m:
+            table.add(m.group(1))
+            continue
+        m = re.match(r"\s*(?:cvta\.global\.u64|add\.s64)\s+(%rd\d+),\s*(%rd\d+)", line)
+        if m and m.group(2) in table:
+            table.add(m.group(1))
+            continue
+        m = re.search(r"ld\.global\.nc[^\[]*\[(%rd\d+)", line)
+        if m and m.group(1) not in table:
+            loads.append(line.strip())
+    return loads
 
 
 def demangle(names):
@@ -48,7 +70,7 @@ def main(paths):
                 read_only = m.group(2).endswith("true")
             if read_only and "ld.global.nc.v4" not in body:
                 failures.append(f"{path}: {name}: no 16-byte ld.global.nc.v4 load")
-            if not read_only and "ld.global.nc" in body:
+            if not read_only and input_nc_loads(body):
                 failures.append(f"{path}: {name}: in place but reads through ld.global.nc")
             if not read_only and not re.search(r"ld\.global(\.ca)?\.v4", body):
                 failures.append(f"{path}: {name}: no 16-byte coherent ld.global.v4 load")
