@@ -149,15 +149,18 @@ CUACT_HOST_DEVICE inline double exp_nonpositive_for_compute(double t) {
 CUACT_HOST_DEVICE inline float tanh_for_compute(float x) { return ::tanhf(x); }
 CUACT_HOST_DEVICE inline double tanh_for_compute(double x);
 
-/// 2^x: the special function unit's ex2.approx on the device (relative error below 2^-22),
-/// the C library on the host.
+/// 2^x: the special function unit's ex2.approx.ftz on the device (relative error below
+/// 2^-22; results below 2^-126 flush to zero), the C library on the host with the same
+/// flush, so that CPU tests see what the device gives. Callers whose results reach the
+/// subnormals scale the argument up by 64 and the result back down.
 CUACT_HOST_DEVICE inline float exp2_approx(float x) {
 #if defined(__CUDA_ARCH__)
   float y;
   asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
   return y;
 #else
-  return std::exp2(x);
+  const float y = std::exp2(x);
+  return y < 0x1p-126f ? 0.0f : y;
 #endif
 }
 
@@ -209,9 +212,12 @@ CUACT_HOST_DEVICE inline double tanh_for_compute(double x) {
 }
 
 /// e^x to the accuracy an 11-bit result needs (relative error below 2^-20 on the device
-/// for the arguments that matter: |x log2 e| below about 2^7).
+/// for the arguments that matter: |x log2 e| below about 2^7), down into float's subnormals
+/// (bf16 results reach 2^-133): 2^(x log2 e + 64) from the special function unit, which
+/// flushes below 2^-126, then scaled by 2^-64 in ordinary float arithmetic. It overflows
+/// above x = 44 (mish, the one caller with positive x, selects x itself above 20).
 CUACT_HOST_DEVICE inline float exp_for_16bit(float x) {
-  return exp2_approx(x * 1.44269504088896341f);
+  return exp2_approx(::fmaf(x, 1.44269504088896341f, 64.0f)) * 0x1p-64f;
 }
 
 /// expm1(t) to the accuracy an 11-bit result needs (relative error below 2^-16 on the
