@@ -115,15 +115,19 @@ CUACT_HOST_DEVICE inline double exp_fma(double t) {
   return t != t ? t : result;
 }
 
-/// e^t for t <= 0 or NaN (sigmoid's e^-|x|, tanh's e^-2|x|), as exp_fma without its overflow
-/// handling (the same bits), which costs it four instructions per element.
+/// e^t for t <= 0 or NaN (sigmoid's e^-|x|, tanh's e^-2|x|, softplus's e^-|u|): the bits of
+/// exp_fma without its overflow handling, and with 2^k applied as two normal powers of two,
+/// so that a subnormal result is rounded once without a select (about ten instructions
+/// fewer per element).
 CUACT_HOST_DEVICE inline double exp_nonpositive_fma(double t) {
-  const double kLowest = exp_constants()[kExpLowest];  // below: e^t rounds to 0
-  const ReducedExp e = reduce_exp(::fmax(t, kLowest));  // NaN: kLowest
-  const bool tiny = e.k < -1000;
-  const double h = pow2(e.k - 1 + (tiny ? 64 : 0));
-  const double result = 2.0 * ::fma(h, e.expm1_r, h) * (tiny ? 0x1p-64 : 1.0);
-  return t < kLowest ? 0.0 : (t != t ? t : result);
+  // Below -746, e^t rounds to 0, and so does this: the clamp keeps k in range (and NaN
+  // out of the reduction's float-to-int conversion).
+  const double clamped = t >= -746.0 ? t : -746.0;
+  const ReducedExp e = reduce_exp(clamped);
+  const int half = e.k / 2;  // k in [-1077, 0]: both halves give normal powers of two
+  const double h = pow2(e.k - half);
+  const double result = ::fma(h, e.expm1_r, h) * pow2(half);
+  return t != t ? t : result;
 }
 
 /// The expm1 the functors use in compute type C: the math library's expm1f in float (1 ulp,
@@ -148,6 +152,32 @@ CUACT_HOST_DEVICE inline double exp_nonpositive_for_compute(double t) {
 /// kernel's share of the issue rate).
 CUACT_HOST_DEVICE inline float tanh_for_compute(float x) { return ::tanhf(x); }
 CUACT_HOST_DEVICE inline double tanh_for_compute(double x);
+
+/// c ? a : b, computed without a branch: on the device a selp in inline PTX, so that the
+/// compiler evaluates both operands and cannot move b's computation behind a branch (whose
+/// divergence bookkeeping costs more than the select when most elements take b).
+CUACT_HOST_DEVICE inline float select(bool c, float a, float b) {
+#if defined(__CUDA_ARCH__)
+  float r;
+  asm("{\n\t.reg .pred p;\n\tsetp.ne.b32 p, %1, 0;\n\tselp.f32 %0, %2, %3, p;\n\t}"
+      : "=f"(r)
+      : "r"(static_cast<int>(c)), "f"(a), "f"(b));
+  return r;
+#else
+  return c ? a : b;
+#endif
+}
+CUACT_HOST_DEVICE inline double select(bool c, double a, double b) {
+#if defined(__CUDA_ARCH__)
+  double r;
+  asm("{\n\t.reg .pred p;\n\tsetp.ne.b32 p, %1, 0;\n\tselp.f64 %0, %2, %3, p;\n\t}"
+      : "=d"(r)
+      : "r"(static_cast<int>(c)), "d"(a), "d"(b));
+  return r;
+#else
+  return c ? a : b;
+#endif
+}
 
 /// 2^x: the special function unit's ex2.approx.ftz on the device (relative error below
 /// 2^-22; results below 2^-126 flush to zero), the C library on the host with the same
@@ -334,6 +364,68 @@ CUACT_HOST_DEVICE inline NormalTail<double> normal_tail(double a) {
   const double e_hi = ::fma(h, x.expm1_r, h);
   const double e = ::fma(e_hi, -0.5 * lo, e_hi);  // 2^150 e^(-a^2/2)
   return {t * r * e * 0x1p-150, e * 2.7951860244038409e-46};  // 2^-150 / sqrt(2 pi)
+}
+
+/// log1p(e^-a) for a >= 0 (softplus's tail; NaN stays NaN, +inf gives 0), as e g(e) with
+/// e = e^-a and g(e) = log1p(e)/e a polynomial fitted on [0, 1] (Chebyshev interpolation,
+/// 60-digit arithmetic; highest degree first): no log, no cancellation, relative accuracy
+/// down into the subnormals. 16-bit results: degree 5 (relative error 2^-16.7) on
+/// exp_for_16bit; float: degree 9 (2^-23) on expf.
+CUACT_HOST_DEVICE inline float log1p_exp_neg_16bit(float a) {
+  const float e = exp_for_16bit(-a);
+  float g = -0.02344365604221821f;
+  g = ::fmaf(g, e, 0.10013972967863083f);
+  g = ::fmaf(g, e, -0.2090795338153839f);
+  g = ::fmaf(g, e, 0.32484957575798035f);
+  g = ::fmaf(g, e, -0.49931466579437256f);
+  g = ::fmaf(g, e, 0.9999905824661255f);
+  return e * g;
+}
+CUACT_HOST_DEVICE inline float log1p_exp_neg(float a) {
+  const float e = ::expf(-a);
+  float g = -0.0031760570127516985f;
+  g = ::fmaf(g, e, 0.019542526453733444f);
+  g = ::fmaf(g, e, -0.056373611092567444f);
+  g = ::fmaf(g, e, 0.10543623566627502f);
+  g = ::fmaf(g, e, -0.1526966691017151f);
+  g = ::fmaf(g, e, 0.1966327428817749f);
+  g = ::fmaf(g, e, -0.24951615929603577f);
+  g = ::fmaf(g, e, 0.33329710364341736f);
+  g = ::fmaf(g, e, -0.49999892711639404f);
+  g = ::fmaf(g, e, 1.0f);
+  return e * g;
+}
+
+/// g's coefficients for double (degree 20, relative error 2^-56), in global memory on the
+/// device for the reason kNormalTailConstantsDevice is.
+#define CUACT_DETAIL_LOG1P_CONSTANTS                                                        \
+  {0.000024437973948580947113, -0.000282742113937410716462, 0.00155352440343343336228,   \
+   -0.00542173399100160965879, 0.0135987780906172536901,    -0.0263987794807432171842,   \
+   0.0419257098539041572955,   -0.057189785341939058592,    0.0701529623652647140976,    \
+   -0.0807095457843020583115,  0.0900909581519863245078,    -0.0997976809658656833282,   \
+   0.111072115852995378505,    -0.124994270635143811279,    0.142856519752759261809,     \
+   -0.166666618482485386273,   0.199999997498565228146,     -0.249999999920095234325,    \
+   0.333333333331975252224,    -0.499999999999990789691,    0.999999999999999989569}
+inline constexpr double kLog1pConstants[21] = CUACT_DETAIL_LOG1P_CONSTANTS;
+#if defined(__CUDACC__)
+[[maybe_unused]] static __device__ double kLog1pConstantsDevice[21] =
+    CUACT_DETAIL_LOG1P_CONSTANTS;
+#endif
+#undef CUACT_DETAIL_LOG1P_CONSTANTS
+
+/// In double: e^-a from exp_nonpositive_fma, g of degree 20.
+CUACT_HOST_DEVICE inline double log1p_exp_neg(double a) {
+#if defined(__CUDA_ARCH__)
+  const auto c = [](int i) { return __ldg(&kLog1pConstantsDevice[i]); };
+#else
+  const auto c = [](int i) { return kLog1pConstants[i]; };
+#endif
+  const double e = exp_nonpositive_fma(-a);
+  double g = c(0);
+  for (int i = 1; i < 21; ++i) {  // a fixed count: both compilers unroll it
+    g = ::fma(g, e, c(i));
+  }
+  return e * g;
 }
 
 }  // namespace cuact::detail

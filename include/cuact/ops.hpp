@@ -390,6 +390,57 @@ struct Mish {
   }
 };
 
+/// softplus(beta, threshold): y = x*beta > threshold ? x : log1p(e^(x*beta))/beta
+/// (PyTorch's), evaluated with u = x*beta as (max(u, 0) + log1p(e^-|u|)) * (1/beta): e^u
+/// never overflows (PyTorch's log1p(exp(u)) is inf above u = 88.7 in float when threshold
+/// allows it) and log1p's argument is in (0, 1] (detail::log1p_exp_neg); 1/beta is rounded
+/// once (the division of PyTorch is exact for powers of two, within an ulp otherwise).
+/// dx = u > threshold ? dy : dy*sigma(u) (PyTorch's z/(z + 1), z = e^u, without its NaN
+/// above u = 88.7). beta finite, non-zero, 1/beta finite in C; threshold finite (PyTorch's
+/// defaults 1 and 20). -inf gives 0 (for beta > 0), NaN stays NaN.
+template <class C>
+struct Softplus {
+  static constexpr const char* name = "softplus";
+  static constexpr OpKind kind = OpKind::unary;
+  // expf (2 ulp on the device, 1 on the host) through g's polynomial; the gradient is
+  // sigmoid's.
+  static constexpr Accuracy accuracy{4, 8, 0};
+
+  C beta;
+  C threshold;
+  C inv_beta;  // 1/beta, rounded once so that kernels and CPU agree
+
+  CUACT_HOST_DEVICE explicit Softplus(C beta_ = C(1), C threshold_ = C(20))
+      : beta(beta_), threshold(threshold_), inv_beta(C(1) / beta_) {}
+
+  template <class Rules>
+  void check(Rules& r) const {
+    r.finite("beta", beta);
+    r.nonzero("beta", beta);
+    r.finite_reciprocal("beta", beta);
+    r.finite("threshold", threshold);
+  }
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    const C u = x * beta;
+    const C tail = detail::log1p_exp_neg(static_cast<C>(::fabs(u)));
+    return detail::select(u > threshold, x, (static_cast<C>(::fmax(u, C(0))) + tail) * inv_beta);
+  }
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    const float u = x * beta;
+    const float tail = detail::log1p_exp_neg_16bit(::fabsf(u));
+    return detail::select(u > threshold, x, (::fmaxf(u, 0.0f) + tail) * inv_beta);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    const C u = x * beta;
+    return u > threshold ? dy : dy * detail::sigmoid_pair(u).of(u);
+  }
+  CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
+    const float u = x * beta;
+    return u > threshold ? dy : dy * detail::sigmoid_pair_16bit(u).of(u);
+  }
+};
+
 /// Which GELU: PyTorch's F.gelu(x, approximate='none') or approximate='tanh'. Through the C
 /// API and Activation, as its integer value.
 enum class GeluApproximate : int {

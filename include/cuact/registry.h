@@ -39,7 +39,8 @@
   X(SQUARED_RELU, 12, SquaredRelu, squared_relu, unary, (0),         "torch.relu(x) ** 2") \
   X(QUICK_GELU, 13, QuickGelu, quick_gelu, unary, (0),                "x * torch.sigmoid(1.702 * x)") \
   X(MISH,       14, Mish,      mish,       unary, (0),                 "F.mish(x)") \
-  X(GELU,       15, Gelu,      gelu,       unary, (1, approximate),    "F.gelu(x, approximate=('none', 'tanh')[int(approximate)])")
+  X(GELU,       15, Gelu,      gelu,       unary, (1, approximate),    "F.gelu(x, approximate=('none', 'tanh')[int(approximate)])") \
+  X(SOFTPLUS,   16, Softplus,  softplus,   unary, (2, beta, threshold), "F.softplus(x, beta, threshold)")
 
 /* CUACT_DTYPES(D, ctx) calls D(ctx, ENUM, value, type, name) once per element type:
  * CUACT_DTYPE_<ENUM> in the C API, `type` in C++, `name` in messages, test names and

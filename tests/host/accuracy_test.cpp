@@ -99,6 +99,9 @@ LD gelu_tanh_grad_l(LD x) {
   return sigmoid_l(w) + x * sigmoid_grad_l(w) * 2 * 0.797884560802865355L *
                             (1 + 3 * 0.044715L * x * x);
 }
+// softplus at PyTorch's defaults (beta = 1, threshold = 20): x itself above 20.
+LD softplus_l(LD x) { return x > 20 ? x : ::log1pl(::expl(x)); }
+LD softplus_grad_l(LD x) { return x > 20 ? 1.0L : sigmoid_l(x); }
 LD clamp06_l(LD t) { return t < 0 ? 0.0L : (t > 6 ? 6.0L : t); }
 LD hardsigmoid_l(LD x) { return clamp06_l(x + 3) / 6; }
 LD hardsigmoid_grad_l(LD x) { return (x > -3 && x < 3) ? 1.0L / 6 : 0.0L; }
@@ -328,6 +331,9 @@ TEST(AccuracyContract, GeluTanh) {
                                  4, 6, 4, 1);
   expect_sampled_contract<double>(GeluTanh<double>{}, gelu_tanh_l<double>,
                                   gelu_tanh_grad_l<double>, 4, 6, 4, 1);
+}
+TEST(AccuracyContract, Softplus) {
+  expect_contract<Softplus>(softplus_l, softplus_grad_l, {2, 2, 2, 2, 0, 1});
 }
 TEST(AccuracyContract, Mish) { expect_contract<Mish>(mish_l, mish_grad_l, {4, 6, 4, 6, 4, 1}); }
 TEST(AccuracyContract, Hardsigmoid) {

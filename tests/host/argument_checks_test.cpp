@@ -105,6 +105,20 @@ TEST_F(ElementwiseArguments, CeluRejectsZeroAndSubnormalAlpha) {
                  "celu_forward: 'alpha' = 1e-40 is too small: 1/alpha overflows");
 }
 
+TEST_F(ElementwiseArguments, SoftplusRejectsZeroSubnormalAndNonFiniteParameters) {
+  expect_invalid([&] { softplus_forward(x.data(), out.data(), 4, 0.0f, 20.0f, nullptr); },
+                 "softplus_forward: 'beta' must be non-zero");
+  expect_invalid(
+      [&] { softplus_forward(x.data(), out.data(), 4, 1e-40f, 20.0f, nullptr); },
+      "softplus_forward: 'beta' = 1e-40 is too small: 1/beta overflows");
+  expect_invalid(
+      [&] {
+        softplus_backward(x.data(), dy.data(), out.data(), 4, 1.0f,
+                          std::numeric_limits<float>::quiet_NaN(), Saved::input, nullptr);
+      },
+      "softplus_backward: 'threshold' must be finite, got nan");
+}
+
 TEST_F(ElementwiseArguments, GeluTakesOnlyItsTwoForms) {
   expect_invalid(
       [&] { gelu_forward(x.data(), out.data(), 4, static_cast<GeluApproximate>(2), nullptr); },

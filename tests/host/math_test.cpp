@@ -1,6 +1,6 @@
 // The elementary functions of math.hpp against long double: expm1_fma (the elu family's
 // double expm1, the same bits on host and device) over a million sampled inputs and the
-// edges, and the 16-bit forward of the elu family over every f16 and bf16 input, with the
+// edges, exp_nonpositive_fma against exp_fma bit for bit, and the 16-bit forward of the elu family over every f16 and bf16 input, with the
 // device's ex2.approx modelled by its error bound.
 #include <cuact/math.hpp>
 #include <cuact/ops.hpp>
@@ -47,6 +47,26 @@ TEST(Expm1Fma, IsWithin2UlpOfLongDoubleOverAMillionInputsAndTheEdges) {
   EXPECT_TRUE(std::signbit(detail::expm1_fma(-0.0)));
   std::printf("expm1_fma: worst %llu ulp over %zu inputs\n",
               static_cast<unsigned long long>(worst), xs.size());
+}
+
+TEST(ExpNonpositiveFma, GivesExpFmasBitsForEveryNonPositiveInput) {
+  std::vector<double> ts = {0.0, -0.0, -5e-324, -1e-300, -0x1p-54, -0.5, -1.0, -708.3, -708.4,
+                            -709.0, -744.0, -745.1, -745.2, -745.13, -746.0, -750.0, -1e308,
+                            -std::numeric_limits<double>::infinity()};
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> wide(-760.0, 0.0);
+  std::uniform_real_distribution<double> tiny(-1.0, 0.0);
+  for (int i = 0; i < 300000; ++i) {
+    ts.push_back(wide(rng));
+    ts.push_back(tiny(rng) * std::pow(2.0, -static_cast<double>(i % 60)));
+  }
+  for (double t : ts) {
+    const double want = detail::exp_fma(t);
+    const double got = detail::exp_nonpositive_fma(t);
+    ASSERT_EQ(0, std::memcmp(&want, &got, sizeof want)) << "t = " << t << ": exp_fma " << want
+                                                        << ", got " << got;
+  }
+  EXPECT_TRUE(std::isnan(detail::exp_nonpositive_fma(std::numeric_limits<double>::quiet_NaN())));
 }
 
 /// Every value of 16-bit type T, as T.

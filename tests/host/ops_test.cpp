@@ -349,6 +349,36 @@ TEST(GeluMath, TanhFormGoldenValuesTailsAndEdges) {
   expect_relative(-1.2040923482098059937e-37, f.forward(-10.0f), 1e-5);
 }
 
+TEST(SoftplusMath, GoldenValuesTheThresholdAndBeta) {
+  const Softplus<double> op;  // beta = 1, threshold = 20
+  EXPECT_EQ(1.0, op.beta);
+  EXPECT_EQ(20.0, op.threshold);
+  expect_relative(0.69314718055994530942, op.forward(0.0), 1e-15);
+  expect_relative(1.313261687518222834, op.forward(1.0), 1e-15);
+  expect_relative(0.048587351573742058759, op.forward(-3.0), 1e-15);
+  expect_relative(1.928749847963917783e-22, op.forward(-50.0), 1e-15);
+  expect_relative(20.000000002061153622, op.forward(20.0), 1e-15);  // not above the threshold
+  EXPECT_EQ(20.5, op.forward(20.5));  // x itself above it
+  EXPECT_EQ(kInfD, op.forward(kInfD));
+  EXPECT_TRUE(same_double(0.0, op.forward(-kInfD)));
+  EXPECT_TRUE(std::isnan(op.forward(kNaND)));
+  expect_relative(0.73105857863000487925 * -2.0, op.grad_from_input(1.0, -2.0), 1e-15);
+  EXPECT_EQ(-2.0, op.grad_from_input(20.5, -2.0));
+  EXPECT_TRUE(std::isnan(op.grad_from_input(kNaND, 1.0)));
+  // beta: log1p(e^(x beta))/beta, and the threshold applies to x*beta.
+  const Softplus<double> b2{2.0, 20.0};
+  expect_relative(1.0634640055214862482, b2.forward(1.0), 1e-15);
+  EXPECT_EQ(15.0, b2.forward(15.0));  // 30 > 20
+  const Softplus<double> neg{-0.5, 20.0};
+  expect_relative(-0.402826555965504819, neg.forward(3.0), 1e-15);
+  expect_relative(0.18242552380635634039, neg.grad_from_input(3.0, 1.0), 1e-15);
+  // A threshold PyTorch's exp(x*beta) would overflow below: still finite here.
+  const Softplus<float> high{1.0f, 200.0f};
+  EXPECT_TRUE(same_float(150.0f, high.forward(150.0f)));
+  EXPECT_EQ(1.0f, high.grad_from_input(150.0f, 1.0f));
+  EXPECT_FALSE(has_grad_from_output_v<Softplus<double>>);
+}
+
 TEST(GeluMath, ParameterSelectsTheFormAndVisitCallsIt) {
   int which = -1;
   Gelu<float>{}.visit([&](const auto& form) {
@@ -525,6 +555,8 @@ TEST(ActivationMath, GradientsMatchCentralDifferencesInDouble) {
   expect_gradient_matches_central_difference(Mish<double>{}, 0.0, 0.0);
   expect_gradient_matches_central_difference(Gelu<double>{}, 0.0, 0.0);
   expect_gradient_matches_central_difference(Gelu<double>{GeluApproximate::tanh}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(Softplus<double>{}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(Softplus<double>{-1.5, 4.0}, -4.0 / 1.5, 0.0);
   expect_gradient_matches_central_difference(Hardsigmoid<double>{}, -3.0, 3.0);
   expect_gradient_matches_central_difference(Hardswish<double>{}, -3.0, 3.0);
   expect_gradient_matches_central_difference(SquaredRelu<double>{}, 0.0, 0.0);

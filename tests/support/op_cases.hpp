@@ -100,6 +100,8 @@ inline std::vector<OpCase> all_op_cases() {
   cases.push_back(make_case(Celu<double>{-1.3}));
   // The other formula a parameter selects.
   cases.push_back(make_case(Gelu<double>{GeluApproximate::tanh}));
+  // softplus with a negative beta and a threshold inside the test data's range.
+  cases.push_back(make_case(Softplus<double>{-1.5, 4.0}));
   return cases;
 }
 
