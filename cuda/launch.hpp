@@ -32,6 +32,32 @@ template <class Op, class T>
 void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* dy, T* out,
                   std::int64_t n, cudaStream_t stream);
 
+/// One gated call as the kernels see it (GatedMap in gated_map.hpp): `gate` and `up` point
+/// at the first gate and up elements (interleaved: `gate` at the first pair, `up` unused),
+/// rows gate_row and up_row elements apart; `out` is the output [rows, hidden] (forward) or
+/// the gate's gradient in the gate's layout (backward; interleaved: the pairs' gradient),
+/// `out2` the up gradient (planar backward only); `dy` is [rows, hidden]. rows * hidden > 0.
+template <class T>
+struct GatedLaunch {
+  const T* gate = nullptr;
+  const T* up = nullptr;
+  const T* dy = nullptr;
+  T* out = nullptr;
+  T* out2 = nullptr;
+  std::int64_t rows = 0;
+  std::int64_t hidden = 0;
+  std::int64_t gate_row = 0;
+  std::int64_t up_row = 0;
+  bool interleaved = false;
+};
+
+/// The forward (out = op.forward(g, u)) or backward pass of gated functor G over a call.
+/// Arguments are already validated. Defined in cuda/gated.cuh, instantiated in the
+/// generated kernel files.
+template <class G, class T>
+void launch_gated(const char* fn, bool backward, const G& op, const GatedLaunch<T>& p,
+                  cudaStream_t stream);
+
 /// How one PReLU call is partitioned. It depends only on the shape, the element type and the
 /// device (its SM count), never on the data, so partial sums combine in the same order on
 /// every run.

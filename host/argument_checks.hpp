@@ -84,6 +84,14 @@ struct ParamRules {
                                      " must be less than '" + name_b + "' = " + format_value(b));
     }
   }
+  /// "'limit' must be > 0, got -1"
+  template <class V>
+  void positive(const char* name, V value) const {
+    if (!(value > V(0))) {
+      throw_invalid_argument(fn, std::string("'") + name + "' must be > 0, got " +
+                                     format_value(value));
+    }
+  }
   /// An enumeration's value: "'approximate' must be 0 (none) or 1 (tanh), got 2"
   template <std::size_t N>
   void one_of(const char* name, int value, const char* const (&names)[N]) const {

@@ -119,6 +119,11 @@ bool visit_activation_tag(cuact_activation op, Fn&& fn) {
     return true;
     CUACT_ACTIVATIONS(CUACT_DETAIL_CASE)
 #undef CUACT_DETAIL_CASE
+#define CUACT_DETAIL_GATED_CASE(ENUM, value, Functor, name, kind, params, pytorch) \
+  case CUACT_##ENUM:                                                               \
+    return false;  // gated: not a unary activation
+    CUACT_GATED_ACTIVATIONS(CUACT_DETAIL_GATED_CASE)
+#undef CUACT_DETAIL_GATED_CASE
   }
   return false;
 }

@@ -45,7 +45,9 @@ typedef enum cuact_dtype { CUACT_DTYPES(CUACT_DETAIL_C_DTYPE, ~) } cuact_dtype;
 
 #define CUACT_DETAIL_C_ACTIVATION(ENUM, value, Functor, name, kind, params, pytorch) \
   CUACT_##ENUM = value,
-typedef enum cuact_activation { CUACT_ACTIVATIONS(CUACT_DETAIL_C_ACTIVATION) } cuact_activation;
+typedef enum cuact_activation {
+  CUACT_ACTIVATIONS(CUACT_DETAIL_C_ACTIVATION) CUACT_GATED_ACTIVATIONS(CUACT_DETAIL_C_ACTIVATION)
+} cuact_activation;
 #undef CUACT_DETAIL_C_ACTIVATION
 
 typedef enum cuact_saved {

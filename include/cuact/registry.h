@@ -42,6 +42,15 @@
   X(GELU,       15, Gelu,      gelu,       unary, (1, approximate),    "F.gelu(x, approximate=('none', 'tanh')[int(approximate)])") \
   X(SOFTPLUS,   16, Softplus,  softplus,   unary, (2, beta, threshold), "F.softplus(x, beta, threshold)")
 
+/* CUACT_GATED_ACTIVATIONS(X): the gated activations with a functor of their own (kind gated,
+ * gated_ops.hpp), in the same columns; pytorch is in g, u and the parameter names. (Every
+ * unary activation above is also a gated one as cuact::Gated<Functor>: SwiGLU is Gated<Silu>.)
+ * Their C enumerators share cuact_activation's values. */
+/* clang-format off */
+#define CUACT_GATED_ACTIVATIONS(X) \
+  X(CLAMPED_SWIGLU, 17, ClampedSwiglu, clamped_swiglu, gated, (2, alpha, limit), "(u.clamp(-limit, limit) + 1) * g.clamp(max=limit) * torch.sigmoid(alpha * g.clamp(max=limit))")
+/* clang-format on */
+
 /* CUACT_DTYPES(D, ctx) calls D(ctx, ENUM, value, type, name) once per element type:
  * CUACT_DTYPE_<ENUM> in the C API, `type` in C++, `name` in messages, test names and
  * benchmark tables. `ctx` is passed through, so that a generator can nest it in another. */

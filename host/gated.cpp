@@ -1,0 +1,242 @@
+// The gated entry points: check the op's parameters, the shape, the layout and the buffers,
+// then launch. Instantiated for Gated<Op> of every unary activation of the registry, for
+// every gated functor of the registry, and every element type.
+#include <cuact/gated.hpp>
+
+#include "cuda/detail/nvtx.hpp"
+#include "cuda/launch.hpp"
+#include "host/argument_checks.hpp"
+
+#include <cuact/registry.h>
+
+#include <limits>
+#include <string>
+
+namespace cuact {
+namespace detail {
+namespace {
+
+/// "silu_gated_forward" for Gated<Silu>, "clamped_swiglu_forward" for a gated functor.
+template <class G>
+std::string gated_function_name(const char* pass) {
+  if constexpr (is_gated_by<G>::value) {
+    return std::string(G::name) + "_gated_" + pass;
+  } else {
+    return std::string(G::name) + "_" + pass;
+  }
+}
+
+/// rows, hidden >= 0 and rows * hidden * `factor` elements of `size` bytes fit a 64-bit byte
+/// count.
+void expect_valid_gated_shape(const char* fn, std::int64_t rows, std::int64_t hidden,
+                              std::size_t size) {
+  if (rows < 0 || hidden < 0) {
+    throw_invalid_argument(fn, "'rows' and 'hidden' must be >= 0, got " + std::to_string(rows) +
+                                   " and " + std::to_string(hidden));
+  }
+  const std::int64_t limit =
+      std::numeric_limits<std::int64_t>::max() / static_cast<std::int64_t>(2 * size);
+  if (hidden != 0 && rows > limit / hidden) {
+    throw_invalid_argument(fn, "'rows' x 2 'hidden' = " + std::to_string(rows) + " x 2 x " +
+                                   std::to_string(hidden) + " elements of " +
+                                   std::to_string(size) +
+                                   " bytes overflow a 64-bit byte count");
+  }
+}
+
+void expect_packed_layout(const char* fn, GatedLayout layout) {
+  switch (layout) {
+    case GatedLayout::gate_first:
+    case GatedLayout::gate_second:
+    case GatedLayout::interleaved:
+      return;
+    case GatedLayout::separate:
+      throw_invalid_argument(fn, "'layout' is GatedLayout::separate, which takes gate and up as "
+                                 "two tensors (the gated_forward/gated_backward overloads with "
+                                 "gate and up)");
+  }
+  throw_invalid_argument(fn, "'layout' must be GatedLayout::gate_first, gate_second, "
+                             "interleaved or separate, got " +
+                                 std::to_string(static_cast<int>(layout)));
+}
+
+/// The kernels' view of a packed tensor `in` (and of its gradient `din`).
+template <class T>
+GatedLaunch<T> packed_launch(GatedLayout layout, const T* in, T* din, std::int64_t rows,
+                             std::int64_t hidden) {
+  GatedLaunch<T> p;
+  p.rows = rows;
+  p.hidden = hidden;
+  p.gate_row = p.up_row = 2 * hidden;
+  switch (layout) {
+    case GatedLayout::gate_first:
+      p.gate = in;
+      p.up = in + hidden;
+      p.out = din;
+      p.out2 = din != nullptr ? din + hidden : nullptr;
+      break;
+    case GatedLayout::gate_second:
+      p.gate = in + hidden;
+      p.up = in;
+      p.out = din != nullptr ? din + hidden : nullptr;
+      p.out2 = din;
+      break;
+    default:  // interleaved
+      p.gate = in;
+      p.out = din;
+      p.interleaved = true;
+      break;
+  }
+  return p;
+}
+
+template <class G>
+void check_op(const char* fn, const G& op) {
+  ParamRules rules{fn};
+  check_params(op, rules);
+}
+
+}  // namespace
+}  // namespace detail
+
+template <class G, class T>
+void gated_forward(const G& op, GatedLayout layout, const T* in, T* out, std::int64_t rows,
+                   std::int64_t hidden, cudaStream_t stream) {
+  static const std::string fn = detail::gated_function_name<G>("forward");
+  static const std::string range = "cuact::" + fn;
+  CUACT_NVTX_RANGE(range.c_str());
+  detail::check_op(fn.c_str(), op);
+  detail::expect_packed_layout(fn.c_str(), layout);
+  detail::expect_valid_gated_shape(fn.c_str(), rows, hidden, sizeof(T));
+  if (rows == 0 || hidden == 0) {
+    return;
+  }
+  detail::expect_not_null(fn.c_str(), "in", in, rows * hidden);
+  detail::expect_not_null(fn.c_str(), "out", out, rows * hidden);
+  const std::int64_t bytes = rows * hidden * static_cast<std::int64_t>(sizeof(T));
+  detail::expect_disjoint(fn.c_str(), {"out", out, bytes}, {"in", in, 2 * bytes});
+  detail::expect_device_accessible(fn.c_str(), {{"in", in, 2 * bytes}, {"out", out, bytes}});
+  detail::GatedLaunch<T> p = detail::packed_launch<T>(layout, in, nullptr, rows, hidden);
+  p.out = out;
+  detail::launch_gated<G, T>(fn.c_str(), false, op, p, stream);
+}
+
+template <class G, class T>
+void gated_backward(const G& op, GatedLayout layout, const T* in, const T* dy, T* din,
+                    std::int64_t rows, std::int64_t hidden, cudaStream_t stream) {
+  static const std::string fn = detail::gated_function_name<G>("backward");
+  static const std::string range = "cuact::" + fn;
+  CUACT_NVTX_RANGE(range.c_str());
+  detail::check_op(fn.c_str(), op);
+  detail::expect_packed_layout(fn.c_str(), layout);
+  detail::expect_valid_gated_shape(fn.c_str(), rows, hidden, sizeof(T));
+  if (rows == 0 || hidden == 0) {
+    return;
+  }
+  const std::int64_t n = rows * hidden;
+  detail::expect_not_null(fn.c_str(), "in", in, n);
+  detail::expect_not_null(fn.c_str(), "dy", dy, n);
+  detail::expect_not_null(fn.c_str(), "din", din, n);
+  const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
+  detail::expect_same_or_disjoint(fn.c_str(), {"din", din, 2 * bytes}, {"in", in, 2 * bytes});
+  detail::expect_disjoint(fn.c_str(), {"din", din, 2 * bytes}, {"dy", dy, bytes});
+  detail::expect_device_accessible(fn.c_str(),
+                                   {{"in", in, 2 * bytes}, {"dy", dy, bytes}, {"din", din, 2 * bytes}});
+  detail::GatedLaunch<T> p = detail::packed_launch<T>(layout, in, din, rows, hidden);
+  p.dy = dy;
+  detail::launch_gated<G, T>(fn.c_str(), true, op, p, stream);
+}
+
+template <class G, class T>
+void gated_forward(const G& op, const T* gate, const T* up, T* out, std::int64_t rows,
+                   std::int64_t hidden, cudaStream_t stream) {
+  static const std::string fn = detail::gated_function_name<G>("forward");
+  static const std::string range = "cuact::" + fn;
+  CUACT_NVTX_RANGE(range.c_str());
+  detail::check_op(fn.c_str(), op);
+  detail::expect_valid_gated_shape(fn.c_str(), rows, hidden, sizeof(T));
+  if (rows == 0 || hidden == 0) {
+    return;
+  }
+  const std::int64_t n = rows * hidden;
+  detail::expect_not_null(fn.c_str(), "gate", gate, n);
+  detail::expect_not_null(fn.c_str(), "up", up, n);
+  detail::expect_not_null(fn.c_str(), "out", out, n);
+  const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
+  detail::expect_same_or_disjoint(fn.c_str(), {"out", out, bytes}, {"gate", gate, bytes});
+  detail::expect_same_or_disjoint(fn.c_str(), {"out", out, bytes}, {"up", up, bytes});
+  detail::expect_device_accessible(
+      fn.c_str(), {{"gate", gate, bytes}, {"up", up, bytes}, {"out", out, bytes}});
+  detail::GatedLaunch<T> p;
+  p.gate = gate;
+  p.up = up;
+  p.out = out;
+  p.rows = rows;
+  p.hidden = hidden;
+  p.gate_row = p.up_row = hidden;
+  detail::launch_gated<G, T>(fn.c_str(), false, op, p, stream);
+}
+
+template <class G, class T>
+void gated_backward(const G& op, const T* gate, const T* up, const T* dy, T* dgate, T* dup,
+                    std::int64_t rows, std::int64_t hidden, cudaStream_t stream) {
+  static const std::string fn = detail::gated_function_name<G>("backward");
+  static const std::string range = "cuact::" + fn;
+  CUACT_NVTX_RANGE(range.c_str());
+  detail::check_op(fn.c_str(), op);
+  detail::expect_valid_gated_shape(fn.c_str(), rows, hidden, sizeof(T));
+  if (rows == 0 || hidden == 0) {
+    return;
+  }
+  const std::int64_t n = rows * hidden;
+  detail::expect_not_null(fn.c_str(), "gate", gate, n);
+  detail::expect_not_null(fn.c_str(), "up", up, n);
+  detail::expect_not_null(fn.c_str(), "dy", dy, n);
+  detail::expect_not_null(fn.c_str(), "dgate", dgate, n);
+  detail::expect_not_null(fn.c_str(), "dup", dup, n);
+  const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
+  for (const detail::ByteRange out : {detail::ByteRange{"dgate", dgate, bytes},
+                                      detail::ByteRange{"dup", dup, bytes}}) {
+    detail::expect_same_or_disjoint(fn.c_str(), out, {"gate", gate, bytes});
+    detail::expect_same_or_disjoint(fn.c_str(), out, {"up", up, bytes});
+    detail::expect_same_or_disjoint(fn.c_str(), out, {"dy", dy, bytes});
+  }
+  detail::expect_disjoint(fn.c_str(), {"dgate", dgate, bytes}, {"dup", dup, bytes});
+  detail::expect_device_accessible(fn.c_str(), {{"gate", gate, bytes},
+                                                {"up", up, bytes},
+                                                {"dy", dy, bytes},
+                                                {"dgate", dgate, bytes},
+                                                {"dup", dup, bytes}});
+  detail::GatedLaunch<T> p;
+  p.gate = gate;
+  p.up = up;
+  p.dy = dy;
+  p.out = dgate;
+  p.out2 = dup;
+  p.rows = rows;
+  p.hidden = hidden;
+  p.gate_row = p.up_row = hidden;
+  detail::launch_gated<G, T>(fn.c_str(), true, op, p, stream);
+}
+
+#define CUACT_DETAIL_INSTANTIATE_GATED_ENTRIES(G, T)                                         \
+  template void gated_forward<G, T>(const G&, GatedLayout, const T*, T*, std::int64_t,      \
+                                    std::int64_t, cudaStream_t);                            \
+  template void gated_backward<G, T>(const G&, GatedLayout, const T*, const T*, T*,         \
+                                     std::int64_t, std::int64_t, cudaStream_t);             \
+  template void gated_forward<G, T>(const G&, const T*, const T*, T*, std::int64_t,         \
+                                    std::int64_t, cudaStream_t);                            \
+  template void gated_backward<G, T>(const G&, const T*, const T*, const T*, T*, T*,        \
+                                     std::int64_t, std::int64_t, cudaStream_t);
+#define CUACT_DETAIL_GATED_BY_FOR(Functor, ENUM, value, T, name) \
+  CUACT_DETAIL_INSTANTIATE_GATED_ENTRIES(Gated<Functor<compute_t<T>>>, T)
+#define CUACT_DETAIL_GATED_BY(ENUM, value, Functor, name, kind, params, pytorch) \
+  CUACT_DTYPES(CUACT_DETAIL_GATED_BY_FOR, Functor)
+CUACT_ACTIVATIONS(CUACT_DETAIL_GATED_BY)
+#define CUACT_DETAIL_GATED_FOR(Functor, ENUM, value, T, name) \
+  CUACT_DETAIL_INSTANTIATE_GATED_ENTRIES(Functor<compute_t<T>>, T)
+#define CUACT_DETAIL_GATED(ENUM, value, Functor, name, kind, params, pytorch) \
+  CUACT_DTYPES(CUACT_DETAIL_GATED_FOR, Functor)
+CUACT_GATED_ACTIVATIONS(CUACT_DETAIL_GATED)
+
+}  // namespace cuact
