@@ -3,7 +3,7 @@
 
 For every kernel instantiated with a vector width above 1 (elementwise_kernel<F, T, N,
 read_only, kVec>, prelu_*_kernel<PreluMode<backward, write_out, alpha_grad, read_only>, T,
-kVec>), the PTX must load its inputs with 16-byte loads and, when it writes an output, store
+kVec>, gated_kernel<G, T, backward, interleaved, kVec>, which always loads coherently), the PTX must load its inputs with 16-byte loads and, when it writes an output, store
 with 16-byte stores (st.global.v4 or st.global.wb.v4). The loads of read-only variants go
 through the read-only path (ld.global.nc.v4); the in-place variants (read_only false) must
 not read their inputs through it, since those are written during the kernel
@@ -57,7 +57,8 @@ def main(paths):
         names = demangle([name for name, _ in found])
         for mangled, body in found:
             name = names[mangled]
-            m = re.search(r"(elementwise_kernel|prelu_\w+_kernel)<(.*), (\d+)>\(", name)
+            m = re.search(r"(elementwise_kernel|prelu_\w+_kernel|gated_kernel)<(.*), (\d+)>\(",
+                          name)
             if not m or int(m.group(3)) == 1:
                 continue
             checked += 1
@@ -66,6 +67,8 @@ def main(paths):
             if mode:
                 writes = mode.group(2) == "true"
                 read_only = mode.group(4) == "true"
+            elif m.group(1) == "gated_kernel":
+                read_only = False  # always coherent loads: in place is allowed
             else:
                 read_only = m.group(2).endswith("true")
             if read_only and "ld.global.nc.v4" not in body:

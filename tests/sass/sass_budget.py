@@ -10,10 +10,12 @@ Above about half, the kernel competes for issue slots with itself and falls shor
 bandwidth. The check fails when any vector kernel needs more than --max-share.
 
 For each kernel of a vector width above 1 (elementwise_kernel<F, T, inputs, read_only, kVec>,
-prelu_*_kernel<PreluMode<backward, write_out, alpha_grad, read_only>, T, kVec>) the main loop
+prelu_*_kernel<PreluMode<backward, write_out, alpha_grad, read_only>, T, kVec>,
+gated_kernel<G, T, backward, interleaved, kVec>) the main loop
 is the backward branch's range with the most 16-byte loads; its instructions, counted
 statically (both sides of a branch, as a divergent warp issues them), are divided by the
-elements one pass of it handles (16-byte loads per input x kVec).
+elements one pass of it handles (16-byte loads per input x kVec; a gated kernel loads two
+vectors, three backward, per kVec outputs, and moves 3, backward 5, elements per output).
 
     sass_budget.py [--max-share 0.5] [--table FILE] [--summary FILE] [--cuobjdump PATH]
                    LIBRARY...
@@ -101,6 +103,18 @@ def kernel_facts(name):
             what += " in place"
         inputs = int(inputs)
         return what, t, inputs, (inputs + 1) * SIZES[t], int(vec)
+    m = re.search(r"gated_kernel<(.*), (\w+), (true|false), (true|false), (\d+)>\(", name)
+    if m:
+        functor, t, backward, interleaved, vec = m.groups()
+        f = re.match(r"cuact::Gated<cuact::(\w+)<\w+> ?>", functor)
+        g = re.match(r"cuact::(\w+)<\w+>", functor)
+        what = f"Gated<{f.group(1)}>" if f else (g.group(1) if g else functor)
+        what += " backward" if backward == "true" else " forward"
+        what += " interleaved" if interleaved == "true" else " planar"
+        # Per output vector: gate and up (two vectors of pairs when interleaved), and dy.
+        inputs = 3 if backward == "true" else 2
+        moved = 5 if backward == "true" else 3
+        return what, t, inputs, moved * SIZES[t], int(vec)
     m = re.search(r"(prelu_\w+)_kernel<cuact::detail::PreluMode<(\w+), (\w+), (\w+), (\w+)>, "
                   r"(\w+), (\d+)>\(", name)
     if m:
