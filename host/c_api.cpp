@@ -6,6 +6,7 @@
 
 #include <cuact/activations.hpp>
 #include <cuact/error.hpp>
+#include <cuact/gated.hpp>
 #include <cuact/prelu.hpp>
 
 #include <exception>
@@ -56,30 +57,70 @@ void with_dtype(const char* fn, cuact_dtype dtype, Body&& body) {
   }
 }
 
-/// Calls body(op) with the functor of `op` in compute type C, its parameters from
+/// The functor of registry entry Tag in compute type C, its parameters from
 /// params[0..num_params) and defaults for the rest. A parameter that overflows C is
 /// reported with the value passed, by the op's named function `<name><suffix>`.
+template <class C, class Tag>
+auto make_functor(const char* fn, const char* suffix, Tag, const double* params,
+                  int num_params) {
+  using Info = typename Tag::info;
+  if (num_params < 0 || static_cast<std::size_t>(num_params) > Info::num_params) {
+    throw cuact::invalid_argument(std::string(fn) + ": 'num_params' = " +
+                                  std::to_string(num_params) + " but " + Info::name +
+                                  " takes 0 to " + std::to_string(Info::num_params));
+  }
+  if (params == nullptr && num_params > 0) {
+    throw cuact::invalid_argument(std::string(fn) + ": 'params' is null but num_params = " +
+                                  std::to_string(num_params));
+  }
+  const auto in_double =
+      cuact::detail::make_op<Tag, double>(params, static_cast<std::size_t>(num_params));
+  const std::string op_fn = std::string(Info::name) + suffix;
+  return cuact::detail::convert_params<C>(op_fn.c_str(), in_double);
+}
+
+/// Calls body(op) with the functor of unary activation `op` in compute type C (make_functor).
 template <class C, class Body>
 void with_op(const char* fn, const char* suffix, cuact_activation op, const double* params,
              int num_params, Body&& body) {
   const bool known = cuact::detail::visit_activation_tag(op, [&](auto tag) {
-    using Info = typename decltype(tag)::info;
-    if (num_params < 0 || static_cast<std::size_t>(num_params) > Info::num_params) {
-      throw cuact::invalid_argument(std::string(fn) + ": 'num_params' = " +
-                                    std::to_string(num_params) + " but " + Info::name +
-                                    " takes 0 to " + std::to_string(Info::num_params));
-    }
-    if (params == nullptr && num_params > 0) {
-      throw cuact::invalid_argument(std::string(fn) + ": 'params' is null but num_params = " +
-                                    std::to_string(num_params));
-    }
-    const auto in_double = cuact::detail::make_op<decltype(tag), double>(
-        params, static_cast<std::size_t>(num_params));
-    const std::string op_fn = std::string(Info::name) + suffix;
-    body(cuact::detail::convert_params<C>(op_fn.c_str(), in_double));
+    body(make_functor<C>(fn, suffix, tag, params, num_params));
   });
   if (!known) {
     bad_enum(fn, "op", op);
+  }
+}
+
+/// Calls body(op) with the gated functor of `op` in compute type C: Gated<F> for a unary
+/// activation, the gated registry entry's own functor otherwise.
+template <class C, class Body>
+void with_gated_op(const char* fn, const char* suffix, cuact_activation op,
+                   const double* params, int num_params, Body&& body) {
+  const std::string gated_suffix = std::string("_gated") + suffix;
+  if (cuact::detail::visit_activation_tag(op, [&](auto tag) {
+        body(cuact::Gated<typename decltype(tag)::template type<C>>{
+            make_functor<C>(fn, gated_suffix.c_str(), tag, params, num_params)});
+      })) {
+    return;
+  }
+  if (!cuact::detail::visit_gated_tag(op, [&](auto tag) {
+        body(make_functor<C>(fn, suffix, tag, params, num_params));
+      })) {
+    bad_enum(fn, "op", op);
+  }
+}
+
+/// `layout` is a cuact_gated_layout value, and a packed layout's tensor goes in `gate`: `up`
+/// (and `dup`) must then be null.
+void expect_null_for_packed(const char* fn, cuact_gated_layout layout, const char* name,
+                            const void* p) {
+  if (layout < CUACT_GATED_GATE_FIRST || layout > CUACT_GATED_SEPARATE) {
+    bad_enum(fn, "layout", layout);
+  }
+  if (layout != CUACT_GATED_SEPARATE && p != nullptr) {
+    throw cuact::invalid_argument(std::string(fn) + ": '" + name +
+                                  "' must be NULL with a packed layout (the packed tensor is "
+                                  "passed as 'gate')");
   }
 }
 
@@ -118,9 +159,72 @@ void activation_backward(const char* fn, cuact_activation op, const double* para
   });
 }
 
+void gated_forward(const char* fn, cuact_activation op, const double* params, int num_params,
+                   cuact_gated_layout layout, cuact_dtype dtype, const void* gate,
+                   const void* up, void* out, int64_t rows, int64_t hidden, cudaStream_t stream) {
+  expect_null_for_packed(fn, layout, "up", up);
+  with_dtype(fn, dtype, [&](auto tag) {
+    using T = decltype(tag);
+    with_gated_op<cuact::compute_t<T>>(fn, "_forward", op, params, num_params,
+                                       [&](const auto& f) {
+      const auto* g = static_cast<const T*>(gate);
+      if (layout == CUACT_GATED_SEPARATE) {
+        cuact::gated_forward(f, g, static_cast<const T*>(up), static_cast<T*>(out), rows,
+                             hidden, stream);
+      } else {
+        cuact::gated_forward(f, static_cast<cuact::GatedLayout>(layout), g,
+                             static_cast<T*>(out), rows, hidden, stream);
+      }
+    });
+  });
+}
+
+void gated_backward(const char* fn, cuact_activation op, const double* params, int num_params,
+                    cuact_gated_layout layout, cuact_dtype dtype, const void* gate,
+                    const void* up, const void* dy, void* dgate, void* dup, int64_t rows,
+                    int64_t hidden, cudaStream_t stream) {
+  expect_null_for_packed(fn, layout, "up", up);
+  expect_null_for_packed(fn, layout, "dup", dup);
+  with_dtype(fn, dtype, [&](auto tag) {
+    using T = decltype(tag);
+    with_gated_op<cuact::compute_t<T>>(fn, "_backward", op, params, num_params,
+                                       [&](const auto& f) {
+      const auto* g = static_cast<const T*>(gate);
+      const auto* d = static_cast<const T*>(dy);
+      if (layout == CUACT_GATED_SEPARATE) {
+        cuact::gated_backward(f, g, static_cast<const T*>(up), d, static_cast<T*>(dgate),
+                              static_cast<T*>(dup), rows, hidden, stream);
+      } else {
+        cuact::gated_backward(f, static_cast<cuact::GatedLayout>(layout), g, d,
+                              static_cast<T*>(dgate), rows, hidden, stream);
+      }
+    });
+  });
+}
+
 }  // namespace
 
 extern "C" {
+
+cuact_status cuact_gated_forward(cuact_activation op, const double* params, int num_params,
+                                 cuact_gated_layout layout, cuact_dtype dtype, const void* gate,
+                                 const void* up, void* out, int64_t rows, int64_t hidden,
+                                 cudaStream_t stream) {
+  return guarded([&] {
+    gated_forward("cuact_gated_forward", op, params, num_params, layout, dtype, gate, up, out,
+                  rows, hidden, stream);
+  });
+}
+
+cuact_status cuact_gated_backward(cuact_activation op, const double* params, int num_params,
+                                  cuact_gated_layout layout, cuact_dtype dtype, const void* gate,
+                                  const void* up, const void* dy, void* dgate, void* dup,
+                                  int64_t rows, int64_t hidden, cudaStream_t stream) {
+  return guarded([&] {
+    gated_backward("cuact_gated_backward", op, params, num_params, layout, dtype, gate, up, dy,
+                   dgate, dup, rows, hidden, stream);
+  });
+}
 
 int cuact_version(void) { return CUACT_VERSION; }
 

@@ -6,6 +6,7 @@
 
 #include <cuact/activations.hpp>
 #include <cuact/cuact.h>
+#include <cuact/gated_ops.hpp>
 #include <cuact/ops.hpp>
 #include <cuact/registry.h>
 #include <cuact/types.hpp>
@@ -65,6 +66,7 @@ struct OpInfo;
     }                                                                                    \
   };
 CUACT_ACTIVATIONS(CUACT_DETAIL_OP_INFO)
+CUACT_GATED_ACTIVATIONS(CUACT_DETAIL_OP_INFO)
 #undef CUACT_DETAIL_OP_INFO
 #undef CUACT_DETAIL_PARAM_FROM
 #undef CUACT_DETAIL_PARAM_VALUE
@@ -81,6 +83,7 @@ constexpr bool same_string(const char* a, const char* b) {
   static_assert(Functor<float>::kind == OpKind::kind_,                                \
                 "registry.h: the kind column of " #Functor " differs from its ::kind");
 CUACT_ACTIVATIONS(CUACT_DETAIL_CHECK_NAME)
+CUACT_GATED_ACTIVATIONS(CUACT_DETAIL_CHECK_NAME)
 #undef CUACT_DETAIL_CHECK_NAME
 
 /// Which registry entry a functor type is (Op<C> -> Op), for OpInfo.
@@ -125,6 +128,20 @@ bool visit_activation_tag(cuact_activation op, Fn&& fn) {
     CUACT_GATED_ACTIVATIONS(CUACT_DETAIL_GATED_CASE)
 #undef CUACT_DETAIL_GATED_CASE
   }
+  return false;
+}
+
+/// Calls fn(OpTag<Functor>{}) for the gated registry entry (CUACT_GATED_ACTIVATIONS) whose C
+/// enum is `op`; returns false (calling nothing) when `op` names none.
+template <class Fn>
+bool visit_gated_tag(cuact_activation op, Fn&& fn) {
+#define CUACT_DETAIL_GATED_TAG(ENUM, value, Functor, name, kind, params, pytorch) \
+  if (op == CUACT_##ENUM) {                                                      \
+    fn(OpTag<Functor>{});                                                        \
+    return true;                                                                 \
+  }
+  CUACT_GATED_ACTIVATIONS(CUACT_DETAIL_GATED_TAG)
+#undef CUACT_DETAIL_GATED_TAG
   return false;
 }
 

@@ -119,6 +119,33 @@ CUACT_API cuact_status cuact_activation_backward_params(cuact_activation op, con
                                                         const void* dy, void* dx, int64_t n,
                                                         cudaStream_t stream);
 
+/* Gated activations, out = act(gate) * up (cuact/gated.hpp has the layouts' pictures). */
+typedef enum cuact_gated_layout {
+  CUACT_GATED_GATE_FIRST = 0,  /* one [rows, 2*hidden] tensor, gate in the first half */
+  CUACT_GATED_GATE_SECOND = 1, /* one [rows, 2*hidden] tensor, gate in the second half */
+  CUACT_GATED_INTERLEAVED = 2, /* one [rows, hidden, 2] tensor: g0 u0 g1 u1 ... */
+  CUACT_GATED_SEPARATE = 3     /* gate and up, two [rows, hidden] tensors */
+} cuact_gated_layout;
+
+/* out = act(gate) * up, [rows, hidden]. `op` is a unary activation (act, its first
+ * num_params parameters from params as for cuact_activation_forward_params) or a gated one
+ * (CUACT_CLAMPED_SWIGLU). Packed layouts: `gate` is the packed tensor and `up` must be NULL;
+ * CUACT_GATED_SEPARATE: gate and up. */
+CUACT_API cuact_status cuact_gated_forward(cuact_activation op, const double* params,
+                                           int num_params, cuact_gated_layout layout,
+                                           cuact_dtype dtype, const void* gate, const void* up,
+                                           void* out, int64_t rows, int64_t hidden,
+                                           cudaStream_t stream);
+
+/* The gradients for dy [rows, hidden]: packed layouts write the packed gradient to `dgate`
+ * (`up` and `dup` must be NULL); CUACT_GATED_SEPARATE writes dgate and dup. Outputs may be
+ * exactly their inputs. */
+CUACT_API cuact_status cuact_gated_backward(cuact_activation op, const double* params,
+                                            int num_params, cuact_gated_layout layout,
+                                            cuact_dtype dtype, const void* gate, const void* up,
+                                            const void* dy, void* dgate, void* dup, int64_t rows,
+                                            int64_t hidden, cudaStream_t stream);
+
 /* PReLU forward on an [outer, channels, inner] tensor. */
 CUACT_API cuact_status cuact_prelu_forward(cuact_dtype dtype, const void* x, const void* alpha,
                                            void* y, int64_t outer, int64_t channels, int64_t inner,

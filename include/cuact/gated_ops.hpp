@@ -124,10 +124,13 @@ struct ClampedSwiglu {
     const C v1 = clamp_up(u) + C(1);
     // d/dg [g sigma(alpha g)] = sigma(t) + g alpha sigma(t) sigma(-t), as quick_gelu's.
     const C d = detail::fma_c(gc, alpha * (s.positive * s.negative), s.of(t));
-    // NaN fails both conditions: its gradients are NaN (the products below), not 0.
+    // A NaN gate or up passes its clamp (both comparisons are false) and makes its own
+    // gradient NaN: the gate's through the products, the up's (whose value it does not
+    // otherwise depend on) explicitly.
     const bool gate_passes = !(g > limit);
     const bool up_passes = !(u > limit || u < -limit);
-    return {gate_passes ? dy * v1 * d : C(0), up_passes ? dy * glu(gc, s, t) : C(0)};
+    const C du = up_passes ? dy * glu(gc, s, t) : C(0);
+    return {gate_passes ? dy * v1 * d : C(0), u != u ? u : du};
   }
 };
 

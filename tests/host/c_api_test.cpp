@@ -53,6 +53,52 @@ TEST(CApi, ArgumentErrorsBecomeStatusesWithTheCppMessage) {
   EXPECT_EQ(y, std::vector<float>(4, 7.0f));
 }
 
+TEST(CApi, GatedCallsTakeAnyUnaryActivationOrAGatedOneWithCheckedArguments) {
+  std::vector<float> buf(64, 7.0f);
+  float* p = buf.data();
+  // A packed layout passes its tensor as gate; up must be NULL.
+  EXPECT_EQ(cuact_gated_forward(CUACT_SILU, nullptr, 0, CUACT_GATED_GATE_FIRST, CUACT_DTYPE_F32,
+                                p, p + 32, p + 16, 2, 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "cuact_gated_forward: 'up' must be NULL with a packed layout (the packed tensor "
+               "is passed as 'gate')");
+  // The activation's parameters, named by the gated function.
+  const double bad_gelu[] = {2.0};
+  EXPECT_EQ(cuact_gated_forward(CUACT_GELU, bad_gelu, 1, CUACT_GATED_INTERLEAVED,
+                                CUACT_DTYPE_BF16, p, nullptr, p + 40, 2, 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "gelu_gated_forward: 'approximate' must be 0 (none) or 1 (tanh), got 2");
+  const double limit_zero[] = {1.702, 0.0};
+  EXPECT_EQ(cuact_gated_backward(CUACT_CLAMPED_SWIGLU, limit_zero, 2, CUACT_GATED_SEPARATE,
+                                 CUACT_DTYPE_F64, p, p + 8, p + 16, p + 24, p + 32, 1, 4,
+                                 nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "clamped_swiglu_backward: 'limit' must be > 0, got 0");
+  EXPECT_EQ(cuact_gated_backward(CUACT_RELU, nullptr, 0, CUACT_GATED_GATE_SECOND,
+                                 CUACT_DTYPE_F32, p, nullptr, p + 16, p + 24, p + 40, 2, 4,
+                                 nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "cuact_gated_backward: 'dup' must be NULL with a packed layout (the packed tensor "
+               "is passed as 'gate')");
+  EXPECT_EQ(cuact_gated_forward(static_cast<cuact_activation>(99), nullptr, 0,
+                                CUACT_GATED_SEPARATE, CUACT_DTYPE_F32, p, p + 8, p + 16, 2, 4,
+                                nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "cuact_gated_forward: 'op' = 99 is not a valid value");
+  EXPECT_EQ(cuact_gated_forward(CUACT_SILU, nullptr, 0, static_cast<cuact_gated_layout>(5),
+                                CUACT_DTYPE_F32, p, p + 8, p + 16, 2, 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "cuact_gated_forward: 'layout' = 5 is not a valid value");
+  // Nothing to do.
+  EXPECT_EQ(cuact_gated_forward(CUACT_SILU, nullptr, 0, CUACT_GATED_SEPARATE, CUACT_DTYPE_F16,
+                                nullptr, nullptr, nullptr, 0, 4096, nullptr),
+            CUACT_STATUS_SUCCESS);
+  EXPECT_EQ(buf, std::vector<float>(64, 7.0f));
+}
+
 TEST(CApi, UnknownEnumValuesAreInvalidArguments) {
   float v = 0;
   EXPECT_EQ(cuact_activation_forward(static_cast<cuact_activation>(17), 0.0, CUACT_DTYPE_F32, &v,
