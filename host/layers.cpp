@@ -1,5 +1,6 @@
-// ActivationLayer and PreluLayer: state and checks around the free functions.
+// ActivationLayer, GatedActivationLayer, PreluLayer: state and checks around the free functions.
 #include <cuact/layers.hpp>
+#include <cuact/gated.hpp>
 
 #include "host/argument_checks.hpp"
 #include "cuda/detail/cuda_check.hpp"
@@ -218,5 +219,93 @@ void PreluLayer<T>::ensure_workspace(const char* fn, PreluShape shape, cudaStrea
   template class ActivationLayer<T>;                                \
   template class PreluLayer<T>;
 CUACT_DTYPES(CUACT_DETAIL_INSTANTIATE_LAYERS, ~)
+
+template <class T>
+GatedActivationLayer<T>::GatedActivationLayer(AnyGatedActivation<param_t> op, GatedLayout layout,
+                                              int)
+    : op_(op), layout_(layout), device_(current_device("GatedActivationLayer")) {
+  const char* fn = "GatedActivationLayer";
+  std::visit([&](const auto& f) { detail::expect_valid_params(fn, f); }, op_);
+  switch (layout) {
+    case GatedLayout::gate_first:
+    case GatedLayout::gate_second:
+    case GatedLayout::interleaved:
+    case GatedLayout::separate:
+      return;
+  }
+  detail::throw_invalid_argument(fn, "'layout' must be GatedLayout::gate_first, gate_second, "
+                                     "interleaved or separate, got " +
+                                         std::to_string(static_cast<int>(layout)));
+}
+
+template <class T>
+void GatedActivationLayer<T>::expect_layout(const char* fn, bool separate) const {
+  if (separate != (layout_ == GatedLayout::separate)) {
+    detail::throw_invalid_argument(
+        fn, separate ? "the layer's layout is packed: pass the one input tensor (and din)"
+                     : "the layer's layout is GatedLayout::separate: pass gate and up (and "
+                       "dgate and dup)");
+  }
+}
+
+template <class T>
+void GatedActivationLayer<T>::forward(const T* in, T* out, std::int64_t rows,
+                                      std::int64_t hidden, cudaStream_t stream) {
+  const char* fn = "GatedActivationLayer::forward";
+  expect_current_device(fn, device_);
+  expect_layout(fn, false);
+  std::visit([&](const auto& f) { gated_forward(f, layout_, in, out, rows, hidden, stream); },
+             op_);
+  kept_gate_ = in;
+  kept_up_ = nullptr;
+  rows_ = rows;
+  hidden_ = hidden;
+}
+
+template <class T>
+void GatedActivationLayer<T>::forward(const T* gate, const T* up, T* out, std::int64_t rows,
+                                      std::int64_t hidden, cudaStream_t stream) {
+  const char* fn = "GatedActivationLayer::forward";
+  expect_current_device(fn, device_);
+  expect_layout(fn, true);
+  std::visit([&](const auto& f) { gated_forward(f, gate, up, out, rows, hidden, stream); }, op_);
+  kept_gate_ = gate;
+  kept_up_ = up;
+  rows_ = rows;
+  hidden_ = hidden;
+}
+
+template <class T>
+void GatedActivationLayer<T>::backward(const T* dy, T* din, cudaStream_t stream) const {
+  const char* fn = "GatedActivationLayer::backward";
+  expect_current_device(fn, device_);
+  expect_layout(fn, false);
+  if (rows_ < 0) {
+    detail::throw_invalid_argument(fn, "no forward pass to take the gradient of");
+  }
+  std::visit(
+      [&](const auto& f) { gated_backward(f, layout_, kept_gate_, dy, din, rows_, hidden_, stream); },
+      op_);
+}
+
+template <class T>
+void GatedActivationLayer<T>::backward(const T* dy, T* dgate, T* dup, cudaStream_t stream) const {
+  const char* fn = "GatedActivationLayer::backward";
+  expect_current_device(fn, device_);
+  expect_layout(fn, true);
+  if (rows_ < 0) {
+    detail::throw_invalid_argument(fn, "no forward pass to take the gradient of");
+  }
+  std::visit(
+      [&](const auto& f) {
+        gated_backward(f, kept_gate_, kept_up_, dy, dgate, dup, rows_, hidden_, stream);
+      },
+      op_);
+}
+
+#define CUACT_DETAIL_GATED_LAYER(ctx, ENUM, value, type, name) \
+  template class GatedActivationLayer<type>;
+CUACT_DTYPES(CUACT_DETAIL_GATED_LAYER, ~)
+#undef CUACT_DETAIL_GATED_LAYER
 
 }  // namespace cuact

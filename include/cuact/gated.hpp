@@ -33,9 +33,11 @@
 //                         rows, hidden, stream);           // dx over x itself
 #pragma once
 
+#include <cuact/activations.hpp>
 #include <cuact/export.h>
 #include <cuact/gated_ops.hpp>
 #include <cuact/ops.hpp>
+#include <cuact/registry.h>
 #include <cuact/types.hpp>
 
 #include <cuda_runtime_api.h>
@@ -87,5 +89,70 @@ CUACT_API void gated_forward(const G& op, const T* gate, const T* up, T* out, st
 template <class G, class T>
 CUACT_API void gated_backward(const G& op, const T* gate, const T* up, const T* dy, T* dgate,
                               T* dup, std::int64_t rows, std::int64_t hidden, cudaStream_t stream);
+
+/// Any gated activation in compute type C: Gated<Op<C>> for every unary activation of the
+/// registry, in registry order, then the gated functors (CUACT_GATED_ACTIVATIONS).
+#define CUACT_DETAIL_GATED_BY_ALTERNATIVE(ENUM, value, Functor, name, kind, params, pytorch) \
+  , Gated<Functor<C>>
+#define CUACT_DETAIL_GATED_ALTERNATIVE(ENUM, value, Functor, name, kind, params, pytorch) \
+  , Functor<C>
+template <class C>
+using AnyGatedActivation = typename detail::variant_of_rest<
+    void CUACT_ACTIVATIONS(CUACT_DETAIL_GATED_BY_ALTERNATIVE)
+        CUACT_GATED_ACTIVATIONS(CUACT_DETAIL_GATED_ALTERNATIVE)>::type;
+#undef CUACT_DETAIL_GATED_ALTERNATIVE
+#undef CUACT_DETAIL_GATED_BY_ALTERNATIVE
+
+/// A gated activation layer for element type T and one layout: it holds the activation,
+/// remembers the inputs of its last forward for the backward (pointers, not copies: they
+/// must stay alive and unchanged until then), belongs to the device current when it was
+/// made, and runs on the caller's streams, inside CUDA graphs too.
+///
+///   cuact::GatedActivationLayer<__nv_bfloat16> act(cuact::Swiglu<float>{},
+///                                                   cuact::GatedLayout::gate_first);
+///   act.forward(h, y, rows, hidden, stream);     // h: [rows, 2*hidden]
+///   ...
+///   act.backward(dy, h, stream);                 // dh over h itself (h is dead after)
+template <class T>
+class CUACT_API GatedActivationLayer {
+ public:
+  using param_t = compute_t<T>;
+
+  /// op: Gated<Op<param_t>> (Swiglu<float>{}, Geglu<float>{...}, ...) or a gated functor
+  /// (ClampedSwiglu<float>{1.702f, 7}). Checks op's parameters and the layout (throws
+  /// cuact::invalid_argument naming "GatedActivationLayer").
+  template <class G>
+  GatedActivationLayer(const G& op, GatedLayout layout)
+      : GatedActivationLayer(AnyGatedActivation<param_t>(op), layout, 0) {}
+
+  /// Packed layouts: out = act(gate) * up from `in` ([rows, 2*hidden] or [rows, hidden, 2]);
+  /// keeps in, rows and hidden.
+  void forward(const T* in, T* out, std::int64_t rows, std::int64_t hidden,
+               cudaStream_t stream);
+  /// GatedLayout::separate: from gate and up; keeps them.
+  void forward(const T* gate, const T* up, T* out, std::int64_t rows, std::int64_t hidden,
+               cudaStream_t stream);
+  /// Packed layouts: din (the input's layout) from the kept input and dy [rows, hidden];
+  /// din may be the kept input itself.
+  void backward(const T* dy, T* din, cudaStream_t stream) const;
+  /// GatedLayout::separate: dgate and dup from the kept gate and up; each may be its input.
+  void backward(const T* dy, T* dgate, T* dup, cudaStream_t stream) const;
+
+  GatedLayout layout() const noexcept { return layout_; }
+  const AnyGatedActivation<param_t>& functor() const noexcept { return op_; }
+  int device() const noexcept { return device_; }
+
+ private:
+  GatedActivationLayer(AnyGatedActivation<param_t> op, GatedLayout layout, int);
+  void expect_layout(const char* fn, bool separate) const;
+
+  AnyGatedActivation<param_t> op_;
+  GatedLayout layout_;
+  int device_ = 0;
+  const T* kept_gate_ = nullptr;  // the packed input, or the gate
+  const T* kept_up_ = nullptr;
+  std::int64_t rows_ = -1;  // -1: no forward yet
+  std::int64_t hidden_ = 0;
+};
 
 }  // namespace cuact

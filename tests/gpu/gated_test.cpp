@@ -7,6 +7,7 @@
 #include <cuact/gated.hpp>
 
 #include "tests/support/device_buffer.hpp"
+#include "tests/support/expect_invalid.hpp"
 #include "tests/support/gpu_environment.hpp"
 #include "tests/support/test_data.hpp"
 #include "tests/support/ulp.hpp"
@@ -14,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <ostream>
 #include <string>
 #include <tuple>
@@ -189,6 +191,53 @@ INSTANTIATE_TEST_SUITE_P(
              dtype_name(std::get<1>(info.param)) + "_" +
              kLayoutNames[std::get<2>(info.param)];
     });
+
+class GatedLayerGpu : public GpuTest {};
+
+TEST_F(GatedLayerGpu, KeepsItsInputsForTheBackwardAndCanBeCapturedInAGraph) {
+  using T = __nv_bfloat16;
+  const std::int64_t rows = 64, hidden = 256, n = rows * hidden;
+  const std::vector<T> in = random_vector<T>(2 * n, -4.0, 4.0, 3);
+  const std::vector<T> dy = random_vector<T>(n, -1.0, 1.0, 4);
+  TestDeviceBuffer<T> x(2 * n), g(n), y(n), y_ref(n), din(2 * n), din_ref(2 * n);
+  x.upload(in);
+  g.upload(dy);
+  const Swiglu<float> op;
+  gated_forward(op, GatedLayout::interleaved, x.get(), y_ref.get(), rows, hidden, nullptr);
+  gated_backward(op, GatedLayout::interleaved, x.get(), g.get(), din_ref.get(), rows, hidden,
+                 nullptr);
+
+  GatedActivationLayer<T> layer(op, GatedLayout::interleaved);
+  cudaStream_t stream;
+  CUACT_TEST_CUDA(cudaStreamCreate(&stream));
+  cudaGraph_t graph;
+  cudaGraphExec_t exec;
+  CUACT_TEST_CUDA(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal));
+  layer.forward(x.get(), y.get(), rows, hidden, stream);
+  layer.backward(g.get(), din.get(), stream);
+  CUACT_TEST_CUDA(cudaStreamEndCapture(stream, &graph));
+  CUACT_TEST_CUDA(cudaGraphInstantiate(&exec, graph, 0));
+  CUACT_TEST_CUDA(cudaGraphLaunch(exec, stream));
+  CUACT_TEST_CUDA(cudaStreamSynchronize(stream));
+  EXPECT_EQ(0, std::memcmp(y.download().data(), y_ref.download().data(), n * sizeof(T)));
+  EXPECT_EQ(0, std::memcmp(din.download().data(), din_ref.download().data(), 2 * n * sizeof(T)));
+  CUACT_TEST_CUDA(cudaGraphExecDestroy(exec));
+  CUACT_TEST_CUDA(cudaGraphDestroy(graph));
+  CUACT_TEST_CUDA(cudaStreamDestroy(stream));
+
+  // The layout is the layer's; the backward needs a forward first.
+  GatedActivationLayer<T> separate(ClampedSwiglu<float>{}, GatedLayout::separate);
+  test::expect_invalid_argument(
+      [&] { separate.backward(g.get(), din.get(), din.get() + n, nullptr); },
+      "GatedActivationLayer::backward: no forward pass to take the gradient of");
+  test::expect_invalid_argument(
+      [&] { separate.forward(x.get(), y.get(), rows, hidden, nullptr); },
+      "GatedActivationLayer::forward: the layer's layout is GatedLayout::separate: pass gate "
+      "and up (and dgate and dup)");
+  test::expect_invalid_argument(
+      [&] { GatedActivationLayer<T>(ClampedSwiglu<float>{1.0f, -1.0f}, GatedLayout::separate); },
+      "GatedActivationLayer: 'limit' must be > 0, got -1");
+}
 
 }  // namespace
 }  // namespace cuact::test
