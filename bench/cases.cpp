@@ -46,6 +46,23 @@ std::size_t compute_size(cuact_dtype d) {
   return size;
 }
 
+GatedDims gated_dims(std::int64_t n) {
+  const std::int64_t hidden = std::min<std::int64_t>(n, 4096);
+  return {hidden > 0 ? n / hidden : 0, hidden};
+}
+
+const std::vector<GatedVariant>& gated_variants() {
+  static const std::vector<GatedVariant> variants = {
+      {"swiglu_gate_first", CUACT_SILU, CUACT_GATED_GATE_FIRST},
+      {"swiglu_gate_second", CUACT_SILU, CUACT_GATED_GATE_SECOND},
+      {"swiglu_interleaved", CUACT_SILU, CUACT_GATED_INTERLEAVED},
+      {"swiglu_separate", CUACT_SILU, CUACT_GATED_SEPARATE},
+      {"geglu_gate_first", CUACT_GELU, CUACT_GATED_GATE_FIRST},
+      {"clamped_swiglu_interleaved", CUACT_CLAMPED_SWIGLU, CUACT_GATED_INTERLEAVED},
+  };
+  return variants;
+}
+
 const std::vector<ParameterVariant>& parameter_variants() {
   static const std::vector<ParameterVariant> variants = {
       {"gelu_tanh", CUACT_GELU, {static_cast<double>(GeluApproximate::tanh)}},
@@ -94,6 +111,23 @@ std::vector<BenchCase> select_cases(const Options& options) {
       add_activation(v.name, v.activation, v.params, allows_grad_from_output(op));
     });
   }
+  for (const GatedVariant& v : gated_variants()) {
+    if (!selected(options.ops, v.name)) {
+      continue;
+    }
+    for (cuact_dtype dtype : detail::kAllDtypes) {
+      for (Direction d : {Direction::forward, Direction::backward_input}) {
+        BenchCase c;
+        c.op = v.name;
+        c.activation = v.activation;
+        c.gated = true;
+        c.gated_layout = v.layout;
+        c.direction = d;
+        c.dtype = dtype;
+        add(c);
+      }
+    }
+  }
   const std::pair<PreluLayout, const char*> layouts[] = {{PreluLayout::nchw, "prelu_nchw"},
                                                          {PreluLayout::nchw_7x7, "prelu_nchw7x7"},
                                                          {PreluLayout::nhwc, "prelu_nhwc"}};
@@ -140,6 +174,24 @@ cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
     }
     return cuact_prelu_backward(c.dtype, t.in0, t.in1, t.alpha, t.out, t.dalpha, s.outer,
                                 s.channels, s.inner, 0, t.workspace, t.workspace_bytes, stream);
+  }
+  if (c.gated) {
+    const GatedDims g = gated_dims(n);
+    const bool separate = c.gated_layout == CUACT_GATED_SEPARATE;
+    // Separate: gate and up are the two halves of in0 (and of out, backward).
+    const auto half = [&](const void* p) {
+      return separate ? static_cast<const void*>(static_cast<const char*>(p) +
+                                                 n * dtype_size(c.dtype))
+                      : nullptr;
+    };
+    if (c.direction == Direction::forward) {
+      return cuact_gated_forward(c.activation, c.params.data(), static_cast<int>(c.params.size()),
+                                 c.gated_layout, c.dtype, t.in0, half(t.in0), t.out, g.rows,
+                                 g.hidden, stream);
+    }
+    return cuact_gated_backward(c.activation, c.params.data(), static_cast<int>(c.params.size()),
+                                c.gated_layout, c.dtype, t.in0, half(t.in0), t.in1, t.out,
+                                const_cast<void*>(half(t.out)), g.rows, g.hidden, stream);
   }
   switch (c.direction) {
     case Direction::forward:

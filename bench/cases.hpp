@@ -30,7 +30,23 @@ struct BenchCase {
   cuact_dtype dtype = CUACT_DTYPE_F32;
 
   /// Element-sized tensors the operation must move: 2 forward, 3 backward.
-  int tensors_moved() const { return direction == Direction::forward ? 2 : 3; }
+  bool gated = false;  // a gated activation: out = act(gate) * up
+  cuact_gated_layout gated_layout = CUACT_GATED_GATE_FIRST;
+
+  /// Element-sized tensors the operation must move per element of n: 2 forward, 3 backward
+  /// (gated: n outputs from 2n inputs, 3; backward 5).
+  int tensors_moved() const {
+    if (gated) {
+      return direction == Direction::forward ? 3 : 5;
+    }
+    return direction == Direction::forward ? 2 : 3;
+  }
+  /// Elements of the first input and of the output for n (gated: the packed input, and
+  /// backward its gradient, hold 2n).
+  std::int64_t in0_elements(std::int64_t n) const { return gated ? 2 * n : n; }
+  std::int64_t out_elements(std::int64_t n) const {
+    return gated && direction != Direction::forward ? 2 * n : n;
+  }
   /// Element-sized inputs: 1 forward, 2 backward.
   int inputs() const { return direction == Direction::forward ? 1 : 2; }
 };
@@ -40,6 +56,23 @@ const char* dtype_name(cuact_dtype d);
 std::size_t dtype_size(cuact_dtype d);
 /// Bytes of one scalar of the compute type (PReLU's alpha).
 std::size_t compute_size(cuact_dtype d);
+
+/// A gated case's [rows, hidden] for about n outputs: hidden 4096 (or n, below), rows the
+/// largest whole number not above n / hidden.
+struct GatedDims {
+  std::int64_t rows;
+  std::int64_t hidden;
+};
+GatedDims gated_dims(std::int64_t n);
+
+/// Gated activations measured (--op name, activation, parameters, layout): SwiGLU in every
+/// layout, GeGLU and the clamped SwiGLU in the layouts their models use.
+struct GatedVariant {
+  const char* name;
+  cuact_activation activation;
+  cuact_gated_layout layout;
+};
+const std::vector<GatedVariant>& gated_variants();
 
 /// Activations measured at parameters other than their defaults, where a parameter selects a
 /// different formula: (--op name, activation, its parameters).

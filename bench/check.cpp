@@ -6,11 +6,13 @@
 #include "tests/support/reference.hpp"
 #include "tests/support/ulp.hpp"
 
+#include <cuact/gated_ops.hpp>
 #include <cuact/ops.hpp>
 #include <cuact/types.hpp>
 
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -34,6 +36,89 @@ std::vector<T> download(const void* p, std::int64_t begin, std::int64_t count) {
                      cudaMemcpyDeviceToHost),
           "check: download");
   return host;
+}
+
+/// Calls body(op) with the gated functor of case c in compute type C.
+template <class C, class Body>
+void with_gated_functor(const BenchCase& c, Body&& body) {
+  const bool unary = detail::visit_activation_tag(c.activation, [&](auto tag) {
+    body(Gated<typename decltype(tag)::template type<C>>{
+        detail::make_op<decltype(tag), C>(c.params.data(), c.params.size())});
+  });
+  if (!unary) {
+    detail::visit_gated_tag(c.activation, [&](auto tag) {
+      body(detail::make_op<decltype(tag), C>(c.params.data(), c.params.size()));
+    });
+  }
+}
+
+/// A gated case: the first rows (up to about kWindow outputs) and the last row against the
+/// CPU evaluating the same functor.
+template <class T>
+CheckResult check_gated_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
+  using C = compute_t<T>;
+  const GatedDims dims = gated_dims(n);
+  const bool backward = c.direction != Direction::forward;
+  const auto in = download<T>(t.in0, 0, 2 * n);
+  const auto dy = backward ? download<T>(t.in1, 0, n) : std::vector<T>();
+  const auto out = download<T>(t.out, 0, c.out_elements(n));
+  std::int64_t checked = 0;
+  std::string failure;
+  with_gated_functor<C>(c, [&](const auto& op) {
+    const std::int64_t first_rows = std::max<std::int64_t>(1, kWindow / dims.hidden);
+    for (std::int64_t r = 0; r < dims.rows && failure.empty(); ++r) {
+      if (r >= first_rows && r != dims.rows - 1) {
+        continue;
+      }
+      for (std::int64_t col = 0; col < dims.hidden && failure.empty(); ++col) {
+        const std::int64_t e = r * dims.hidden + col;
+        std::int64_t g = 0;
+        std::int64_t u = 0;
+        switch (c.gated_layout) {
+          case CUACT_GATED_GATE_FIRST:
+            g = 2 * r * dims.hidden + col;
+            u = g + dims.hidden;
+            break;
+          case CUACT_GATED_GATE_SECOND:
+            u = 2 * r * dims.hidden + col;
+            g = u + dims.hidden;
+            break;
+          case CUACT_GATED_INTERLEAVED:
+            g = 2 * e;
+            u = g + 1;
+            break;
+          case CUACT_GATED_SEPARATE:
+            g = e;
+            u = n + e;
+            break;
+        }
+        const C gv = to_compute(in[g]);
+        const C uv = to_compute(in[u]);
+        const auto accuracy = std::decay_t<decltype(op)>::accuracy;
+        const auto compare = [&](T want, T got, const char* what, double dyv) {
+          if (!reference::gpu_close(want, got, accuracy, backward, Saved::input, dyv)) {
+            std::ostringstream msg;
+            msg << "MISMATCH in " << what << " of output " << e << ": gate " << gv << ", up "
+                << uv << ", expected " << to_compute(want) << ", got " << to_compute(got);
+            failure = msg.str();
+          }
+        };
+        if (!backward) {
+          compare(from_compute<T>(gated_forward_for<T>(op, gv, uv)), out[e], "out", 0.0);
+        } else {
+          const C dyv = to_compute(dy[e]);
+          const auto d = gated_backward_for<T>(op, gv, uv, dyv);
+          compare(from_compute<T>(d.gate), out[g], "dgate", dyv);
+          compare(from_compute<T>(d.up), out[u], "dup", dyv);
+        }
+        ++checked;
+      }
+    }
+  });
+  if (!failure.empty()) {
+    return {false, failure};
+  }
+  return {true, "ok: " + std::to_string(checked) + " outputs"};
 }
 
 template <class T>
@@ -137,7 +222,9 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
 CheckResult check_case(const BenchCase& c, std::int64_t n, const Tensors& t, cudaStream_t stream) {
   cuda_ok(cudaStreamSynchronize(stream), "check: synchronize");
   CheckResult result{false, "unknown dtype"};
-  detail::visit_dtype(c.dtype, [&](auto tag) { result = check_typed<decltype(tag)>(c, n, t); });
+  detail::visit_dtype(c.dtype, [&](auto tag) {
+    result = c.gated ? check_gated_typed<decltype(tag)>(c, n, t) : check_typed<decltype(tag)>(c, n, t);
+  });
   return result;
 }
 

@@ -25,6 +25,9 @@ std::vector<std::string> known_ops() {
   for (const ParameterVariant& v : parameter_variants()) {
     ops.push_back(v.name);
   }
+  for (const GatedVariant& v : gated_variants()) {
+    ops.push_back(v.name);
+  }
   for (const char* prelu : {"prelu_nchw", "prelu_nchw7x7", "prelu_nhwc"}) {
     ops.push_back(prelu);
   }

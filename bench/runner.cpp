@@ -109,9 +109,9 @@ BufferSet make_set(const BenchCase& c, std::int64_t n, std::size_t ws_bytes, std
                    cudaStream_t stream) {
   const std::size_t b = dtype_size(c.dtype);
   BufferSet s;
-  s.in0 = DeviceBuffer<unsigned char>(n * b, stream);
-  s.out = DeviceBuffer<unsigned char>(n * b, stream);
-  fill_uniform(c.dtype, s.in0.data(), n, -8.0, 8.0, seed, stream);
+  s.in0 = DeviceBuffer<unsigned char>(c.in0_elements(n) * b, stream);
+  s.out = DeviceBuffer<unsigned char>(c.out_elements(n) * b, stream);
+  fill_uniform(c.dtype, s.in0.data(), c.in0_elements(n), -8.0, 8.0, seed, stream);
   if (c.inputs() > 1) {
     s.in1 = DeviceBuffer<unsigned char>(n * b, stream);
     fill_uniform(c.dtype, s.in1.data(), n, -3.0, 3.0, seed + 1, stream);
@@ -135,6 +135,10 @@ BufferSet make_set(const BenchCase& c, std::int64_t n, std::size_t ws_bytes, std
 }
 
 std::string describe_shape(const BenchCase& c, std::int64_t n) {
+  if (c.gated) {
+    const GatedDims g = gated_dims(n);
+    return "[" + std::to_string(g.rows) + "," + std::to_string(g.hidden) + "]";
+  }
   if (!c.prelu) {
     return "";
   }
@@ -150,7 +154,9 @@ Row Runner::measure(const BenchCase& c, std::int64_t requested_n) {
   Row row;
   row.c = c;
   // PReLU measures the largest whole shape of its layout not above the requested size.
-  const std::int64_t n = c.prelu ? prelu_dims(c, requested_n).numel() : requested_n;
+  const std::int64_t n = c.prelu   ? prelu_dims(c, requested_n).numel()
+                         : c.gated ? gated_dims(requested_n).rows * gated_dims(requested_n).hidden
+                                   : requested_n;
   row.n = n;
   if (n == 0) {
     row.n = requested_n;
@@ -160,7 +166,8 @@ Row Runner::measure(const BenchCase& c, std::int64_t requested_n) {
   row.shape = describe_shape(c, n);
   const std::size_t b = dtype_size(c.dtype);
   const std::size_t ws = workspace_bytes(c, n);
-  const std::size_t set_bytes = (c.inputs() + 1) * n * b + ws;
+  const std::size_t set_bytes =
+      (c.in0_elements(n) + (c.inputs() > 1 ? n : 0) + c.out_elements(n)) * b + ws;
   const std::size_t bytes_moved = static_cast<std::size_t>(c.tensors_moved()) * n * b;
   if (set_bytes + bytes_moved > free_memory() * 8 / 10) {
     row.skipped = "needs " + std::to_string((set_bytes + bytes_moved) >> 20) + " MiB";

@@ -174,5 +174,23 @@ TEST(BenchCases, ParameterVariantsRunWithTheirParametersAndDefaultsRunWithNone) 
   EXPECT_EQ(cases.back().op, "gelu_tanh");
 }
 
+TEST(BenchCases, GatedVariantsMoveTheirBytesInTheirLayouts) {
+  const auto cases = select_cases(parse({"--op", "swiglu_interleaved,clamped_swiglu_interleaved"}));
+  ASSERT_EQ(cases.size(), 16u);  // 2 ops x 4 dtypes x forward and backward
+  for (const BenchCase& c : cases) {
+    EXPECT_TRUE(c.gated);
+    EXPECT_EQ(c.gated_layout, CUACT_GATED_INTERLEAVED);
+    const bool forward = c.direction == Direction::forward;
+    EXPECT_EQ(c.tensors_moved(), forward ? 3 : 5);
+    EXPECT_EQ(c.in0_elements(100), 200);
+    EXPECT_EQ(c.out_elements(100), forward ? 100 : 200);
+  }
+  EXPECT_EQ(cases.front().activation, CUACT_SILU);
+  EXPECT_EQ(cases.back().activation, CUACT_CLAMPED_SWIGLU);
+  EXPECT_EQ(gated_dims(std::int64_t{1} << 26).hidden, 4096);
+  EXPECT_EQ(gated_dims(std::int64_t{1} << 26).rows, 16384);
+  EXPECT_EQ(gated_dims(1000).rows, 1);
+}
+
 }  // namespace
 }  // namespace cuact::bench
