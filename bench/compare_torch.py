@@ -66,6 +66,7 @@ class Op:
     def __init__(self, lib, index, registry):
         self.enum = lib.cuact_activation_at(index)
         self.name = lib.cuact_activation_name(self.enum).decode()
+        self.base = self.name  # the library's name, also for variants (self.name: the label)
         if self.name not in registry:
             raise RuntimeError(f"{self.name}: in the library but not in {REGISTRY}")
         names, self.expr = registry[self.name]
@@ -94,7 +95,7 @@ class Op:
         """A float64 reference free of the cancellation PyTorch's own formula has, for the ops
         where cuact is more accurate (gelu: PyTorch's 1 + erf(x/sqrt 2) and 1 + tanh(u) cancel
         for negative x); None for the others. The forward, or with dy the gradient."""
-        if not self.name.startswith("gelu"):
+        if self.base != "gelu":
             return None
         xd = x.double()
         if self.params["approximate"] == 0:
@@ -198,6 +199,9 @@ class Cuact:
         lib.cuact_activation_forward_params.argtypes = [i32, vp, i32, i32, vp, vp, i64, vp]
         lib.cuact_activation_backward_params.argtypes = [i32, vp, i32, i32, i32, vp, vp, vp, i64,
                                                          vp]
+        lib.cuact_gated_forward.argtypes = [i32, vp, i32, i32, i32, vp, vp, vp, i64, i64, vp]
+        lib.cuact_gated_backward.argtypes = [i32, vp, i32, i32, i32, vp, vp, vp, vp, vp, i64,
+                                             i64, vp]
         lib.cuact_prelu_forward.argtypes = [i32, vp, vp, vp, i64, i64, i64, vp]
         lib.cuact_prelu_backward.argtypes = [i32, vp, vp, vp, vp, vp, i64, i64, i64, i32,
                                              vp, sz, vp]
@@ -235,6 +239,21 @@ class Cuact:
                                                              DTYPES[dtype][0], v.data_ptr(),
                                                              dy.data_ptr(), dx.data_ptr(),
                                                              v.numel(), self.stream()))
+
+    def gated_forward(self, enum, params, layout, dtype, gate, up, out, rows, hidden):
+        p = (ctypes.c_double * max(1, len(params)))(*params)
+        self.check(self.lib.cuact_gated_forward(
+            enum, p, len(params), layout, DTYPES[dtype][0], gate.data_ptr(),
+            up.data_ptr() if up is not None else None, out.data_ptr(), rows, hidden,
+            self.stream()))
+
+    def gated_backward(self, enum, params, layout, dtype, gate, up, dy, dgate, dup, rows,
+                       hidden):
+        p = (ctypes.c_double * max(1, len(params)))(*params)
+        self.check(self.lib.cuact_gated_backward(
+            enum, p, len(params), layout, DTYPES[dtype][0], gate.data_ptr(),
+            up.data_ptr() if up is not None else None, dy.data_ptr(), dgate.data_ptr(),
+            dup.data_ptr() if dup is not None else None, rows, hidden, self.stream()))
 
     def prelu_forward(self, dtype, x, alpha, y, shape):
         self.check(self.lib.cuact_prelu_forward(DTYPES[dtype][0], x.data_ptr(), alpha.data_ptr(),
@@ -362,6 +381,121 @@ def check_elementwise(lib, failures, n):
                     expected = dx_autograd  # exact from either side for these ops
                 failures.compare(f"{tag} backward from output", dx_out, expected,
                                  op.max_ulp(dtype, 2), [("y", y_ref), ("dy", dy)])
+
+
+# The gated activations checked: (name, unary activation of the library or None, its
+# parameters, the PyTorch composition for a gated functor of its own).
+CLAMPED_SWIGLU = 17  # CUACT_CLAMPED_SWIGLU
+
+
+def clamped_swiglu(g, u):
+    gc = g.clamp(max=7.0)
+    return (u.clamp(-7.0, 7.0) + 1) * gc * torch.sigmoid(1.702 * gc)
+
+
+GATED_CASES = [
+    ("swiglu", "silu", {}, None),
+    ("geglu", "gelu", {"approximate": 0.0}, None),
+    ("geglu_tanh", "gelu", {"approximate": 1.0}, None),
+    ("reglu", "relu", {}, None),
+    ("glu", "sigmoid", {}, None),
+    ("quick_geglu", "quick_gelu", {}, None),
+    ("clamped_swiglu", None, {"alpha": 1.702, "limit": 7.0}, clamped_swiglu),
+]
+
+
+def split_gated(x, layout, hidden):
+    """Views of the gate and up of a [rows, 2 hidden] tensor in `layout` (separate: its two
+    halves, as the separate tensors are made here)."""
+    if layout in (0, 3):
+        return x[:, :hidden], x[:, hidden:]
+    if layout == 1:
+        return x[:, hidden:], x[:, :hidden]
+    pairs = x.view(x.shape[0], hidden, 2)
+    return pairs[..., 0], pairs[..., 1]
+
+
+def gated_reference(op, compose, g, u, dy):
+    """act(g) * u and its gradients as cuact defines them: act(g) (and act'(g) * (dy * u))
+    from PyTorch's own op in the compute type (float for 16-bit types, like PyTorch's
+    kernels), then the products, rounded once; with the float64 reference of Op.accurate
+    where PyTorch's op cancels (gelu). A gated functor of its own (compose) goes through
+    autograd in the compute type."""
+    wide = torch.float64 if g.dtype == torch.float64 else torch.float32
+    gc, uc, dyc = g.to(wide), u.to(wide), dy.to(wide)
+    gr = gc.detach().clone().requires_grad_(True)
+    if op is None:
+        ur = uc.detach().clone().requires_grad_(True)
+        y = compose(gr, ur)
+        dg, du = torch.autograd.grad(y, (gr, ur), dyc)
+        return y.detach(), dg, du, None
+    a = op.torch_forward(gr)
+    (dg,) = torch.autograd.grad(a, gr, dyc * uc)
+    accurate = None
+    if op.accurate(gc) is not None:
+        accurate = (op.accurate(gc) * uc.double(), op.accurate(gc, dyc * uc),
+                    dyc.double() * op.accurate(gc))
+    return a.detach() * uc, dg, dyc * a.detach(), accurate
+
+
+def check_gated(lib, failures, rows=37, hidden=264):
+    """Every gated case x layout x dtype against PyTorch (gated_reference), forward and
+    backward; glu also against F.glu (the gate-second layout: F.glu's first half is the
+    value, its second the gate)."""
+    by_name = {op.name: op for op in lib.ops}
+    for name, act, params, compose in GATED_CASES:
+        op = by_name[act].variant(name, **params) if act else None
+        enum = op.enum if op else CLAMPED_SWIGLU
+        values = op.param_values() if op else list(params.values())
+        ulp = op.ulp if op else [6, 8, 0]
+        for dname, dtype in TORCH_DTYPES.items():
+            eps = torch.finfo(dtype).eps
+            half = dtype in (torch.float16, torch.bfloat16)
+            # One more rounded product than the unary op.
+            max_ulp = [1 if half else max(2, u) + 1 for u in ulp]
+            for layout in range(4):
+                tag = f"{name} {dname} layout {layout} rows={rows} hidden={hidden}"
+                x = random_tensor((rows, 2 * hidden), dtype, 5, -8, 8)
+                dy = random_tensor((rows, hidden), dtype, 6, -3, 3)
+                g, u = split_gated(x, layout, hidden)
+                y_ref, dg_ref, du_ref, accurate = gated_reference(op, compose, g, u, dy)
+                din_ref = torch.empty(rows, 2 * hidden, dtype=y_ref.dtype, device="cuda")
+                dg_view, du_view = split_gated(din_ref, layout, hidden)
+                dg_view.copy_(dg_ref)
+                du_view.copy_(du_ref)
+                din_accurate = None
+                if accurate is not None:
+                    din_accurate = torch.empty(rows, 2 * hidden, dtype=torch.float64,
+                                               device="cuda")
+                    a_dg, a_du = split_gated(din_accurate, layout, hidden)
+                    a_dg.copy_(accurate[1])
+                    a_du.copy_(accurate[2])
+
+                y = torch.empty_like(dy)
+                if layout == 3:
+                    gate, up = g.contiguous(), u.contiguous()
+                    lib.gated_forward(enum, values, layout, dname, gate, up, y, rows, hidden)
+                    dgate, dup = torch.empty_like(gate), torch.empty_like(up)
+                    lib.gated_backward(enum, values, layout, dname, gate, up, dy, dgate, dup,
+                                       rows, hidden)
+                    din = torch.cat([dgate, dup], dim=1)
+                else:
+                    lib.gated_forward(enum, values, layout, dname, x, None, y, rows, hidden)
+                    din = torch.empty_like(x)
+                    lib.gated_backward(enum, values, layout, dname, x, None, dy, din, None,
+                                       rows, hidden)
+                failures.compare(f"{tag} forward", y, y_ref.to(dtype), max_ulp[0],
+                                 [("gate", g.contiguous())],
+                                 accurate=accurate[0] if accurate else None)
+                floor = 4 * eps * dy.abs().double()
+                floor = (floor.repeat_interleave(2, dim=1) if layout == 2
+                         else torch.cat([floor, floor], dim=1))
+                failures.compare(f"{tag} backward", din, din_ref.to(dtype), max_ulp[1],
+                                 [("x", x)], floor, accurate=din_accurate)
+                if name == "glu" and layout == 1:
+                    xw = x.float() if half else x
+                    failures.compare(f"{tag} against F.glu", y, F.glu(xw, dim=-1).to(dtype),
+                                     max_ulp[0], [("gate", g.contiguous())])
 
 
 def prelu_cases():
@@ -537,6 +671,7 @@ def main():
     failures = Failures()
     check_elementwise(lib, failures, args.check_n)
     check_prelu(lib, failures)
+    check_gated(lib, failures)
     torch.cuda.synchronize()
     lines = [f"PyTorch {torch.__version__} on {torch.cuda.get_device_name()}: "
              f"{failures.checks} comparisons, {failures.count} failures", ""]
