@@ -6,6 +6,7 @@
 // must be written. Tolerance: the activation's accuracy class (reference::gpu_close).
 #include <cuact/gated.hpp>
 
+#include "host/op_registry.hpp"
 #include "tests/support/device_buffer.hpp"
 #include "tests/support/expect_invalid.hpp"
 #include "tests/support/gpu_environment.hpp"
@@ -191,6 +192,33 @@ INSTANTIATE_TEST_SUITE_P(
              dtype_name(std::get<1>(info.param)) + "_" +
              kLayoutNames[std::get<2>(info.param)];
     });
+
+using EveryCase = std::tuple<Dtype, int>;
+class GatedEveryActivationGpu : public GpuTestWithParam<EveryCase> {};
+
+/// Every unary activation of the registry, gated, at its defaults: one vector-path and one
+/// element-path shape per layout and element type.
+TEST_P(GatedEveryActivationGpu, MatchesTheCpuReference) {
+  const auto [dtype, layout_id] = GetParam();
+  with_dtype(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    detail::for_each_activation([&](auto op_tag) {
+      const Gated<typename decltype(op_tag)::template type<compute_t<T>>> op{};
+      SCOPED_TRACE(decltype(op_tag)::info::name);
+      const std::int64_t vec = 16 / sizeof(T);
+      check_shape<T>(op, static_cast<GatedLayout>(layout_id), 9, 4 * vec, 0);
+      check_shape<T>(op, static_cast<GatedLayout>(layout_id), 3, 7, 0);
+    });
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(AllLayouts, GatedEveryActivationGpu,
+                         ::testing::Combine(::testing::ValuesIn(kAllDtypes),
+                                            ::testing::Values(0, 1, 2, 3)),
+                         [](const ::testing::TestParamInfo<EveryCase>& info) {
+                           return std::string(dtype_name(std::get<0>(info.param))) + "_" +
+                                  kLayoutNames[std::get<1>(info.param)];
+                         });
 
 class GatedLayerGpu : public GpuTest {};
 

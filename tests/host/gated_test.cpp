@@ -7,6 +7,7 @@
 #include <cuact/ops.hpp>
 
 #include "cuda/gated_map.hpp"
+#include "host/op_registry.hpp"
 #include "tests/support/expect_invalid.hpp"
 
 #include <gtest/gtest.h>
@@ -17,6 +18,7 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace cuact {
@@ -65,6 +67,47 @@ TEST(GatedMath, IsTheUnaryActivationOfTheGateTimesUp) {
   EXPECT_EQ(gated_forward_for<__half>(geglu_tanh, 0.8f, 2.0f),
             GeluTanh<float>{}.forward_16bit(0.8f) * 2.0f);
   EXPECT_EQ(gated_forward_for<float>(geglu_tanh, 0.8f, 2.0f), geglu_tanh.forward(0.8f, 2.0f));
+}
+
+/// Every unary activation of the registry as a gated one, in both compute types and for every
+/// element type's form: act(g) * u and {act'(g) (dy u), dy act(g)} from the unary functor.
+TEST(GatedMath, EveryUnaryActivationOfTheRegistryGatesTheSameWay) {
+  int count = 0;
+  detail::for_each_activation([&](auto tag) {
+    using Tag = decltype(tag);
+    const auto check = [&](auto c) {
+      using C = decltype(c);
+      const typename Tag::template type<C> act{};
+      const Gated<typename Tag::template type<C>> gated{act};
+      for (C g : {C(-3.5), C(-0.75), C(0), C(0.4), C(2.5), C(7)}) {
+        for (C u : {C(-1.5), C(0.25), C(3)}) {
+          const C dy = C(-0.6);
+          EXPECT_TRUE(same(static_cast<double>(act.forward(g) * u),
+                           static_cast<double>(gated_forward_for<C>(gated, g, u))))
+              << Tag::info::name;
+          const auto d = gated_backward_for<C>(gated, g, u, dy);
+          EXPECT_TRUE(same(static_cast<double>(act.grad_from_input(g, dy * u)),
+                           static_cast<double>(d.gate)))
+              << Tag::info::name;
+          EXPECT_TRUE(same(static_cast<double>(dy * act.forward(g)), static_cast<double>(d.up)))
+              << Tag::info::name;
+          if constexpr (std::is_same_v<C, float>) {  // the 16-bit types' forms
+            EXPECT_TRUE(same(static_cast<double>(forward_for<__half>(act, g) * u),
+                             static_cast<double>(gated_forward_for<__nv_bfloat16>(gated, g, u))))
+                << Tag::info::name;
+            const auto d16 = gated_backward_for<__half>(gated, g, u, dy);
+            EXPECT_TRUE(same(static_cast<double>(grad_from_input_for<__half>(act, g, dy * u)),
+                             static_cast<double>(d16.gate)))
+                << Tag::info::name;
+          }
+        }
+      }
+    };
+    check(0.0f);
+    check(0.0);
+    ++count;
+  });
+  EXPECT_GE(count, 17);
 }
 
 TEST(GatedMath, GradientsMatchCentralDifferences) {
