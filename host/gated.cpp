@@ -90,10 +90,28 @@ GatedLaunch<T> packed_launch(GatedLayout layout, const T* in, T* din, std::int64
   return p;
 }
 
+/// What every gated entry point checks first: op's parameters and the shape. False when there
+/// is nothing to do (rows * hidden == 0).
 template <class G>
-void check_op(const char* fn, const G& op) {
+bool checked_call(const char* fn, const G& op, std::int64_t rows, std::int64_t hidden,
+                  std::size_t size) {
   ParamRules rules{fn};
   check_params(op, rules);
+  expect_valid_gated_shape(fn, rows, hidden, size);
+  return rows != 0 && hidden != 0;
+}
+
+/// The kernels' view of separate gate and up tensors.
+template <class T>
+GatedLaunch<T> separate_launch(const T* gate, const T* up, std::int64_t rows,
+                               std::int64_t hidden) {
+  GatedLaunch<T> p;
+  p.gate = gate;
+  p.up = up;
+  p.rows = rows;
+  p.hidden = hidden;
+  p.gate_row = p.up_row = hidden;
+  return p;
 }
 
 }  // namespace
@@ -105,10 +123,8 @@ void gated_forward(const G& op, GatedLayout layout, const T* in, T* out, std::in
   static const std::string fn = detail::gated_function_name<G>("forward");
   static const std::string range = "cuact::" + fn;
   CUACT_NVTX_RANGE(range.c_str());
-  detail::check_op(fn.c_str(), op);
   detail::expect_packed_layout(fn.c_str(), layout);
-  detail::expect_valid_gated_shape(fn.c_str(), rows, hidden, sizeof(T));
-  if (rows == 0 || hidden == 0) {
+  if (!detail::checked_call(fn.c_str(), op, rows, hidden, sizeof(T))) {
     return;
   }
   detail::expect_not_null(fn.c_str(), "in", in, rows * hidden);
@@ -127,10 +143,8 @@ void gated_backward(const G& op, GatedLayout layout, const T* in, const T* dy, T
   static const std::string fn = detail::gated_function_name<G>("backward");
   static const std::string range = "cuact::" + fn;
   CUACT_NVTX_RANGE(range.c_str());
-  detail::check_op(fn.c_str(), op);
   detail::expect_packed_layout(fn.c_str(), layout);
-  detail::expect_valid_gated_shape(fn.c_str(), rows, hidden, sizeof(T));
-  if (rows == 0 || hidden == 0) {
+  if (!detail::checked_call(fn.c_str(), op, rows, hidden, sizeof(T))) {
     return;
   }
   const std::int64_t n = rows * hidden;
@@ -153,9 +167,7 @@ void gated_forward(const G& op, const T* gate, const T* up, T* out, std::int64_t
   static const std::string fn = detail::gated_function_name<G>("forward");
   static const std::string range = "cuact::" + fn;
   CUACT_NVTX_RANGE(range.c_str());
-  detail::check_op(fn.c_str(), op);
-  detail::expect_valid_gated_shape(fn.c_str(), rows, hidden, sizeof(T));
-  if (rows == 0 || hidden == 0) {
+  if (!detail::checked_call(fn.c_str(), op, rows, hidden, sizeof(T))) {
     return;
   }
   const std::int64_t n = rows * hidden;
@@ -167,13 +179,8 @@ void gated_forward(const G& op, const T* gate, const T* up, T* out, std::int64_t
   detail::expect_same_or_disjoint(fn.c_str(), {"out", out, bytes}, {"up", up, bytes});
   detail::expect_device_accessible(
       fn.c_str(), {{"gate", gate, bytes}, {"up", up, bytes}, {"out", out, bytes}});
-  detail::GatedLaunch<T> p;
-  p.gate = gate;
-  p.up = up;
+  detail::GatedLaunch<T> p = detail::separate_launch(gate, up, rows, hidden);
   p.out = out;
-  p.rows = rows;
-  p.hidden = hidden;
-  p.gate_row = p.up_row = hidden;
   detail::launch_gated<G, T>(fn.c_str(), false, op, p, stream);
 }
 
@@ -183,9 +190,7 @@ void gated_backward(const G& op, const T* gate, const T* up, const T* dy, T* dga
   static const std::string fn = detail::gated_function_name<G>("backward");
   static const std::string range = "cuact::" + fn;
   CUACT_NVTX_RANGE(range.c_str());
-  detail::check_op(fn.c_str(), op);
-  detail::expect_valid_gated_shape(fn.c_str(), rows, hidden, sizeof(T));
-  if (rows == 0 || hidden == 0) {
+  if (!detail::checked_call(fn.c_str(), op, rows, hidden, sizeof(T))) {
     return;
   }
   const std::int64_t n = rows * hidden;
@@ -207,15 +212,10 @@ void gated_backward(const G& op, const T* gate, const T* up, const T* dy, T* dga
                                                 {"dy", dy, bytes},
                                                 {"dgate", dgate, bytes},
                                                 {"dup", dup, bytes}});
-  detail::GatedLaunch<T> p;
-  p.gate = gate;
-  p.up = up;
+  detail::GatedLaunch<T> p = detail::separate_launch(gate, up, rows, hidden);
   p.dy = dy;
   p.out = dgate;
   p.out2 = dup;
-  p.rows = rows;
-  p.hidden = hidden;
-  p.gate_row = p.up_row = hidden;
   detail::launch_gated<G, T>(fn.c_str(), true, op, p, stream);
 }
 
