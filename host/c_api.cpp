@@ -202,6 +202,12 @@ void gated_backward(const char* fn, cuact_activation op, const double* params, i
   });
 }
 
+/// Calls fn(tag) for the unary or gated registry entry `op` names (introspection covers both).
+template <class Fn>
+bool visit_any_tag(cuact_activation op, Fn&& fn) {
+  return cuact::detail::visit_activation_tag(op, fn) || cuact::detail::visit_gated_tag(op, fn);
+}
+
 }  // namespace
 
 extern "C" {
@@ -263,20 +269,20 @@ cuact_activation cuact_activation_at(int index) {
 
 const char* cuact_activation_name(cuact_activation op) {
   const char* name = nullptr;
-  cuact::detail::visit_activation_tag(op, [&](auto tag) { name = decltype(tag)::info::name; });
+  visit_any_tag(op, [&](auto tag) { name = decltype(tag)::info::name; });
   return name;
 }
 
 int cuact_activation_param_count(cuact_activation op) {
   int count = -1;
-  cuact::detail::visit_activation_tag(
+  visit_any_tag(
       op, [&](auto tag) { count = static_cast<int>(decltype(tag)::info::num_params); });
   return count;
 }
 
 const char* cuact_activation_param_name(cuact_activation op, int index) {
   const char* name = nullptr;
-  cuact::detail::visit_activation_tag(op, [&](auto tag) {
+  visit_any_tag(op, [&](auto tag) {
     const auto& names = decltype(tag)::info::param_names;
     if (index >= 0 && static_cast<std::size_t>(index) < names.size()) {
       name = names[static_cast<std::size_t>(index)];
@@ -287,7 +293,7 @@ const char* cuact_activation_param_name(cuact_activation op, int index) {
 
 double cuact_activation_param_default(cuact_activation op, int index) {
   double value = 0.0;
-  cuact::detail::visit_activation_tag(op, [&](auto tag) {
+  visit_any_tag(op, [&](auto tag) {
     using Tag = decltype(tag);
     const auto defaults = Tag::info::values(typename Tag::template type<double>{});
     if (index >= 0 && static_cast<std::size_t>(index) < defaults.size()) {
@@ -299,7 +305,7 @@ double cuact_activation_param_default(cuact_activation op, int index) {
 
 int cuact_activation_accuracy_ulp(cuact_activation op, int pass) {
   int ulp = -1;
-  cuact::detail::visit_activation_tag(op, [&](auto tag) {
+  visit_any_tag(op, [&](auto tag) {
     using Op = typename decltype(tag)::template type<float>;
     constexpr cuact::Accuracy a = Op::accuracy;
     ulp = pass == 0   ? a.forward_ulp

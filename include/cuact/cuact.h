@@ -72,7 +72,9 @@ CUACT_API const char* cuact_last_error(void);
 CUACT_API int cuact_activation_count(void);
 CUACT_API cuact_activation cuact_activation_at(int index);
 
-/* "leaky_relu", or NULL when `op` is not an activation of this build. */
+/* "leaky_relu", or NULL when `op` is not an activation of this build. This and the
+ * introspection below also answer for the gated activations (CUACT_CLAMPED_SWIGLU), which
+ * cuact_activation_count/at do not list (they run through cuact_gated_forward/backward). */
 CUACT_API const char* cuact_activation_name(cuact_activation op);
 
 /* The number of parameters of `op` (-1 when `op` is unknown), the name of parameter `index`

@@ -92,6 +92,13 @@ TEST(CApi, GatedCallsTakeAnyUnaryActivationOrAGatedOneWithCheckedArguments) {
                                 CUACT_DTYPE_F32, p, p + 8, p + 16, 2, 4, nullptr),
             CUACT_STATUS_INVALID_ARGUMENT);
   EXPECT_STREQ(cuact_last_error(), "cuact_gated_forward: 'layout' = 5 is not a valid value");
+  // The gated ones describe themselves too.
+  EXPECT_STREQ(cuact_activation_name(CUACT_CLAMPED_SWIGLU), "clamped_swiglu");
+  EXPECT_EQ(cuact_activation_param_count(CUACT_CLAMPED_SWIGLU), 2);
+  EXPECT_STREQ(cuact_activation_param_name(CUACT_CLAMPED_SWIGLU, 1), "limit");
+  EXPECT_EQ(cuact_activation_param_default(CUACT_CLAMPED_SWIGLU, 1), 7.0);
+  EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_CLAMPED_SWIGLU, 0), 6);
+  EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_CLAMPED_SWIGLU, 2), -1);
   // Nothing to do.
   EXPECT_EQ(cuact_gated_forward(CUACT_SILU, nullptr, 0, CUACT_GATED_SEPARATE, CUACT_DTYPE_F16,
                                 nullptr, nullptr, nullptr, 0, 4096, nullptr),
