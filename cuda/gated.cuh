@@ -51,10 +51,6 @@ __global__ void __launch_bounds__(kGatedThreads)
   const std::int64_t stride = static_cast<std::int64_t>(gridDim.x) * kGatedThreads;
   const std::int64_t thread =
       static_cast<std::int64_t>(blockIdx.x) * kGatedThreads + threadIdx.x;
-  // One grid stride in rows and columns, once per thread.
-  const std::int64_t step = stride * kVec;
-  const std::int64_t step_rows = step / p.hidden;
-  const std::int64_t step_columns = step % p.hidden;
 
   struct Inputs {
     V g, u, dy;
@@ -128,26 +124,20 @@ __global__ void __launch_bounds__(kGatedThreads)
     }
   };
 
-  std::int64_t i = thread;
-  RowCursor at = RowCursor::at(thread * kVec, p.hidden);
-  for (; i + (kUnroll - 1) * stride < vectors; i += kUnroll * stride) {
-    RowCursor cursors[kUnroll];
-    Inputs in[kUnroll];
+  walk_gated_vectors<kUnroll>(
+      thread, stride, vectors, kVec, p.hidden,
+      [&](const RowCursor(&cursors)[kUnroll]) {
+        Inputs in[kUnroll];
 #pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      cursors[u] = at;
-      in[u] = load(at);
-      at.advance(step_rows, step_columns, p.hidden);
-    }
+        for (int u = 0; u < kUnroll; ++u) {
+          in[u] = load(cursors[u]);
+        }
 #pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      compute_and_store(cursors[u], in[u]);
-    }
-  }
-  for (; i < vectors; i += stride) {
-    compute_and_store(at, load(at));
-    at.advance(step_rows, step_columns, p.hidden);
-  }
+        for (int u = 0; u < kUnroll; ++u) {
+          compute_and_store(cursors[u], in[u]);
+        }
+      },
+      [&](const RowCursor& at) { compute_and_store(at, load(at)); });
 }
 
 template <class G, class T, bool kBackward, bool kInterleaved, int kVec>

@@ -54,4 +54,36 @@ struct RowCursor {
   }
 };
 
+/// The walk of one thread of the gated kernel over the vectors of kVec outputs: thread
+/// `thread` of `stride` (the grid's threads) takes vectors thread, thread + stride, ... For
+/// whole groups of kUnroll of them it calls step(cursors), cursors[u] at vector
+/// i + u * stride (the kernel loads all kUnroll, then computes and stores); for the rest,
+/// one(cursor). Each cursor is the vector's first output as (row, column), advanced without
+/// dividing. The kernel runs exactly this; tests/host/gated_test.cpp replays it.
+template <int kUnroll, class Step, class One>
+CUACT_HOST_DEVICE void walk_gated_vectors(std::int64_t thread, std::int64_t stride,
+                                          std::int64_t vectors, int vec, std::int64_t hidden,
+                                          Step&& step, One&& one) {
+  const std::int64_t elements = stride * vec;  // one grid stride, in rows and columns
+  const std::int64_t step_rows = elements / hidden;
+  const std::int64_t step_columns = elements % hidden;
+  std::int64_t i = thread;
+  RowCursor at = RowCursor::at(thread * vec, hidden);
+  for (; i + (kUnroll - 1) * stride < vectors; i += kUnroll * stride) {
+    RowCursor cursors[kUnroll];
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+    for (int u = 0; u < kUnroll; ++u) {
+      cursors[u] = at;
+      at.advance(step_rows, step_columns, hidden);
+    }
+    step(cursors);
+  }
+  for (; i < vectors; i += stride) {
+    one(at);
+    at.advance(step_rows, step_columns, hidden);
+  }
+}
+
 }  // namespace cuact::detail

@@ -208,6 +208,52 @@ TEST(GatedMap, TheRowCursorAdvancesAsDivisionWould) {
   EXPECT_EQ(at.column, e % 14336);
 }
 
+/// The kernel's walk, replayed for every thread of small grids: every vector exactly once,
+/// each cursor at its vector's first output, the unrolled groups strided by the grid.
+TEST(GatedMap, TheKernelsWalkVisitsEveryVectorOnceAtItsRowAndColumn) {
+  for (const int vec : {1, 2, 4, 8}) {
+    for (const std::int64_t hidden : {8, 24, 4096}) {
+      if (hidden % vec != 0) {
+        continue;
+      }
+      for (const std::int64_t rows : {1, 3, 50}) {
+        const std::int64_t vectors = rows * hidden / vec;
+        for (const std::int64_t stride : {256, 512, 768}) {  // 1 to 3 blocks of 256 threads
+          std::vector<int> seen(static_cast<std::size_t>(vectors), 0);
+          const auto visit = [&](const detail::RowCursor& at) {
+            const std::int64_t e = at.row * hidden + at.column;
+            ASSERT_EQ(e % vec, 0);
+            ASSERT_LT(at.column, hidden);
+            ASSERT_LT(e / vec, vectors);
+            ++seen[static_cast<std::size_t>(e / vec)];
+          };
+          for (std::int64_t t = 0; t < stride; ++t) {
+            std::int64_t expected = t;  // the vectors thread t must see, in order
+            detail::walk_gated_vectors<4>(
+                t, stride, vectors, vec, hidden,
+                [&](const detail::RowCursor(&cursors)[4]) {
+                  for (const auto& at : cursors) {
+                    ASSERT_EQ(at.row * hidden + at.column, expected * vec);
+                    visit(at);
+                    expected += stride;
+                  }
+                },
+                [&](const detail::RowCursor& at) {
+                  ASSERT_EQ(at.row * hidden + at.column, expected * vec);
+                  visit(at);
+                  expected += stride;
+                });
+          }
+          for (int count : seen) {
+            ASSERT_EQ(count, 1) << "vec " << vec << ", hidden " << hidden << ", rows " << rows
+                                << ", stride " << stride;
+          }
+        }
+      }
+    }
+  }
+}
+
 class GatedArguments : public ::testing::Test {
  protected:
   static constexpr float kSentinel = 42.0f;
