@@ -591,6 +591,51 @@ def autograd_backward(fn, x, dy):
     return lambda: torch.autograd.grad(y, xr, dy, retain_graph=True)
 
 
+def gated_timing_rows(lib, n, dname, dtype, size):
+    """SwiGLU (every layout) and GeGLU (gate first) on [n / 4096, 4096] outputs against
+    PyTorch's composition: F.silu(g) * u forward, autograd (with the composition's saved
+    tensors) backward. Bytes: the floor, 3 (forward) and 5 (backward) per output."""
+    hidden = 4096
+    rows_ = max(1, n // hidden)
+    m = rows_ * hidden
+    by_name = {op.name: op for op in lib.ops}
+    x = random_tensor((rows_, 2 * hidden), dtype, 10, -8, 8)
+    dy = random_tensor((rows_, hidden), dtype, 11, -3, 3)
+    y = torch.empty_like(dy)
+    din = torch.empty_like(x)
+    out = []
+    for name, act, torch_act, layouts in (("swiglu", "silu", F.silu, range(4)),
+                                          ("geglu", "gelu", F.gelu, [0])):
+        op = by_name[act]
+        for layout in layouts:
+            g, u = split_gated(x, layout, hidden)
+            if layout == 3:
+                gate, up = g.contiguous(), u.contiguous()
+                dgate, dup = torch.empty_like(gate), torch.empty_like(up)
+                ours_f = lambda: lib.gated_forward(op.enum, [], 3, dname, gate, up, y, rows_,
+                                                   hidden)
+                ours_b = lambda: lib.gated_backward(op.enum, [], 3, dname, gate, up, dy, dgate,
+                                                    dup, rows_, hidden)
+                g, u = gate, up
+            else:
+                ours_f = (lambda layout=layout: lib.gated_forward(op.enum, [], layout, dname, x,
+                                                                  None, y, rows_, hidden))
+                ours_b = (lambda layout=layout: lib.gated_backward(op.enum, [], layout, dname, x,
+                                                                   None, dy, din, None, rows_,
+                                                                   hidden))
+            gr = g.detach().clone().requires_grad_(True)
+            ur = u.detach().clone().requires_grad_(True)
+            yr = torch_act(gr) * ur
+            theirs_b = (lambda yr=yr, gr=gr, ur=ur:
+                        torch.autograd.grad(yr, (gr, ur), dy, retain_graph=True))
+            label = f"{name} layout {layout}"
+            out.append((label, dname, "forward", m, time_ms(ours_f),
+                        time_ms(lambda g=g, u=u: torch_act(g) * u), 3 * m * size))
+            out.append((label, dname, "backward", m, time_ms(ours_b), time_ms(theirs_b),
+                        5 * m * size))
+    return out
+
+
 def timing_rows(lib, n):
     rows = []
     for dname, dtype in TORCH_DTYPES.items():
@@ -618,6 +663,7 @@ def timing_rows(lib, n):
                 t_ours = time_ms(ours)
                 t_theirs = time_ms(theirs)
                 rows.append((op.name, dname, direction, n, t_ours, t_theirs, tensors * n * size))
+        rows += gated_timing_rows(lib, n, dname, dtype, size)
         prelu_shapes = prelu_timing_shapes(n)
         if dtype not in (torch.float32, torch.bfloat16):
             prelu_shapes = prelu_shapes[:2]  # the extra shapes in f32 and bf16 only
