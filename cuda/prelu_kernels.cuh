@@ -15,6 +15,7 @@
 #pragma once
 
 #include "cuda/launch.hpp"
+#include "cuda/prelu_map.hpp"
 #include "cuda/vector_io.cuh"
 
 #include <cuact/ops.hpp>
@@ -118,7 +119,7 @@ __device__ __forceinline__ std::int64_t min_i64(std::int64_t a, std::int64_t b) 
 template <class T>
 __device__ __forceinline__ void write_initial_partial(const PreluArgs<T>& a, std::int64_t c,
                                                       std::int64_t chunks) {
-  a.partials[c * (chunks + 1)] = a.dalpha != nullptr ? a.dalpha[c] : compute_t<T>(0);
+  a.partials[prelu_initial_slot(c, chunks)] = a.dalpha != nullptr ? a.dalpha[c] : compute_t<T>(0);
 }
 
 /// inner > 1. The elements of channel c form `outer` rows of `inner` contiguous elements;
@@ -136,16 +137,12 @@ __global__ void __launch_bounds__(kPreluThreads)
   using BlockReduce = cub::BlockReduce<C, kPreluThreads>;
   __shared__ typename BlockReduce::TempStorage reduce_storage;
 
-  const std::int64_t inner_v = inner / kVec;
-  const std::int64_t channel_v = outer * inner_v;
-  const std::int64_t tile_v = (channel_v + chunks - 1) / chunks;
-  const std::int64_t step_rows = kPreluThreads / inner_v;
-  const std::int64_t step_v = kPreluThreads - step_rows * inner_v;
+  const ChannelTilesMap map{outer, channels, inner / kVec, chunks, kPreluThreads};
 
-  for (std::int64_t tile = blockIdx.x; tile < channels * chunks; tile += gridDim.x) {
-    const std::int64_t c = tile / chunks;
-    const std::int64_t chunk = tile - c * chunks;
-    const std::int64_t end = min_i64(channel_v, (chunk + 1) * tile_v);
+  for (std::int64_t tile = blockIdx.x; tile < map.tiles(); tile += gridDim.x) {
+    const std::int64_t c = map.channel_of(tile);
+    const std::int64_t chunk = map.chunk_of(tile);
+    const std::int64_t end = map.end_of(tile);
     C alpha[kVec] = {};
     if constexpr (Mode::write_out) {  // alpha may be null when only dalpha is computed
 #pragma unroll
@@ -155,21 +152,13 @@ __global__ void __launch_bounds__(kPreluThreads)
     }
     C acc[kVec] = {};
 
-    std::int64_t j = chunk * tile_v + threadIdx.x;
-    std::int64_t row = j / inner_v;
-    std::int64_t v = j - row * inner_v;
-    while (j < end) {
+    auto cursor = map.first(tile, static_cast<int>(threadIdx.x));
+    while (cursor.j < end) {
       std::int64_t at[kPreluUnroll<V>];
 #pragma unroll
       for (int u = 0; u < kPreluUnroll<V>; ++u) {
-        at[u] = j < end ? ((row * channels + c) * inner_v + v) * kVec : -1;
-        j += kPreluThreads;
-        row += step_rows;
-        v += step_v;
-        if (v >= inner_v) {
-          v -= inner_v;
-          ++row;
-        }
+        at[u] = cursor.j < end ? map.element(cursor, c, kVec) : -1;
+        map.advance(cursor);
       }
       prelu_batch<Mode, T, kVec>(a, at, alpha, acc);
     }
@@ -182,7 +171,7 @@ __global__ void __launch_bounds__(kPreluThreads)
       }
       const C block_sum = BlockReduce(reduce_storage).Sum(thread_sum);
       if (threadIdx.x == 0) {
-        a.partials[c * (chunks + 1) + 1 + chunk] = block_sum;
+        a.partials[prelu_partial_slot(c, chunk, chunks)] = block_sum;
         if (chunk == 0) {
           write_initial_partial(a, c, chunks);
         }
@@ -206,16 +195,16 @@ __global__ void __launch_bounds__(kPreluThreads)
   using V = Packed<T, kVec>;
   __shared__ C lane_sums[kPreluThreads * kVec];
 
-  const std::int64_t cols = channels / kVec;
-  const int col_lanes = cols >= kPreluThreads ? kPreluThreads : static_cast<int>(cols);
-  const int row_lanes = kPreluThreads / col_lanes;
+  const ChannelsLastMap map{rows, channels / kVec, chunks, kPreluThreads};
+  const std::int64_t cols = map.cols;
+  const int col_lanes = map.col_lanes();
+  const int row_lanes = map.row_lanes();
   const int cl = static_cast<int>(threadIdx.x) % col_lanes;
   const int rl = static_cast<int>(threadIdx.x) / col_lanes;
   const bool lane_used = rl < row_lanes;
-  const std::int64_t chunk_rows = (rows + chunks - 1) / chunks;
 
   for (std::int64_t chunk = blockIdx.x; chunk < chunks; chunk += gridDim.x) {
-    const std::int64_t r_end = min_i64(rows, (chunk + 1) * chunk_rows);
+    const std::int64_t r_end = map.row_end(chunk);
     if constexpr (Mode::alpha_grad) {
       if (chunk == 0) {
         for (std::int64_t c = threadIdx.x; c < channels; c += kPreluThreads) {
@@ -236,13 +225,13 @@ __global__ void __launch_bounds__(kPreluThreads)
             alpha[k] = a.alpha[q * kVec + k];
           }
         }
-        std::int64_t r = chunk * chunk_rows + rl;
+        std::int64_t r = map.row_begin(chunk) + rl;
         while (r < r_end) {
           std::int64_t at[kPreluUnroll<V>];
 #pragma unroll
           for (int u = 0; u < kPreluUnroll<V>; ++u) {
             const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
-            at[u] = ru < r_end ? (ru * cols + q) * kVec : -1;
+            at[u] = ru < r_end ? map.element(ru, q, kVec) : -1;
           }
           prelu_batch<Mode, T, kVec>(a, at, alpha, acc);
           r += static_cast<std::int64_t>(kPreluUnroll<V>) * row_lanes;
@@ -271,7 +260,7 @@ __global__ void __launch_bounds__(kPreluThreads)
         if (active && rl == 0) {
 #pragma unroll
           for (int k = 0; k < kVec; ++k) {
-            a.partials[(q * kVec + k) * (chunks + 1) + 1 + chunk] = acc[k];
+            a.partials[prelu_partial_slot(q * kVec + k, chunk, chunks)] = acc[k];
           }
         }
       }

@@ -1,8 +1,10 @@
-// The elementwise kernel's thread-to-element mapping (cuda/elementwise_map.hpp), replayed on
-// the CPU the way the kernel runs it: for small shapes every element exactly once and every
-// vector access 16-byte aligned, for every misalignment and grid; for counts past 2^31, each
-// thread's vectors are exactly its residue class.
+// The kernels' thread-to-element mappings, replayed on the CPU the way the kernels run them.
+// Elementwise (cuda/elementwise_map.hpp): for small shapes every element exactly once and
+// every vector access 16-byte aligned, for every misalignment and grid; for counts past 2^31,
+// each thread's vectors are exactly its residue class. PReLU (cuda/prelu_map.hpp): every
+// element exactly once and in its own channel, every partial slot written exactly once.
 #include "cuda/elementwise_map.hpp"
+#include "cuda/prelu_map.hpp"
 
 #include <gtest/gtest.h>
 
@@ -101,6 +103,120 @@ TEST(ElementwiseMap, PastTwoToThe31EachThreadTakesExactlyItsResidueClassOfVector
   EXPECT_EQ(map.single_element(0), 0);
   EXPECT_EQ(map.single_element(3), map.vector_start(map.n_vec));
   EXPECT_EQ(map.single_element(map.single_count() - 1), n - 1);
+}
+
+constexpr int kThreads = 256;
+
+/// Counts every element and partial slot a PReLU kernel's replay touches.
+struct Coverage {
+  std::vector<int> elements;
+  std::vector<int> slots;
+  void element(std::int64_t e, std::int64_t channel, std::int64_t want_channel) {
+    ASSERT_LT(e, static_cast<std::int64_t>(elements.size()));
+    ASSERT_EQ(channel, want_channel) << "element " << e;
+    ++elements[static_cast<std::size_t>(e)];
+  }
+  void slot(std::int64_t s) {
+    ASSERT_LT(s, static_cast<std::int64_t>(slots.size()));
+    ++slots[static_cast<std::size_t>(s)];
+  }
+  void expect_each_once(const char* what) const {
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+      ASSERT_EQ(elements[i], 1) << what << ": element " << i;
+    }
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      ASSERT_EQ(slots[i], 1) << what << ": partial slot " << i;
+    }
+  }
+};
+
+TEST(PreluChannelTilesMap, EveryElementOnceInItsChannelAndEveryPartialSlotOnce) {
+  for (const int vec : {1, 4, 8}) {
+    for (const std::int64_t outer : {1, 3, 9}) {
+      for (const std::int64_t channels : {1, 2, 5}) {
+        for (const std::int64_t inner_v : {1, 7, 64, 300}) {
+          for (const std::int64_t chunks : {1, 2, 5, 40}) {
+            const ChannelTilesMap map{outer, channels, inner_v, chunks, kThreads};
+            const std::int64_t inner = inner_v * vec;
+            Coverage cover{std::vector<int>(static_cast<std::size_t>(outer * channels * inner)),
+                           std::vector<int>(static_cast<std::size_t>(channels * (chunks + 1)))};
+            for (std::int64_t tile = 0; tile < map.tiles(); ++tile) {
+              const std::int64_t c = map.channel_of(tile);
+              const std::int64_t end = map.end_of(tile);
+              for (int t = 0; t < kThreads; ++t) {
+                for (auto at = map.first(tile, t); at.j < end; map.advance(at)) {
+                  const std::int64_t e = map.element(at, c, vec);
+                  ASSERT_EQ(at.row * inner_v + at.v, at.j);
+                  for (int k = 0; k < vec; ++k) {
+                    cover.element(e + k, (e + k) / inner % channels, c);
+                  }
+                }
+              }
+              cover.slot(prelu_partial_slot(c, map.chunk_of(tile), chunks));
+              if (map.chunk_of(tile) == 0) {
+                cover.slot(prelu_initial_slot(c, chunks));
+              }
+            }
+            cover.expect_each_once("channel tiles");
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(PreluChannelsLastMap, EveryElementOnceInItsChannelAndEveryPartialSlotOnce) {
+  for (const int vec : {1, 4}) {
+    for (const int unroll : {4, 8}) {  // kPreluUnroll: 4 vectors of 8-16 bytes, else 8
+      for (const std::int64_t rows : {1, 5, 33, 300}) {
+        for (const std::int64_t cols : {1, 3, 64, 300, 600}) {
+          for (const std::int64_t chunks : {1, 4, 9}) {
+            const ChannelsLastMap map{rows, cols, chunks, kThreads};
+            const std::int64_t channels = cols * vec;
+            Coverage cover{std::vector<int>(static_cast<std::size_t>(rows * channels)),
+                           std::vector<int>(static_cast<std::size_t>(channels * (chunks + 1)))};
+            const int col_lanes = map.col_lanes();
+            const int row_lanes = map.row_lanes();
+            for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
+              if (chunk == 0) {
+                for (std::int64_t c = 0; c < channels; ++c) {
+                  cover.slot(prelu_initial_slot(c, chunks));
+                }
+              }
+              for (int t = 0; t < kThreads; ++t) {
+                const int cl = t % col_lanes;
+                const int rl = t / col_lanes;
+                for (std::int64_t q0 = 0; q0 < cols; q0 += col_lanes) {
+                  const std::int64_t q = q0 + cl;
+                  if (rl >= row_lanes || q >= cols) {
+                    continue;
+                  }
+                  for (std::int64_t r = map.row_begin(chunk) + rl; r < map.row_end(chunk);
+                       r += static_cast<std::int64_t>(unroll) * row_lanes) {
+                    for (int u = 0; u < unroll; ++u) {
+                      const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
+                      if (ru < map.row_end(chunk)) {
+                        const std::int64_t e = map.element(ru, q, vec);
+                        for (int k = 0; k < vec; ++k) {
+                          cover.element(e + k, (e + k) % channels, q * vec + k);
+                        }
+                      }
+                    }
+                  }
+                  if (rl == 0) {
+                    for (int k = 0; k < vec; ++k) {
+                      cover.slot(prelu_partial_slot(q * vec + k, chunk, chunks));
+                    }
+                  }
+                }
+              }
+            }
+            cover.expect_each_once("channels last");
+          }
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
