@@ -111,10 +111,6 @@ __device__ __forceinline__ void prelu_batch(const PreluArgs<T>& a,
   }
 }
 
-__device__ __forceinline__ std::int64_t min_i64(std::int64_t a, std::int64_t b) {
-  return a < b ? a : b;
-}
-
 /// Slot 0 of channel c's partials: what the reduction starts from.
 template <class T>
 __device__ __forceinline__ void write_initial_partial(const PreluArgs<T>& a, std::int64_t c,
