@@ -87,6 +87,11 @@ void with_op(const char* fn, const char* suffix, cuact_activation op, const doub
     body(make_functor<C>(fn, suffix, tag, params, num_params));
   });
   if (!known) {
+    cuact::detail::visit_gated_tag(op, [&](auto tag) {
+      throw cuact::invalid_argument(std::string(fn) + ": '" + decltype(tag)::info::name +
+                                    "' is a gated activation (gate and up): use "
+                                    "cuact_gated_forward/cuact_gated_backward");
+    });
     bad_enum(fn, "op", op);
   }
 }

@@ -99,6 +99,13 @@ TEST(CApi, GatedCallsTakeAnyUnaryActivationOrAGatedOneWithCheckedArguments) {
   EXPECT_EQ(cuact_activation_param_default(CUACT_CLAMPED_SWIGLU, 1), 7.0);
   EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_CLAMPED_SWIGLU, 0), 6);
   EXPECT_EQ(cuact_activation_accuracy_ulp(CUACT_CLAMPED_SWIGLU, 2), -1);
+  // A gated one through the unary API says where it belongs.
+  EXPECT_EQ(cuact_activation_forward(CUACT_CLAMPED_SWIGLU, 0.0, CUACT_DTYPE_F32, p, p + 8, 8,
+                                     nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "cuact_activation_forward: 'clamped_swiglu' is a gated activation (gate and up): "
+               "use cuact_gated_forward/cuact_gated_backward");
   // Nothing to do.
   EXPECT_EQ(cuact_gated_forward(CUACT_SILU, nullptr, 0, CUACT_GATED_SEPARATE, CUACT_DTYPE_F16,
                                 nullptr, nullptr, nullptr, 0, 4096, nullptr),
@@ -108,10 +115,10 @@ TEST(CApi, GatedCallsTakeAnyUnaryActivationOrAGatedOneWithCheckedArguments) {
 
 TEST(CApi, UnknownEnumValuesAreInvalidArguments) {
   float v = 0;
-  EXPECT_EQ(cuact_activation_forward(static_cast<cuact_activation>(17), 0.0, CUACT_DTYPE_F32, &v,
+  EXPECT_EQ(cuact_activation_forward(static_cast<cuact_activation>(99), 0.0, CUACT_DTYPE_F32, &v,
                                      &v, 1, nullptr),
             CUACT_STATUS_INVALID_ARGUMENT);
-  EXPECT_STREQ(cuact_last_error(), "cuact_activation_forward: 'op' = 17 is not a valid value");
+  EXPECT_STREQ(cuact_last_error(), "cuact_activation_forward: 'op' = 99 is not a valid value");
   EXPECT_EQ(
       cuact_activation_forward(CUACT_RELU, 0.0, static_cast<cuact_dtype>(9), &v, &v, 1, nullptr),
       CUACT_STATUS_INVALID_ARGUMENT);
