@@ -38,20 +38,6 @@ std::vector<T> download(const void* p, std::int64_t begin, std::int64_t count) {
   return host;
 }
 
-/// Calls body(op) with the gated functor of case c in compute type C.
-template <class C, class Body>
-void with_gated_functor(const BenchCase& c, Body&& body) {
-  const bool unary = detail::visit_activation_tag(c.activation, [&](auto tag) {
-    body(Gated<typename decltype(tag)::template type<C>>{
-        detail::make_op<decltype(tag), C>(c.params.data(), c.params.size())});
-  });
-  if (!unary) {
-    detail::visit_gated_tag(c.activation, [&](auto tag) {
-      body(detail::make_op<decltype(tag), C>(c.params.data(), c.params.size()));
-    });
-  }
-}
-
 /// A gated case: the first rows (up to about kWindow outputs) and the last row against the
 /// CPU evaluating the same functor.
 template <class T>
@@ -64,7 +50,10 @@ CheckResult check_gated_typed(const BenchCase& c, std::int64_t n, const Tensors&
   const auto out = download<T>(t.out, 0, c.out_elements(n));
   std::int64_t checked = 0;
   std::string failure;
-  with_gated_functor<C>(c, [&](const auto& op) {
+  const auto make = [&](auto tag) {
+    return detail::make_op<decltype(tag), C>(c.params.data(), c.params.size());
+  };
+  detail::visit_gated_functor<C>(c.activation, make, [&](const auto& op) {
     const std::int64_t first_rows = std::max<std::int64_t>(1, kWindow / dims.hidden);
     for (std::int64_t r = 0; r < dims.rows && failure.empty(); ++r) {
       if (r >= first_rows && r != dims.rows - 1) {

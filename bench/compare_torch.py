@@ -432,9 +432,9 @@ def gated_reference(op, compose, g, u, dy):
     a = op.torch_forward(gr)
     (dg,) = torch.autograd.grad(a, gr, dyc * uc)
     accurate = None
-    if op.accurate(gc) is not None:
-        accurate = (op.accurate(gc) * uc.double(), op.accurate(gc, dyc * uc),
-                    dyc.double() * op.accurate(gc))
+    act = op.accurate(gc)
+    if act is not None:
+        accurate = (act * uc.double(), op.accurate(gc, dyc * uc), dyc.double() * act)
     return a.detach() * uc, dg, dyc * a.detach(), accurate
 
 

@@ -1,5 +1,7 @@
 #include "host/argument_checks.hpp"
 
+#include <cuact/gated.hpp>
+
 #include "cuda/detail/cuda_check.hpp"
 #include "cuda/detail/per_device.hpp"
 
@@ -106,6 +108,19 @@ bool overlap(ByteRange a, ByteRange b) {
                  : pa - pb < static_cast<std::uintptr_t>(b.bytes);
 }
 }  // namespace
+
+void expect_valid_gated_layout(const char* fn, GatedLayout layout) {
+  switch (layout) {
+    case GatedLayout::gate_first:
+    case GatedLayout::gate_second:
+    case GatedLayout::interleaved:
+    case GatedLayout::separate:
+      return;
+  }
+  throw_invalid_argument(fn, "'layout' must be GatedLayout::gate_first, gate_second, "
+                             "interleaved or separate, got " +
+                                 std::to_string(static_cast<int>(layout)));
+}
 
 void expect_same_or_disjoint(const char* fn, ByteRange out, ByteRange in) {
   if (out.p == in.p && out.bytes == in.bytes) {

@@ -13,6 +13,10 @@
 #include <initializer_list>
 #include <string>
 
+namespace cuact {
+enum class GatedLayout : int;  // gated.hpp
+}  // namespace cuact
+
 namespace cuact::detail {
 
 [[noreturn]] void throw_invalid_argument(const char* fn, const std::string& what);
@@ -35,6 +39,9 @@ void expect_finite(const char* fn, const char* name, float value);
 
 /// `saved` is Saved::input or Saved::output.
 void expect_valid_saved(const char* fn, Saved saved);
+
+/// `layout` is one of GatedLayout's values.
+void expect_valid_gated_layout(const char* fn, GatedLayout layout);
 
 /// A named byte range of an argument, for the overlap checks.
 struct ByteRange {

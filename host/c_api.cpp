@@ -101,16 +101,13 @@ void with_op(const char* fn, const char* suffix, cuact_activation op, const doub
 template <class C, class Body>
 void with_gated_op(const char* fn, const char* suffix, cuact_activation op,
                    const double* params, int num_params, Body&& body) {
+  // A unary activation's messages name its gated function: "silu_gated_forward".
   const std::string gated_suffix = std::string("_gated") + suffix;
-  if (cuact::detail::visit_activation_tag(op, [&](auto tag) {
-        body(cuact::Gated<typename decltype(tag)::template type<C>>{
-            make_functor<C>(fn, gated_suffix.c_str(), tag, params, num_params)});
-      })) {
-    return;
-  }
-  if (!cuact::detail::visit_gated_tag(op, [&](auto tag) {
-        body(make_functor<C>(fn, suffix, tag, params, num_params));
-      })) {
+  const auto make = [&](auto tag) {
+    constexpr bool unary = decltype(tag)::template type<C>::kind == cuact::OpKind::unary;
+    return make_functor<C>(fn, unary ? gated_suffix.c_str() : suffix, tag, params, num_params);
+  };
+  if (!cuact::detail::visit_gated_functor<C>(op, make, body)) {
     bad_enum(fn, "op", op);
   }
 }

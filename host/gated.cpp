@@ -45,19 +45,12 @@ void expect_valid_gated_shape(const char* fn, std::int64_t rows, std::int64_t hi
 }
 
 void expect_packed_layout(const char* fn, GatedLayout layout) {
-  switch (layout) {
-    case GatedLayout::gate_first:
-    case GatedLayout::gate_second:
-    case GatedLayout::interleaved:
-      return;
-    case GatedLayout::separate:
-      throw_invalid_argument(fn, "'layout' is GatedLayout::separate, which takes gate and up as "
-                                 "two tensors (the gated_forward/gated_backward overloads with "
-                                 "gate and up)");
+  if (layout == GatedLayout::separate) {
+    throw_invalid_argument(fn, "'layout' is GatedLayout::separate, which takes gate and up as "
+                               "two tensors (the gated_forward/gated_backward overloads with "
+                               "gate and up)");
   }
-  throw_invalid_argument(fn, "'layout' must be GatedLayout::gate_first, gate_second, "
-                             "interleaved or separate, got " +
-                                 std::to_string(static_cast<int>(layout)));
+  expect_valid_gated_layout(fn, layout);
 }
 
 /// The kernels' view of a packed tensor `in` (and of its gradient `din`).

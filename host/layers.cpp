@@ -226,16 +226,7 @@ GatedActivationLayer<T>::GatedActivationLayer(AnyGatedActivation<param_t> op, Ga
     : op_(op), layout_(layout), device_(current_device("GatedActivationLayer")) {
   const char* fn = "GatedActivationLayer";
   std::visit([&](const auto& f) { detail::expect_valid_params(fn, f); }, op_);
-  switch (layout) {
-    case GatedLayout::gate_first:
-    case GatedLayout::gate_second:
-    case GatedLayout::interleaved:
-    case GatedLayout::separate:
-      return;
-  }
-  detail::throw_invalid_argument(fn, "'layout' must be GatedLayout::gate_first, gate_second, "
-                                     "interleaved or separate, got " +
-                                         std::to_string(static_cast<int>(layout)));
+  detail::expect_valid_gated_layout(fn, layout);
 }
 
 template <class T>

@@ -145,6 +145,20 @@ bool visit_gated_tag(cuact_activation op, Fn&& fn) {
   return false;
 }
 
+/// Calls body(op) with the gated functor of `op` in compute type C: Gated<F> for a unary
+/// activation of the registry, the gated entry's own functor otherwise. make(tag) builds the
+/// entry's functor (in C, from the caller's parameters). False (calling nothing) when `op`
+/// names no activation.
+template <class C, class Make, class Body>
+bool visit_gated_functor(cuact_activation op, Make&& make, Body&& body) {
+  if (visit_activation_tag(op, [&](auto tag) {
+        body(Gated<typename decltype(tag)::template type<C>>{make(tag)});
+      })) {
+    return true;
+  }
+  return visit_gated_tag(op, [&](auto tag) { body(make(tag)); });
+}
+
 /// The functor in compute type C of registry entry Tag with its first `count` parameters
 /// from `params` and the rest at their defaults. count <= Tag::info::num_params.
 template <class Tag, class C>

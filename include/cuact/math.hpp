@@ -194,23 +194,17 @@ CUACT_HOST_DEVICE inline float exp2_approx(float x) {
 #endif
 }
 
-/// c/6 in float, correctly rounded as c/6 is, for the c that 16-bit activations divide (at
-/// most 24 significant bits, normal or zero): the product with the rounded 1/6, corrected by
-/// its exact remainder in one fma. Three instructions instead of a division's eight and its
-/// slow-path check; accuracy_test checks it against the division for every 16-bit input.
-CUACT_HOST_DEVICE inline float divide_by_6(float c) {
-  constexpr float kSixth = 1.0f / 6.0f;
-  const float y = c * kSixth;
-  const float corrected = ::fmaf(::fmaf(-6.0f, y, c), kSixth, y);
-  return c == 0.0f ? c : corrected;  // the correction would turn -0 into +0
-}
-
-/// c/3 likewise (hardswish's gradient, x/3 + 1/2), for c of at most 24 significant bits,
-/// normal or zero; accuracy_test checks it against the division for every 16-bit input.
-CUACT_HOST_DEVICE inline float divide_by_3(float c) {
-  constexpr float kThird = 1.0f / 3.0f;
-  const float y = c * kThird;
-  const float corrected = ::fmaf(::fmaf(-3.0f, y, c), kThird, y);
+/// c/kDivisor in float, correctly rounded as the division is, for the c that 16-bit
+/// activations divide (at most 24 significant bits, normal or zero): the product with the
+/// rounded 1/kDivisor, corrected by its exact remainder in one fma. Three instructions
+/// instead of a division's eight and its slow-path check; accuracy_test checks it against
+/// the division for every 16-bit input (hardsigmoid's and hardswish's /6, hardswish's
+/// gradient's /3).
+template <int kDivisor>
+CUACT_HOST_DEVICE inline float divide_exactly(float c) {
+  constexpr float kReciprocal = 1.0f / kDivisor;
+  const float y = c * kReciprocal;
+  const float corrected = ::fmaf(::fmaf(-static_cast<float>(kDivisor), y, c), kReciprocal, y);
   return c == 0.0f ? c : corrected;  // the correction would turn -0 into +0
 }
 
@@ -328,6 +322,24 @@ CUACT_HOST_DEVICE inline NormalTail<float> normal_tail(float a) {
   return {t * r * e, e * 0.398942280401432678f};
 }
 
+/// A double polynomial of degree N - 1 at t by Horner in fma, its coefficients (highest
+/// degree first) in `table`: in device code a global-memory table read with ld.global.nc,
+/// whose loads the compiler hoists out of the kernel's loop (see kNormalTailConstantsDevice),
+/// on the host the constexpr copy.
+template <int N>
+CUACT_HOST_DEVICE inline double horner_from_table(const double* table, double t) {
+#if defined(__CUDA_ARCH__)
+  const auto c = [&](int i) { return __ldg(table + i); };
+#else
+  const auto c = [&](int i) { return table[i]; };
+#endif
+  double r = c(0);
+  for (int i = 1; i < N; ++i) {  // a fixed count: both compilers unroll it
+    r = ::fma(r, t, c(i));
+  }
+  return r;
+}
+
 /// R's coefficients for double (degree 22, p = 0.2, fitted on [0, 40]). On the device they
 /// live in global memory, read with ld.global.nc, not in the constant bank: with exp's
 /// constants that would be about 40 double constants, more than the uniform registers hold,
@@ -355,15 +367,12 @@ inline constexpr double kNormalTailConstants[23] = CUACT_DETAIL_NORMAL_TAIL_CONS
 /// stays NaN.
 CUACT_HOST_DEVICE inline NormalTail<double> normal_tail(double a) {
 #if defined(__CUDA_ARCH__)
-  const auto c = [](int i) { return __ldg(&kNormalTailConstantsDevice[i]); };
+  const double* const table = kNormalTailConstantsDevice;
 #else
-  const auto c = [](int i) { return kNormalTailConstants[i]; };
+  const double* const table = kNormalTailConstants;
 #endif
   const double t = reciprocal_newton(::fma(0.2, a, 1.0));
-  double r = c(0);
-  for (int i = 1; i < 23; ++i) {  // a fixed count: both compilers unroll it
-    r = ::fma(r, t, c(i));
-  }
+  const double r = horner_from_table<23>(table, t);
   // 2^150 e^(-hi/2) for -hi/2 in [-800, 0] (or NaN): a normal double, with no range
   // handling (2^(k+150) from k >= -1155 is normal); the scale comes back out of the products.
   const double hi = a * a;
@@ -425,16 +434,12 @@ inline constexpr double kLog1pConstants[21] = CUACT_DETAIL_LOG1P_CONSTANTS;
 /// In double: e^-a from exp_nonpositive_fma, g of degree 20.
 CUACT_HOST_DEVICE inline double log1p_exp_neg(double a) {
 #if defined(__CUDA_ARCH__)
-  const auto c = [](int i) { return __ldg(&kLog1pConstantsDevice[i]); };
+  const double* const table = kLog1pConstantsDevice;
 #else
-  const auto c = [](int i) { return kLog1pConstants[i]; };
+  const double* const table = kLog1pConstants;
 #endif
   const double e = exp_nonpositive_fma(-a);
-  double g = c(0);
-  for (int i = 1; i < 21; ++i) {  // a fixed count: both compilers unroll it
-    g = ::fma(g, e, c(i));
-  }
-  return e * g;
+  return e * horner_from_table<21>(table, e);
 }
 
 }  // namespace cuact::detail

@@ -598,9 +598,9 @@ struct Hardsigmoid {
   static constexpr Accuracy accuracy = kBitwise;
 
   CUACT_HOST_DEVICE C forward(C x) const { return detail::clamp_x_plus_3(x) / C(6); }
-  /// The same bits for 16-bit inputs, with divide_by_6 for the division.
+  /// The same bits for 16-bit inputs, with divide_exactly<6> for the division.
   CUACT_HOST_DEVICE C forward_16bit(C x) const {
-    return detail::divide_by_6(detail::clamp_x_plus_3(x));
+    return detail::divide_exactly<6>(detail::clamp_x_plus_3(x));
   }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
     return (x > C(-3) && x < C(3)) ? dy * C(1.0 / 6.0) : C(0);
@@ -627,16 +627,16 @@ struct Hardswish {
     return (::fabs(y) == C(INFINITY) && ::fabs(x) != C(INFINITY)) ? x : y;
   }
   /// The same bits for 16-bit inputs: for x >= 3, x*6 is exact and so x*6/6 = x; below,
-  /// divide_by_6 for the division.
+  /// divide_exactly<6> for the division.
   CUACT_HOST_DEVICE C forward_16bit(C x) const {
-    return x >= C(3) ? x : detail::divide_by_6(x * detail::clamp_x_plus_3(x));
+    return x >= C(3) ? x : detail::divide_exactly<6>(x * detail::clamp_x_plus_3(x));
   }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
     return x < C(-3) ? C(0) : (x <= C(3) ? dy * (x / C(3) + C(0.5)) : dy);
   }
-  /// The same bits for 16-bit inputs, with divide_by_3 for the division.
+  /// The same bits for 16-bit inputs, with divide_exactly<3> for the division.
   CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
-    return x < C(-3) ? C(0) : (x <= C(3) ? dy * (detail::divide_by_3(x) + C(0.5)) : dy);
+    return x < C(-3) ? C(0) : (x <= C(3) ? dy * (detail::divide_exactly<3>(x) + C(0.5)) : dy);
   }
 };
 

@@ -349,7 +349,7 @@ TEST(AccuracyContract, SquaredRelu) {
 }
 
 TEST(AccuracyContract, The16BitHardActivationsEqualTheirFloatFormulasBitForBit) {
-  // divide_by_6 is the division for every value these ops' forwards divide.
+  // divide_exactly<6> is the division for every value these ops' forwards divide.
   for (std::uint32_t b = 0; b < 65536; ++b) {
     for (const float x : {to_compute(from_bits16<__half>(static_cast<std::uint16_t>(b))),
                           to_compute(from_bits16<__nv_bfloat16>(static_cast<std::uint16_t>(b)))}) {
@@ -360,12 +360,12 @@ TEST(AccuracyContract, The16BitHardActivationsEqualTheirFloatFormulasBitForBit) 
           << "hardsigmoid at " << x;
       ASSERT_TRUE(same(Hardswish<float>{}.forward(x), Hardswish<float>{}.forward_16bit(x)))
           << "hardswish at " << x;
-      // divide_by_3 is the division for every value hardswish's gradient divides.
+      // divide_exactly<3> is the division for every value hardswish's gradient divides.
       ASSERT_TRUE(same(Hardswish<float>{}.grad_from_input(x, 1.5f),
                        Hardswish<float>{}.grad_from_input_16bit(x, 1.5f)))
           << "hardswish's gradient at " << x;
       if (std::fabs(x) <= 3.0f && (x == 0.0f || std::isnormal(x))) {  // its precondition
-        ASSERT_TRUE(same(x / 3.0f, detail::divide_by_3(x))) << "x/3 at " << x;
+        ASSERT_TRUE(same(x / 3.0f, detail::divide_exactly<3>(x))) << "x/3 at " << x;
       }
     }
   }
