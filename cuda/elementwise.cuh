@@ -5,6 +5,7 @@
 
 #include "cuda/elementwise_map.hpp"
 #include "cuda/launch.hpp"
+#include "cuda/masked.cuh"
 #include "cuda/resident_grid.cuh"
 #include "cuda/vector_io.cuh"
 #include "cuda/detail/cuda_check.hpp"
@@ -215,9 +216,13 @@ void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* 
 #define CUACT_DETAIL_INSTANTIATE_UNARY(Functor, ENUM, value, T, name)                       \
   template void ::cuact::detail::launch_unary<Functor<::cuact::compute_t<T>>, T>(            \
       const char*, ::cuact::detail::Pass, const Functor<::cuact::compute_t<T>>&, const T*,   \
-      const T*, T*, std::int64_t, cudaStream_t);
+      const T*, T*, std::int64_t, cudaStream_t);                                          \
+  template void ::cuact::detail::launch_masked<Functor<::cuact::compute_t<T>>, T>(           \
+      const char*, bool, const Functor<::cuact::compute_t<T>>&, const T*, std::uint32_t*,    \
+      T*, std::int64_t, cudaStream_t);
 
 /// Instantiates the launcher of unary activation template `Functor` (ops.hpp) for every
-/// element type: its forward, gradient from input and (where it has one) from output.
+/// element type: its forward, gradient from input and (where it has one) from output, and
+/// (where it has a mask) its 1-bit-mask passes.
 #define CUACT_INSTANTIATE_unary_KERNELS(Functor) \
   CUACT_DTYPES(CUACT_DETAIL_INSTANTIATE_UNARY, Functor)

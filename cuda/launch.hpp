@@ -32,6 +32,15 @@ template <class Op, class T>
 void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* dy, T* out,
                   std::int64_t n, cudaStream_t stream);
 
+/// The 1-bit-mask passes of unary activation Op (mask.hpp) over n > 0 elements: the forward
+/// (backward false) reads `in` = x and writes `out` = y and `mask`; the backward reads `in` =
+/// dy and `mask` and writes `out` = dx. Arguments are already validated. Defined in
+/// cuda/masked.cuh, instantiated with launch_unary; throws invalid_argument for an op
+/// without a mask.
+template <class Op, class T>
+void launch_masked(const char* fn, bool backward, const Op& op, const T* in, std::uint32_t* mask,
+                   T* out, std::int64_t n, cudaStream_t stream);
+
 /// One gated call as the kernels see it (GatedMap in gated_map.hpp): `gate` and `up` point
 /// at the first gate and up elements (interleaved: `gate` at the first pair, `up` unused),
 /// rows gate_row and up_row elements apart; `out` is the output [rows, hidden] (forward) or

@@ -35,6 +35,14 @@
 //   static constexpr const char* grad_from_output_rule
 //                                          the condition in words ("negative_slope >= 0"),
 //                                          when allows_grad_from_output() can be false.
+//   bool mask_bit(C x) const               for ops whose gradient is dy times a slope that
+//   C grad_from_mask_bit(bool bit, C dy)   depends only on the branch x took (relu,
+//                                          leaky_relu, relu6, hardtanh, hardsigmoid): which
+//                                          branch (true: the pass-through one), and the
+//                                          gradient from that bit alone. grad_from_input(x,
+//                                          dy) must be grad_from_mask_bit(mask_bit(x), dy),
+//                                          bit for bit: the 1-bit-mask passes (mask.hpp)
+//                                          keep mask_bit(x) instead of x.
 #pragma once
 
 #include <cuact/types.hpp>
@@ -102,6 +110,13 @@ template <class Op>
 struct has_visit<Op, std::void_t<decltype(std::declval<const Op&>().visit(IgnoreForm{}))>>
     : std::true_type {};
 
+template <class Op, class = void>
+struct has_mask : std::false_type {};
+template <class Op>
+struct has_mask<Op, std::void_t<decltype(std::declval<const Op&>().mask_bit(0.0f)),
+                                decltype(std::declval<const Op&>().grad_from_mask_bit(true, 0.0f))>>
+    : std::true_type {};
+
 template <class Op, class Rules, class = void>
 struct has_check : std::false_type {};
 template <class Op, class Rules>
@@ -114,6 +129,10 @@ struct has_check<Op, Rules,
 /// Whether Op has a gradient from the output at all (for some parameter values).
 template <class Op>
 inline constexpr bool has_grad_from_output_v = detail::has_grad_from_output<Op>::value;
+
+/// Whether Op's backward can run from a 1-bit mask of the branch each input took (mask.hpp).
+template <class Op>
+inline constexpr bool has_mask_v = detail::has_mask<Op>::value;
 
 /// y = f(x) for outputs of element type T: op.forward_16bit where T is a 16-bit type and the
 /// op has one, else op.forward. The one place that choice is made, for kernels and the CPU

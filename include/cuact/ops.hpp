@@ -33,6 +33,7 @@ namespace cuact {
 
 
 /// relu: y = x <= 0 ? 0 : x (NaN stays NaN, -0 gives +0); dx = v <= 0 ? 0 : dy.
+/// Mask bit: !(x <= 0) (set for NaN, which lets dy through).
 template <class C>
 struct Relu {
   static constexpr const char* name = "relu";
@@ -40,13 +41,17 @@ struct Relu {
   static constexpr Accuracy accuracy = kBitwise;
 
   CUACT_HOST_DEVICE C forward(C x) const { return x <= C(0) ? C(0) : x; }
-  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const { return x <= C(0) ? C(0) : dy; }
+  CUACT_HOST_DEVICE bool mask_bit(C x) const { return !(x <= C(0)); }
+  CUACT_HOST_DEVICE C grad_from_mask_bit(bool bit, C dy) const { return bit ? dy : C(0); }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return grad_from_mask_bit(mask_bit(x), dy);
+  }
   // y > 0 exactly where x > 0, so the input rule applies to y unchanged.
   CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return grad_from_input(y, dy); }
   CUACT_HOST_DEVICE bool allows_grad_from_output() const { return true; }
 };
 
-/// leaky_relu: y = x > 0 ? x : x*s; dx = v > 0 ? dy : dy*s.
+/// leaky_relu: y = x > 0 ? x : x*s; dx = v > 0 ? dy : dy*s. Mask bit: x > 0.
 /// From the output only for s >= 0 (a negative slope makes y > 0 for some x <= 0).
 template <class C>
 struct LeakyRelu {
@@ -63,8 +68,12 @@ struct LeakyRelu {
   }
 
   CUACT_HOST_DEVICE C forward(C x) const { return x > C(0) ? x : x * negative_slope; }
+  CUACT_HOST_DEVICE bool mask_bit(C x) const { return x > C(0); }
+  CUACT_HOST_DEVICE C grad_from_mask_bit(bool bit, C dy) const {
+    return bit ? dy : dy * negative_slope;
+  }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
-    return x > C(0) ? dy : dy * negative_slope;
+    return grad_from_mask_bit(mask_bit(x), dy);
   }
   CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return grad_from_input(y, dy); }
   CUACT_HOST_DEVICE bool allows_grad_from_output() const { return negative_slope >= C(0); }
@@ -168,7 +177,7 @@ struct Celu : Elu<C> {
 };
 
 /// relu6 (hardtanh between 0 and 6): y = min(max(x, 0), 6) with NaN staying NaN and -0
-/// giving +0; dx = (v <= 0 || v >= 6) ? 0 : dy.
+/// giving +0; dx = (v <= 0 || v >= 6) ? 0 : dy. Mask bit: !(x <= 0 || x >= 6).
 template <class C>
 struct Relu6 {
   static constexpr const char* name = "relu6";
@@ -176,8 +185,10 @@ struct Relu6 {
   static constexpr Accuracy accuracy = kBitwise;
 
   CUACT_HOST_DEVICE C forward(C x) const { return x <= C(0) ? C(0) : (x >= C(6) ? C(6) : x); }
+  CUACT_HOST_DEVICE bool mask_bit(C x) const { return !(x <= C(0) || x >= C(6)); }
+  CUACT_HOST_DEVICE C grad_from_mask_bit(bool bit, C dy) const { return bit ? dy : C(0); }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
-    return (x <= C(0) || x >= C(6)) ? C(0) : dy;
+    return grad_from_mask_bit(mask_bit(x), dy);
   }
   // 0 < y < 6 exactly where 0 < x < 6.
   CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return grad_from_input(y, dy); }
@@ -208,8 +219,11 @@ struct Hardtanh {
   CUACT_HOST_DEVICE C forward(C x) const {
     return x <= min_val ? min_val : (x >= max_val ? max_val : x);
   }
+  /// Mask bit: !(x <= min_val || x >= max_val).
+  CUACT_HOST_DEVICE bool mask_bit(C x) const { return !(x <= min_val || x >= max_val); }
+  CUACT_HOST_DEVICE C grad_from_mask_bit(bool bit, C dy) const { return bit ? dy : C(0); }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
-    return (x <= min_val || x >= max_val) ? C(0) : dy;
+    return grad_from_mask_bit(mask_bit(x), dy);
   }
   CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return grad_from_input(y, dy); }
   CUACT_HOST_DEVICE bool allows_grad_from_output() const { return true; }
@@ -602,8 +616,13 @@ struct Hardsigmoid {
   CUACT_HOST_DEVICE C forward_16bit(C x) const {
     return detail::divide_exactly<6>(detail::clamp_x_plus_3(x));
   }
+  /// Mask bit: -3 < x < 3 (clear for NaN).
+  CUACT_HOST_DEVICE bool mask_bit(C x) const { return x > C(-3) && x < C(3); }
+  CUACT_HOST_DEVICE C grad_from_mask_bit(bool bit, C dy) const {
+    return bit ? dy * C(1.0 / 6.0) : C(0);
+  }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
-    return (x > C(-3) && x < C(3)) ? dy * C(1.0 / 6.0) : C(0);
+    return grad_from_mask_bit(mask_bit(x), dy);
   }
   CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const {
     return (y > C(0) && y < C(1)) ? dy * C(1.0 / 6.0) : C(0);

@@ -11,11 +11,13 @@ bandwidth. The check fails when any vector kernel needs more than --max-share.
 
 For each kernel of a vector width above 1 (elementwise_kernel<F, T, inputs, read_only, kVec>,
 prelu_*_kernel<PreluMode<backward, write_out, alpha_grad, read_only>, T, kVec>,
-gated_kernel<G, T, backward, interleaved, kVec>) the main loop
+gated_kernel<G, T, backward, interleaved, kVec>, masked_{forward,backward}_kernel<Op, T,
+read_only, kVec>) the main loop
 is the backward branch's range with the most 16-byte loads; its instructions, counted
 statically (both sides of a branch, as a divergent warp issues them), are divided by the
 elements one pass of it handles (16-byte loads per input x kVec; a gated kernel loads two
-vectors, three backward, per kVec outputs, and moves 3, backward 5, elements per output).
+vectors, three backward, per kVec outputs, and moves 3, backward 5, elements per output; a
+mask kernel loads one vector per kVec elements and moves two elements and a bit each).
 
     sass_budget.py [--max-share 0.5] [--table FILE] [--summary FILE] [--cuobjdump PATH]
                    LIBRARY...
@@ -115,6 +117,12 @@ def kernel_facts(name):
         inputs = 3 if backward == "true" else 2
         moved = 5 if backward == "true" else 3
         return what, t, inputs, moved * SIZES[t], int(vec)
+    m = re.search(r"masked_(forward|backward)_kernel<cuact::(\w+)<\w+>, (\w+), (true|false), "
+                  r"(\d+)>\(", name)
+    if m:
+        direction, op, t, read_only, vec = m.groups()
+        what = f"{op} {direction} mask" + (" in place" if read_only == "false" else "")
+        return what, t, 1, 2 * SIZES[t] + 1 / 8, int(vec)
     m = re.search(r"(prelu_\w+)_kernel<cuact::detail::PreluMode<(\w+), (\w+), (\w+), (\w+)>, "
                   r"(\w+), (\d+)>\(", name)
     if m:
