@@ -3,6 +3,7 @@
 // the outputs keep their contents. Runs without a GPU: every rule here is decided on the
 // host before the first CUDA call.
 #include <cuact/activations.hpp>
+#include <cuact/mask.hpp>
 #include <cuact/error.hpp>
 
 #include "host/argument_checks.hpp"
@@ -250,6 +251,36 @@ TEST_F(ElementwiseArguments, PartialOverlapIsRejectedButNotDisjointNeighbours) {
   // Where the device can read pageable memory these calls ran: let them finish before the
   // vectors go away (without a GPU this returns an error, ignored).
   static_cast<void>(cudaDeviceSynchronize());
+}
+
+
+TEST_F(ElementwiseArguments, MaskPassesCheckTheMaskPointerAndItsOverlaps) {
+  std::vector<std::uint32_t> mask(4, 0u);
+  expect_invalid([&] { relu_forward_mask(x.data(), out.data(), nullptr, 5, nullptr); },
+                 "relu_forward_mask: 'mask' is null but n = 5");
+  expect_invalid(
+      [&] {
+        auto* odd = reinterpret_cast<std::uint32_t*>(reinterpret_cast<char*>(mask.data()) + 2);
+        relu_forward_mask(x.data(), out.data(), odd, 5, nullptr);
+      },
+      "relu_forward_mask: 'mask' must be 4-byte aligned (an array of 32-bit words)");
+  expect_invalid(
+      [&] {
+        relu_forward_mask(x.data(), out.data(), reinterpret_cast<std::uint32_t*>(out.data()), 5,
+                          nullptr);
+      },
+      "relu_forward_mask: 'mask' overlaps 'y' (they must be separate buffers)");
+  expect_invalid(
+      [&] {
+        leaky_relu_backward_mask(reinterpret_cast<const std::uint32_t*>(out.data() + 4),
+                                 dy.data(), out.data(), 5, 0.1f, nullptr);
+      },
+      "leaky_relu_backward_mask: 'dx' overlaps 'mask' (they must be separate buffers)");
+  expect_invalid([&] { hardtanh_backward_mask(mask.data(), dy.data(), out.data(), 5, 1.0f, 1.0f, nullptr); },
+                 "hardtanh_backward_mask: 'min_val' = 1 must be less than 'max_val' = 1");
+  // n == 0: nothing to check but the parameters.
+  relu_forward_mask<float>(nullptr, nullptr, nullptr, 0, nullptr);
+  relu_backward_mask<float>(nullptr, nullptr, nullptr, 0, nullptr);
 }
 
 }  // namespace

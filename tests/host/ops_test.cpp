@@ -445,6 +445,66 @@ TEST(SquaredReluMath, SquaresThePositiveSide) {
   EXPECT_FALSE(has_grad_from_output_v<SquaredRelu<float>>);
 }
 
+TEST(MaskBits, FollowTheSpecsBranchesAtTheEdgesSignedZeroAndNan) {
+  // Bit set: the pass-through branch, as docs/semantics.md states each op's gradient rule.
+  const Relu<float> relu;
+  EXPECT_FALSE(relu.mask_bit(0.0f));
+  EXPECT_FALSE(relu.mask_bit(-0.0f));
+  EXPECT_FALSE(relu.mask_bit(-kInf));
+  EXPECT_TRUE(relu.mask_bit(kDenorm));
+  EXPECT_TRUE(relu.mask_bit(kNaN));  // NaN lets dy through
+  const LeakyRelu<float> leaky{0.2f};
+  EXPECT_FALSE(leaky.mask_bit(0.0f));
+  EXPECT_FALSE(leaky.mask_bit(kNaN));  // NaN takes the negative side: dy * slope
+  EXPECT_TRUE(leaky.mask_bit(kDenorm));
+  EXPECT_EQ(leaky.grad_from_mask_bit(false, 2.0f), 0.4f);
+  EXPECT_EQ(leaky.grad_from_mask_bit(true, 2.0f), 2.0f);
+  const Relu6<float> relu6;
+  EXPECT_FALSE(relu6.mask_bit(0.0f));
+  EXPECT_FALSE(relu6.mask_bit(6.0f));
+  EXPECT_TRUE(relu6.mask_bit(5.9999995f));
+  EXPECT_TRUE(relu6.mask_bit(kNaN));
+  const Hardtanh<double> hardtanh{-2.0, 0.5};
+  EXPECT_FALSE(hardtanh.mask_bit(-2.0));
+  EXPECT_FALSE(hardtanh.mask_bit(0.5));
+  EXPECT_TRUE(hardtanh.mask_bit(-1.9999999));
+  EXPECT_TRUE(hardtanh.mask_bit(kNaND));
+  const Hardsigmoid<float> hardsigmoid;
+  EXPECT_FALSE(hardsigmoid.mask_bit(-3.0f));
+  EXPECT_FALSE(hardsigmoid.mask_bit(3.0f));
+  EXPECT_TRUE(hardsigmoid.mask_bit(2.9999998f));
+  EXPECT_FALSE(hardsigmoid.mask_bit(kNaN));  // NaN gives gradient 0
+  EXPECT_EQ(hardsigmoid.grad_from_mask_bit(true, 6.0f), 6.0f * float(1.0 / 6.0));
+  // Only the ops whose gradient is dy times a branch's slope have a mask.
+  static_assert(has_mask_v<Relu<float>> && has_mask_v<Hardsigmoid<double>>);
+  static_assert(!has_mask_v<Elu<float>> && !has_mask_v<SquaredRelu<float>> &&
+                !has_mask_v<Hardswish<float>> && !has_mask_v<Prelu<float>>);
+}
+
+/// Over every 16-bit input and a few dy, the gradient from the mask bit is the gradient from
+/// the input bit for bit (NaN payloads included), for each op with a mask.
+template <class Op>
+void expect_mask_gradient_is_input_gradient(const Op& op) {
+  for (std::uint32_t bits = 0; bits <= 0xFFFF; ++bits) {
+    const std::uint32_t widened = bits << 16;  // a bf16 is the top half of a float
+    float x = 0.0f;
+    std::memcpy(&x, &widened, sizeof x);
+    for (const float dy : {1.5f, -0.0f, kNaN, -3.0e38f}) {
+      const float a = op.grad_from_input(x, dy);
+      const float b = op.grad_from_mask_bit(op.mask_bit(x), dy);
+      ASSERT_EQ(reference::bits_of(a), reference::bits_of(b)) << Op::name << " at " << x;
+    }
+  }
+}
+
+TEST(MaskBits, GradientFromTheBitIsTheGradientFromTheInputForEveryBf16Input) {
+  expect_mask_gradient_is_input_gradient(Relu<float>{});
+  expect_mask_gradient_is_input_gradient(LeakyRelu<float>{-0.2f});
+  expect_mask_gradient_is_input_gradient(Relu6<float>{});
+  expect_mask_gradient_is_input_gradient(Hardtanh<float>{-0.5f, 2.0f});
+  expect_mask_gradient_is_input_gradient(Hardsigmoid<float>{});
+}
+
 TEST(PreluMath, MatchesLeakyReluWithTheChannelAlphaAndSumsOnlyTheNegativeSide) {
   const Prelu<float> op{0.25f};
   EXPECT_TRUE(same_float(-0.5f, op.forward(-2.0f)));

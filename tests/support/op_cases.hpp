@@ -68,6 +68,11 @@ inline bool allows_grad_from_output(const OpCase& c) {
   return std::visit([](const auto& f) { return cuact::allows_grad_from_output(f); }, c.op);
 }
 
+/// Whether `c`'s backward pass may run from a 1-bit mask (mask.hpp).
+inline bool has_mask(const OpCase& c) {
+  return std::visit([](const auto& f) { return has_mask_v<std::decay_t<decltype(f)>>; }, c.op);
+}
+
 /// The accuracy class of `c`'s functor (ops.hpp).
 inline Accuracy accuracy_of(const OpCase& c) {
   return std::visit([](const auto& f) { return std::decay_t<decltype(f)>::accuracy; }, c.op);

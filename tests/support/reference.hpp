@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cuact/activations.hpp>
+#include <cuact/mask.hpp>
 #include <cuact/ops.hpp>
 #include <cuact/prelu.hpp>
 #include <cuact/types.hpp>
@@ -36,6 +37,28 @@ void backward(const Op& op, Saved saved, const T* v, const T* dy, T* dx, std::in
     } else if constexpr (has_grad_from_output_v<Op>) {
       dx[i] = from_compute<T>(op.grad_from_output(vi, dyi));
     }
+  }
+}
+
+/// The mask forward_with_mask writes (mask.hpp), written from its documented layout: bit
+/// i % 32 of word i / 32 is op.mask_bit(x[i]); bits past n are 0.
+template <class Op, class T>
+std::vector<std::uint32_t> mask(const Op& op, const T* x, std::int64_t n) {
+  std::vector<std::uint32_t> words(static_cast<std::size_t>(mask_words(n)), 0u);
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (op.mask_bit(to_compute(x[i]))) {
+      words[static_cast<std::size_t>(i / 32)] |= 1u << (i % 32);
+    }
+  }
+  return words;
+}
+
+/// dx[i] = op.grad_from_mask_bit(bit i of mask, dy[i]), as backward_from_mask computes it.
+template <class Op, class T>
+void backward_from_mask(const Op& op, const std::uint32_t* mask, const T* dy, T* dx,
+                        std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    dx[i] = from_compute<T>(op.grad_from_mask_bit(mask_bit_at(mask, i), to_compute(dy[i])));
   }
 }
 
