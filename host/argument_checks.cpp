@@ -4,6 +4,7 @@
 
 #include "cuda/detail/cuda_check.hpp"
 #include "cuda/detail/per_device.hpp"
+#include "host/op_registry.hpp"
 
 #include <cuda_runtime_api.h>
 
@@ -90,7 +91,22 @@ void ParamRules::nonzero(const char* name, double value) const {
   }
 }
 
+std::string mask_op_names() {
+  std::string names;
+  for_each_activation([&](auto tag) {
+    using Op = typename decltype(tag)::template type<float>;
+    if constexpr (has_mask_v<Op>) {
+      names += (names.empty() ? "" : ", ") + std::string(Op::name);
+    }
+  });
+  return names;
+}
+
 void expect_valid_saved(const char* fn, Saved saved) {
+  if (saved == Saved::mask) {
+    throw_invalid_argument(fn, "'saved' is Saved::mask, but this backward takes a tensor; the "
+                               "backward from a mask is backward_from_mask (mask.hpp)");
+  }
   if (saved != Saved::input && saved != Saved::output) {
     throw_invalid_argument(fn, "'saved' must be Saved::input or Saved::output, got " +
                                    std::to_string(static_cast<int>(saved)));

@@ -37,7 +37,7 @@ void expect_not_null(const char* fn, const char* name, const void* p, std::int64
 void expect_finite(const char* fn, const char* name, double value);
 void expect_finite(const char* fn, const char* name, float value);
 
-/// `saved` is Saved::input or Saved::output.
+/// `saved` is Saved::input or Saved::output (Saved::mask has a message of its own).
 void expect_valid_saved(const char* fn, Saved saved);
 
 /// `layout` is one of GatedLayout's values.
@@ -148,6 +148,21 @@ void expect_saved_allowed(const char* fn, const Op& op, Saved saved,
     throw_invalid_argument(fn, std::string("'saved' is Saved::output, which needs ") +
                                    (rule != nullptr ? rule : "other parameters") + " (got " +
                                    got + ")");
+  }
+}
+
+/// Op has a 1-bit mask (mask.hpp), else: "<asked_by>, but elu's gradient depends on more
+/// than the branch each input took (ops with a mask: relu, ...)", or without asked_by (null)
+/// "elu's gradient depends on more than the branch each input took, so it has no mask (...)".
+std::string mask_op_names();
+template <class Op>
+void expect_mask_allowed(const char* fn, const char* asked_by) {
+  if constexpr (!has_mask_v<Op>) {
+    const std::string why = std::string(Op::name) +
+                            "'s gradient depends on more than the branch each input took";
+    const std::string ops = " (ops with a mask: " + mask_op_names() + ")";
+    throw_invalid_argument(fn, asked_by != nullptr ? std::string(asked_by) + ", but " + why + ops
+                                                   : why + ", so it has no mask" + ops);
   }
 }
 

@@ -1,6 +1,8 @@
 // The C API: runtime dispatch onto the C++ entry points, exceptions turned into status codes.
 #include <cuact/cuact.h>
+#include <cuact/mask.hpp>
 
+#include "host/argument_checks.hpp"
 #include "host/op_registry.hpp"
 #include "host/param_conversion.hpp"
 
@@ -149,11 +151,41 @@ void activation_forward(const char* fn, cuact_activation op, const double* param
   });
 }
 
+void activation_forward_mask(const char* fn, cuact_activation op, const double* params,
+                             int num_params, cuact_dtype dtype, const void* x, void* y,
+                             uint32_t* mask, int64_t n, cudaStream_t stream) {
+  with_dtype(fn, dtype, [&](auto tag) {
+    using T = decltype(tag);
+    with_op<cuact::compute_t<T>>(fn, "_forward_mask", op, params, num_params,
+                                 [&](const auto& f) {
+      using Op = std::decay_t<decltype(f)>;
+      const std::string op_fn = std::string(Op::name) + "_forward_mask";
+      cuact::detail::expect_mask_allowed<Op>(op_fn.c_str(), nullptr);
+      if constexpr (cuact::has_mask_v<Op>) {
+        cuact::forward_with_mask(f, static_cast<const T*>(x), static_cast<T*>(y), mask, n, stream);
+      }
+    });
+  });
+}
+
 void activation_backward(const char* fn, cuact_activation op, const double* params,
                          int num_params, cuact_saved saved, cuact_dtype dtype, const void* v,
                          const void* dy, void* dx, int64_t n, cudaStream_t stream) {
   with_dtype(fn, dtype, [&](auto tag) {
     using T = decltype(tag);
+    if (saved == CUACT_SAVED_MASK) {
+      with_op<cuact::compute_t<T>>(fn, "_backward_mask", op, params, num_params,
+                                   [&](const auto& f) {
+        using Op = std::decay_t<decltype(f)>;
+        const std::string op_fn = std::string(Op::name) + "_backward";
+        cuact::detail::expect_mask_allowed<Op>(op_fn.c_str(), "'saved' is CUACT_SAVED_MASK");
+        if constexpr (cuact::has_mask_v<Op>) {
+          cuact::backward_from_mask(f, static_cast<const uint32_t*>(v), static_cast<const T*>(dy),
+                                    static_cast<T*>(dx), n, stream);
+        }
+      });
+      return;
+    }
     with_op<cuact::compute_t<T>>(fn, "_backward", op, params, num_params, [&](const auto& f) {
       cuact::backward(f, static_cast<const T*>(v), static_cast<const T*>(dy), static_cast<T*>(dx),
                       n, to_saved(saved), stream);
@@ -352,6 +384,26 @@ cuact_status cuact_activation_backward_params(cuact_activation op, const double*
   return guarded([&] {
     activation_backward("cuact_activation_backward_params", op, params, num_params, saved, dtype,
                         v, dy, dx, n, stream);
+  });
+}
+
+int cuact_activation_has_mask(cuact_activation op) {
+  int has = 0;
+  cuact::detail::visit_activation_tag(op, [&](auto tag) {
+    has = cuact::has_mask_v<typename decltype(tag)::template type<float>> ? 1 : 0;
+  });
+  return has;
+}
+
+int64_t cuact_mask_words(int64_t n) { return n <= 0 ? 0 : cuact::mask_words(n); }
+
+cuact_status cuact_activation_forward_mask(cuact_activation op, const double* params,
+                                           int num_params, cuact_dtype dtype, const void* x,
+                                           void* y, uint32_t* mask, int64_t n,
+                                           cudaStream_t stream) {
+  return guarded([&] {
+    activation_forward_mask("cuact_activation_forward_mask", op, params, num_params, dtype, x, y,
+                            mask, n, stream);
   });
 }
 

@@ -57,18 +57,53 @@ bool Activation::allows_grad_from_output() const noexcept {
 }
 
 
-template <class T>
-ActivationLayer<T>::ActivationLayer(Activation op)
-    : ActivationLayer(std::visit(
-                          [](const auto& f) {
-                            return AnyActivation<param_t>(
-                                detail::convert_params<param_t>("ActivationLayer", f));
-                          },
-                          op.functor()),
-                      0) {}
+namespace {
+/// The functor of `op` in compute type C, checked there.
+template <class C>
+AnyActivation<C> functor_in(const Activation& op) {
+  return std::visit(
+      [](const auto& f) {
+        return AnyActivation<C>(detail::convert_params<C>("ActivationLayer", f));
+      },
+      op.functor());
+}
+}  // namespace
+bool Activation::has_mask() const noexcept {
+  return std::visit([](const auto& f) { return has_mask_v<std::decay_t<decltype(f)>>; }, op_);
+}
 
 template <class T>
-ActivationLayer<T>::ActivationLayer(AnyActivation<param_t> functor, int)
+ActivationLayer<T>::ActivationLayer(Activation op)
+    : ActivationLayer(functor_in<param_t>(op), nullptr) {}
+
+template <class T>
+ActivationLayer<T>::ActivationLayer(Activation op, Saved save)
+    : ActivationLayer(functor_in<param_t>(op), &save) {}
+
+/// The mode a layer of `functor` keeps: `save`, checked against the op (nullptr: output when
+/// the op allows it, else input).
+template <class AnyOp>
+Saved chosen_save(const AnyOp& functor, const Saved* save) {
+  constexpr const char* fn = "ActivationLayer";
+  return std::visit(
+      [&](const auto& f) {
+        using Op = std::decay_t<decltype(f)>;
+        if (save == nullptr) {
+          return cuact::allows_grad_from_output(f) ? Saved::output : Saved::input;
+        }
+        if (*save == Saved::mask) {
+          detail::expect_mask_allowed<Op>(fn, "'save' is Saved::mask");
+        } else {
+          using Info = detail::info_of<Op>;
+          detail::expect_saved_allowed(fn, f, *save, Info::param_names, Info::values(f));
+        }
+        return *save;
+      },
+      functor);
+}
+
+template <class T>
+ActivationLayer<T>::ActivationLayer(AnyActivation<param_t> functor, const Saved* save)
     : op_(std::visit(
           [](const auto& f) {
             // Checked in compute_t<T> first: a value valid in double may not be here.
@@ -77,27 +112,63 @@ ActivationLayer<T>::ActivationLayer(AnyActivation<param_t> functor, int)
           },
           functor)),
       functor_(functor),
+      save_(chosen_save(functor, save)),
       device_(current_device("ActivationLayer")) {}
-
-template <class T>
-Saved ActivationLayer<T>::saves() const noexcept {
-  const bool from_output =
-      std::visit([](const auto& f) { return cuact::allows_grad_from_output(f); }, functor_);
-  return from_output ? Saved::output : Saved::input;
-}
 
 template <class T>
 void ActivationLayer<T>::forward(const T* x, T* y, std::int64_t n, cudaStream_t stream) {
   constexpr const char* fn = "ActivationLayer::forward";
   expect_current_device(fn, device_);
-  if (saves() == Saved::input && y == x && n > 0) {
+  if (save_ == Saved::input && y == x && n > 0) {
     detail::throw_invalid_argument(
         fn, std::string("in place (y == x) would overwrite the input that ") + op_.name() +
-                "'s backward needs with this parameter; use a separate output");
+                "'s backward needs in this mode; use a separate output");
   }
-  std::visit([&](const auto& f) { cuact::forward(f, x, y, n, stream); }, functor_);
-  kept_ = saves() == Saved::output ? y : x;
+  if (save_ == Saved::mask) {
+    ensure_mask(fn, n, stream);
+    std::visit(
+        [&](const auto& f) {
+          if constexpr (has_mask_v<std::decay_t<decltype(f)>>) {
+            forward_with_mask(f, x, y, mask_.data(), n, stream);
+          }
+        },
+        functor_);
+  } else {
+    std::visit([&](const auto& f) { cuact::forward(f, x, y, n, stream); }, functor_);
+  }
+  kept_ = save_ == Saved::output ? y : x;
   kept_n_ = n;
+}
+
+template <class T>
+void ActivationLayer<T>::reserve(std::int64_t n, cudaStream_t stream) {
+  constexpr const char* fn = "ActivationLayer::reserve";
+  expect_current_device(fn, device_);
+  if (save_ == Saved::mask) {
+    ensure_mask(fn, n, stream);
+  }
+}
+
+template <class T>
+void ActivationLayer<T>::ensure_mask(const char* fn, std::int64_t n, cudaStream_t stream) {
+  detail::expect_valid_count(fn, n, sizeof(T));
+  const auto needed = static_cast<std::size_t>(mask_words(n));
+  if (needed <= mask_.size()) {
+    return;
+  }
+  cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
+  CUACT_CUDA_TRY(cudaStreamIsCapturing(stream, &capture), fn);
+  if (capture != cudaStreamCaptureStatusNone) {
+    detail::throw_invalid_argument(
+        fn, "the mask would have to grow to " + std::to_string(n) +
+                " elements during graph capture; call reserve() with this n before capturing");
+  }
+  // The old mask may still be read by a backward on another stream, or referenced by a
+  // graph captured before: keep it until the layer goes.
+  if (mask_.size() > 0) {
+    retired_masks_.push_back(std::move(mask_));
+  }
+  mask_ = DeviceBuffer<std::uint32_t>(needed, stream);
 }
 
 template <class T>
@@ -111,7 +182,18 @@ void ActivationLayer<T>::backward(const T* dy, T* dx, std::int64_t n, cudaStream
         fn,
         "'n' = " + std::to_string(n) + " but the last forward had n = " + std::to_string(kept_n_));
   }
-  backward(kept_, saves(), dy, dx, n, stream);
+  if (save_ == Saved::mask) {
+    expect_current_device(fn, device_);
+    std::visit(
+        [&](const auto& f) {
+          if constexpr (has_mask_v<std::decay_t<decltype(f)>>) {
+            backward_from_mask(f, mask_.data(), dy, dx, n, stream);
+          }
+        },
+        functor_);
+    return;
+  }
+  backward(kept_, save_, dy, dx, n, stream);
 }
 
 template <class T>

@@ -66,6 +66,10 @@ namespace cuact {
 enum class Saved {
   input,   ///< v = x, the forward input
   output,  ///< v = y, the forward output
+  /// A 1-bit mask of the branch each input took (mask.hpp): what an ActivationLayer keeps
+  /// in that mode. The backward functions here, which take a tensor of T, refuse it; the
+  /// mask's backward is backward_from_mask.
+  mask,
 };
 
 namespace detail {

@@ -51,8 +51,10 @@ typedef enum cuact_activation {
 #undef CUACT_DETAIL_C_ACTIVATION
 
 typedef enum cuact_saved {
-  CUACT_SAVED_INPUT = 0, /* the backward pass reads the forward input x */
-  CUACT_SAVED_OUTPUT = 1 /* the backward pass reads the forward output y */
+  CUACT_SAVED_INPUT = 0,  /* the backward pass reads the forward input x */
+  CUACT_SAVED_OUTPUT = 1, /* the backward pass reads the forward output y */
+  CUACT_SAVED_MASK = 2    /* the backward pass reads the 1-bit mask of cuact_activation_forward_mask
+                             (passed as `v`) */
 } cuact_saved;
 
 /* The version of the library loaded, CUACT_VERSION_MAJOR * 10000 + MINOR * 100 + PATCH: FFI
@@ -120,6 +122,25 @@ CUACT_API cuact_status cuact_activation_backward_params(cuact_activation op, con
                                                         cuact_dtype dtype, const void* v,
                                                         const void* dy, void* dx, int64_t n,
                                                         cudaStream_t stream);
+
+/* 1-bit masks (cuact/mask.hpp): for the activations whose gradient depends only on the
+ * branch each input took (relu, leaky_relu, relu6, hardtanh, hardsigmoid), the forward can
+ * write, next to y, a mask with one bit per element: bit i % 32 of 32-bit word i / 32, set
+ * for the pass-through branch, bits past n 0. The backward is then
+ * cuact_activation_backward(_params) with saved = CUACT_SAVED_MASK and the mask as `v`. */
+
+/* Whether `op` has a mask (1), or not (0; also for an unknown op). */
+CUACT_API int cuact_activation_has_mask(cuact_activation op);
+
+/* The 32-bit words of a mask of n elements: (n + 31) / 32; 0 for n <= 0. The mask must be
+ * 4-byte aligned. */
+CUACT_API int64_t cuact_mask_words(int64_t n);
+
+/* y = f(x) and the mask of n elements into `mask` (cuact_mask_words(n) words). */
+CUACT_API cuact_status cuact_activation_forward_mask(cuact_activation op, const double* params,
+                                                     int num_params, cuact_dtype dtype,
+                                                     const void* x, void* y, uint32_t* mask,
+                                                     int64_t n, cudaStream_t stream);
 
 /* Gated activations, out = act(gate) * up (cuact/gated.hpp has the layouts' pictures). */
 typedef enum cuact_gated_layout {

@@ -33,6 +33,7 @@
 #include <cuact/export.h>
 #include <cuact/activations.hpp>
 #include <cuact/device_buffer.hpp>
+#include <cuact/mask.hpp>
 #include <cuact/prelu.hpp>
 #include <cuact/types.hpp>
 
@@ -83,6 +84,8 @@ class CUACT_API Activation {
   const char* name() const noexcept;
   /// Whether the backward pass can run from the forward output (see activations.hpp).
   bool allows_grad_from_output() const noexcept;
+  /// Whether the backward pass can run from a 1-bit mask (mask.hpp).
+  bool has_mask() const noexcept;
   /// The functor, parameters in double.
   const AnyActivation<double>& functor() const noexcept { return op_; }
 
@@ -99,29 +102,51 @@ class CUACT_API ActivationLayer {
 
   /// Binds the layer to the current device. The activation's parameters are converted to
   /// compute_t<T> and checked again there (throws cuact::invalid_argument naming
-  /// "ActivationLayer": e.g. a celu alpha whose reciprocal overflows in float).
+  /// "ActivationLayer": e.g. a celu alpha whose reciprocal overflows in float). It keeps y
+  /// for the backward pass when the op allows it, else x.
   explicit ActivationLayer(Activation op);
+
+  /// The same, keeping what `save` says for the backward pass:
+  ///   Saved::input   x (every op);
+  ///   Saved::output  y, for the ops that allow it (activations.hpp), so that x may be freed
+  ///                  and y == x is allowed;
+  ///   Saved::mask    one bit per element in a mask the layer owns (mask.hpp: relu,
+  ///                  leaky_relu, relu6, hardtanh, hardsigmoid), so that x may be freed, y
+  ///                  == x is allowed, and 1 bit is kept instead of a tensor.
+  /// A mode the op does not allow is refused with cuact::invalid_argument.
+  ActivationLayer(Activation op, Saved save);
 
   /// The same from a functor in compute_t<T>: ActivationLayer<float>(cuact::Celu<float>{2}).
   template <template <class> class Op>
   explicit ActivationLayer(const Op<param_t>& op)
-      : ActivationLayer(AnyActivation<param_t>(op), 0) {}
+      : ActivationLayer(AnyActivation<param_t>(op), nullptr) {}
+  template <template <class> class Op>
+  ActivationLayer(const Op<param_t>& op, Saved save)
+      : ActivationLayer(AnyActivation<param_t>(op), &save) {}
 
-  /// y = f(x) on `stream`. Keeps y for the backward pass when the op allows it (so x may be
-  /// freed and y == x is allowed), else keeps x (and then refuses y == x, which would
-  /// overwrite it).
+  /// y = f(x) on `stream`, keeping what saves() says. Saved::input refuses y == x (it would
+  /// overwrite x). Saved::mask writes the mask too, in a buffer the layer grows to n bits
+  /// (an allocation in stream order, refused during graph capture: reserve() first).
   void forward(const T* x, T* y, std::int64_t n, cudaStream_t stream);
+
+  /// Sizes the mask (Saved::mask) for forward passes of up to n elements, so that later
+  /// calls, and graph captures, allocate nothing. A mask outgrown is kept until the layer
+  /// goes, as PreluLayer keeps its workspaces. Nothing to do in the other modes.
+  void reserve(std::int64_t n, cudaStream_t stream);
 
   /// dx = dy * f'(.) from the tensor the last forward kept; n must be the forward's n.
   /// dx == dy is allowed.
   void backward(const T* dy, T* dx, std::int64_t n, cudaStream_t stream) const;
 
-  /// dx = dy * f'(.) from an explicitly passed saved tensor v (x or y, as `saved` says).
+  /// dx = dy * f'(.) from an explicitly passed saved tensor v (x or y, as `saved` says;
+  /// Saved::mask is refused: the layer's own mask is used by the overload above).
   void backward(const T* v, Saved saved, const T* dy, T* dx, std::int64_t n,
                 cudaStream_t stream) const;
 
-  /// What forward keeps: Saved::output when the op allows it, else Saved::input.
-  Saved saves() const noexcept;
+  /// What forward keeps.
+  Saved saves() const noexcept { return save_; }
+  /// The mask of the last forward (Saved::mask), mask_words(n) words; null before any.
+  const std::uint32_t* mask() const noexcept { return mask_.data(); }
   /// The activation, parameters in double.
   const Activation& op() const noexcept { return op_; }
   /// The activation as the kernels run it, parameters in compute_t<T>.
@@ -129,13 +154,18 @@ class CUACT_API ActivationLayer {
   int device() const noexcept { return device_; }
 
  private:
-  ActivationLayer(AnyActivation<param_t> functor, int);
+  // save == nullptr: the default mode (output when allowed, else input).
+  ActivationLayer(AnyActivation<param_t> functor, const Saved* save);
+  void ensure_mask(const char* fn, std::int64_t n, cudaStream_t stream);
 
   Activation op_;
   AnyActivation<param_t> functor_;
+  Saved save_ = Saved::input;
   int device_ = 0;
   const T* kept_ = nullptr;
   std::int64_t kept_n_ = -1;
+  DeviceBuffer<std::uint32_t> mask_;
+  std::vector<DeviceBuffer<std::uint32_t>> retired_masks_;
 };
 
 /// A PReLU layer for element type T owning alpha (compute_t<T>, one per channel) and its

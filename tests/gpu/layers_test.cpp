@@ -5,6 +5,7 @@
 #include <cuact/device_buffer.hpp>
 #include <cuact/error.hpp>
 #include <cuact/layers.hpp>
+#include <cuact/mask.hpp>
 #include <cuact/prelu.hpp>
 
 #include "tests/support/reference.hpp"
@@ -17,10 +18,12 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -118,6 +121,55 @@ TEST_F(ActivationLayerTest, ForwardAndBackwardMatchTheCpuReferenceForEveryActiva
           ASSERT_NEAR(want_dx[i], got_dx[i], 1e-5 * (1 + std::fabs(want_dx[i])))
               << "dx[" << i << "] for x = " << host_x[i];
         }
+      }
+    }
+  }
+}
+
+TEST_F(ActivationLayerTest, EverySaveModeItsOpAllowsGivesTheSameGradient) {
+  const std::size_t n = 10007;
+  const auto host_x = random_vector<__nv_bfloat16>(n, -8, 8, 31);
+  const auto host_dy = random_vector<__nv_bfloat16>(n, -2, 2, 32);
+  for (const OpCase& c : all_op_cases()) {
+    SCOPED_TRACE(c.label);
+    std::vector<__nv_bfloat16> want_y(n), want_dx(n);
+    visit_functor<float>(c, [&](const auto& f) {
+      reference::forward(f, host_x.data(), want_y.data(), n);
+      reference::backward(f, Saved::input, host_x.data(), host_dy.data(), want_dx.data(), n);
+    });
+    std::vector<Saved> modes = {Saved::input};
+    if (has_mask(c)) {
+      modes.push_back(Saved::mask);
+    }
+    for (const Saved mode : modes) {
+      std::optional<ActivationLayer<__nv_bfloat16>> layer;
+      std::visit([&](const auto& f) { layer.emplace(Activation(f), mode); }, c.op);
+      EXPECT_EQ(layer->saves(), mode);
+      DeviceBuffer<__nv_bfloat16> x(n, stream), dy(n, stream), dx(n, stream);
+      x.copy_from_host(host_x);
+      dy.copy_from_host(host_dy);
+      // The mask mode may run in place: x is not needed afterwards.
+      DeviceBuffer<__nv_bfloat16> y_separate(mode == Saved::mask ? 0 : n, stream);
+      __nv_bfloat16* y = mode == Saved::mask ? x.data() : y_separate.data();
+      layer->forward(x.data(), y, n, stream);
+      layer->backward(dy.data(), dx.data(), n, stream);
+      const auto got_y = mode == Saved::mask ? read(x) : read(y_separate);
+      const Accuracy accuracy = accuracy_of(c);
+      for (std::size_t i = 0; i < n; ++i) {
+        ASSERT_LE(reference::ulp_distance(want_y[i], got_y[i]),
+                  reference::gpu_tolerance_ulp<__nv_bfloat16>(accuracy, false, Saved::input))
+            << "y[" << i << "]";
+      }
+      if (mode == Saved::mask) {
+        expect_same_bits(want_dx, read(dx), "dx from the mask");
+        std::vector<std::uint32_t> mask(static_cast<std::size_t>(mask_words(n)));
+        CUACT_TEST_CUDA(cudaMemcpy(mask.data(), layer->mask(), mask.size() * 4,
+                                   cudaMemcpyDeviceToHost));
+        visit_functor<float>(c, [&](const auto& f) {
+          if constexpr (has_mask_v<std::decay_t<decltype(f)>>) {
+            EXPECT_EQ(mask, reference::mask(f, host_x.data(), n));
+          }
+        });
       }
     }
   }
@@ -264,6 +316,39 @@ TEST_F(GraphCapture, AWorkspaceThatWouldGrowDuringCaptureIsRefused) {
   EXPECT_THROW(prelu.backward(x.data(), dy.data(), dx.data(), shape, stream), invalid_argument);
   cudaGraph_t graph = nullptr;
   CUACT_TEST_CUDA(cudaStreamEndCapture(stream, &graph));
+  CUACT_TEST_CUDA(cudaGraphDestroy(graph));
+}
+
+TEST_F(GraphCapture, AMaskLayerReservedFirstIsCapturedAndReplayedAndRefusesToGrowInCapture) {
+  const std::size_t n = (1 << 16) + 5;
+  DeviceBuffer<float> x(n, stream), y(n, stream), dy(n, stream), dx(n, stream);
+  x.copy_from_host(random_vector<float>(n, -4, 4, 41));
+  dy.copy_from_host(random_vector<float>(n, -1, 1, 42));
+  ActivationLayer<float> act(Activation::relu6(), Saved::mask);
+  act.reserve(n, stream);
+  const auto step = [&] {
+    act.forward(x.data(), y.data(), n, stream);
+    act.backward(dy.data(), dx.data(), n, stream);
+  };
+  step();
+  const auto eager_y = read(y);
+  const auto eager_dx = read(dx);
+  cudaGraph_t graph = nullptr;
+  cudaGraphExec_t exec = nullptr;
+  CUACT_TEST_CUDA(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal));
+  step();
+  // A larger n would need a larger mask: refused rather than captured.
+  EXPECT_THROW(act.forward(x.data(), y.data(), 2 * n, stream), invalid_argument);
+  CUACT_TEST_CUDA(cudaStreamEndCapture(stream, &graph));
+  CUACT_TEST_CUDA(cudaGraphInstantiate(&exec, graph, 0));
+  for (int replay = 0; replay < 2; ++replay) {
+    CUACT_TEST_CUDA(cudaMemsetAsync(y.data(), 0xFF, n * sizeof(float), stream));
+    CUACT_TEST_CUDA(cudaMemsetAsync(dx.data(), 0xFF, n * sizeof(float), stream));
+    CUACT_TEST_CUDA(cudaGraphLaunch(exec, stream));
+    expect_same_bits(eager_y, read(y), "y");
+    expect_same_bits(eager_dx, read(dx), "dx");
+  }
+  CUACT_TEST_CUDA(cudaGraphExecDestroy(exec));
   CUACT_TEST_CUDA(cudaGraphDestroy(graph));
 }
 

@@ -4,6 +4,7 @@
 // mask poisoned first with guards after them. y and dx must match bit for bit, the mask must
 // be exactly the documented layout (bits past n cleared, nothing past the last word written),
 // and the backward from the mask must equal the backward from x bit for bit.
+#include <cuact/cuact.h>
 #include <cuact/mask.hpp>
 
 #include "tests/support/device_buffer.hpp"
@@ -240,6 +241,34 @@ TEST_F(MaskNamed, NamedFunctionsPassTheirParameters) {
   expect_same_bits(y, by.download().data(), "y");
   expect_same_bits(dx, bdx.download().data(), "dx");
   EXPECT_EQ(bmask.download(), reference::mask(op, x.data(), n));
+}
+
+TEST_F(MaskNamed, TheCApiRoundTripsThroughCuactSavedMask) {
+  const std::int64_t n = 777;
+  const std::vector<__half> x = branch_values<__half>(n, 11);
+  const std::vector<__half> dy = random_vector<__half>(n, -3.0, 3.0, 12);
+  TestDeviceBuffer<__half> bx(n), by(n), bdy(n), bdx(n);
+  TestDeviceBuffer<std::uint32_t> bmask(cuact_mask_words(n));
+  bx.upload(x);
+  bdy.upload(dy);
+  const double slope[] = {-0.25};
+  ASSERT_EQ(cuact_activation_forward_mask(CUACT_LEAKY_RELU, slope, 1, CUACT_DTYPE_F16, bx.get(),
+                                          by.get(), bmask.get(), n, nullptr),
+            CUACT_STATUS_SUCCESS)
+      << cuact_last_error();
+  ASSERT_EQ(cuact_activation_backward_params(CUACT_LEAKY_RELU, slope, 1, CUACT_SAVED_MASK,
+                                             CUACT_DTYPE_F16, bmask.get(), bdy.get(), bdx.get(),
+                                             n, nullptr),
+            CUACT_STATUS_SUCCESS)
+      << cuact_last_error();
+  CUACT_TEST_CUDA(cudaDeviceSynchronize());
+  const LeakyRelu<float> op{-0.25f};
+  std::vector<__half> y(n);
+  std::vector<__half> dx(n);
+  reference::forward(op, x.data(), y.data(), n);
+  reference::backward(op, Saved::input, x.data(), dy.data(), dx.data(), n);
+  expect_same_bits(y, by.download().data(), "y");
+  expect_same_bits(dx, bdx.download().data(), "dx");
 }
 
 }  // namespace

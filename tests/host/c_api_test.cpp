@@ -113,6 +113,50 @@ TEST(CApi, GatedCallsTakeAnyUnaryActivationOrAGatedOneWithCheckedArguments) {
   EXPECT_EQ(buf, std::vector<float>(64, 7.0f));
 }
 
+TEST(CApi, MasksForTheOpsThatHaveThemAndAClearRefusalForTheOthers) {
+  EXPECT_EQ(cuact_activation_has_mask(CUACT_RELU), 1);
+  EXPECT_EQ(cuact_activation_has_mask(CUACT_HARDSIGMOID), 1);
+  EXPECT_EQ(cuact_activation_has_mask(CUACT_GELU), 0);
+  EXPECT_EQ(cuact_activation_has_mask(CUACT_CLAMPED_SWIGLU), 0);
+  EXPECT_EQ(cuact_activation_has_mask(static_cast<cuact_activation>(99)), 0);
+  EXPECT_EQ(cuact_mask_words(0), 0);
+  EXPECT_EQ(cuact_mask_words(-5), 0);
+  EXPECT_EQ(cuact_mask_words(33), 2);
+  EXPECT_EQ(cuact_mask_words(int64_t{1} << 40), int64_t{1} << 35);
+  std::vector<float> y(4, 7.0f);
+  std::vector<uint32_t> mask(1, 0u);
+  EXPECT_EQ(cuact_activation_forward_mask(CUACT_ELU, nullptr, 0, CUACT_DTYPE_F32, y.data(),
+                                          y.data(), mask.data(), 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "elu_forward_mask: elu's gradient depends on more than the branch each input "
+               "took, so it has no mask (ops with a mask: relu, leaky_relu, relu6, hardtanh, "
+               "hardsigmoid)");
+  EXPECT_EQ(cuact_activation_backward(CUACT_SILU, 0.0, CUACT_SAVED_MASK, CUACT_DTYPE_F16,
+                                      mask.data(), y.data(), y.data(), 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "silu_backward: 'saved' is CUACT_SAVED_MASK, but silu's gradient depends on more "
+               "than the branch each input took (ops with a mask: relu, leaky_relu, relu6, "
+               "hardtanh, hardsigmoid)");
+  EXPECT_EQ(cuact_activation_forward_mask(CUACT_RELU, nullptr, 0, CUACT_DTYPE_F32, y.data(),
+                                          y.data(), nullptr, 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "relu_forward_mask: 'mask' is null but n = 4");
+  const double slope[] = {0.5};
+  EXPECT_EQ(cuact_activation_backward_params(CUACT_LEAKY_RELU, slope, 1, CUACT_SAVED_MASK,
+                                             CUACT_DTYPE_F32, nullptr, y.data(), y.data(), 4,
+                                             nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "leaky_relu_backward_mask: 'mask' is null but n = 4");
+  // The C++ backward that takes a tensor refuses Saved::mask.
+  EXPECT_EQ(cuact_activation_backward(CUACT_RELU, 0.0, static_cast<cuact_saved>(7),
+                                      CUACT_DTYPE_F32, y.data(), y.data(), y.data(), 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(y, std::vector<float>(4, 7.0f));
+  EXPECT_EQ(mask, std::vector<uint32_t>(1, 0u));
+}
+
 TEST(CApi, UnknownEnumValuesAreInvalidArguments) {
   float v = 0;
   EXPECT_EQ(cuact_activation_forward(static_cast<cuact_activation>(99), 0.0, CUACT_DTYPE_F32, &v,

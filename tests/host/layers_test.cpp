@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <limits>
 #include <string>
 
@@ -80,6 +82,29 @@ TEST(ActivationLayer, ChecksTheParametersAgainInItsComputeTypeBeforeTouchingTheG
   } catch (const invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()), "ActivationLayer: 'negative_slope' must be finite, got inf");
   }
+}
+
+TEST(ActivationLayer, RefusesASaveModeItsOpDoesNotAllowBeforeTouchingTheGpu) {
+  const auto refused = [](const std::function<void()>& make, const std::string& message) {
+    try {
+      make();
+      ADD_FAILURE() << "made; expected: " << message;
+    } catch (const invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()), message);
+    }
+  };
+  refused([] { ActivationLayer<float> layer(Activation::elu(), Saved::mask); },
+          "ActivationLayer: 'save' is Saved::mask, but elu's gradient depends on more than the "
+          "branch each input took (ops with a mask: relu, leaky_relu, relu6, hardtanh, "
+          "hardsigmoid)");
+  refused([] { ActivationLayer<__half> layer(Activation::gelu(), Saved::output); },
+          "ActivationLayer: 'saved' is Saved::output, but gelu's gradient needs the input "
+          "(Saved::input)");
+  refused([] { ActivationLayer<double> layer(LeakyRelu<double>{-0.5}, Saved::output); },
+          "ActivationLayer: 'saved' is Saved::output, which needs negative_slope >= 0 (got -0.5)");
+  EXPECT_TRUE(Activation::hardsigmoid().has_mask());
+  EXPECT_TRUE(Activation::leaky_relu(-2.0).has_mask());  // the bit holds for any slope
+  EXPECT_FALSE(Activation::squared_relu().has_mask());
 }
 
 TEST(PreluLayer, RejectsAChannelCountBelowOneBeforeTouchingTheGpu) {
