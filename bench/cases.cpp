@@ -2,10 +2,12 @@
 
 #include "host/op_registry.hpp"
 
+#include <cuact/mask.hpp>
 #include <cuact/op_traits.hpp>
 #include <cuact/types.hpp>
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 namespace cuact::bench {
@@ -28,8 +30,18 @@ const char* direction_name(Direction d) {
       return "backward_output";
     case Direction::backward_prelu:
       return "backward";
+    case Direction::forward_mask:
+      return "forward_mask";
+    case Direction::backward_mask:
+      return "backward_mask";
   }
   return "?";
+}
+
+std::size_t BenchCase::bytes_moved(std::int64_t n, std::size_t element_size) const {
+  const std::size_t tensors = static_cast<std::size_t>(tensors_moved()) *
+                              static_cast<std::size_t>(n) * element_size;
+  return tensors + (is_mask() ? mask_bytes(n) : 0);
 }
 
 const char* dtype_name(cuact_dtype d) { return detail::dtype_name(d); }
@@ -79,7 +91,8 @@ std::vector<BenchCase> select_cases(const Options& options) {
     }
   };
   const auto add_activation = [&](const char* name, cuact_activation activation,
-                                  const std::vector<double>& params, bool from_output) {
+                                  const std::vector<double>& params, bool from_output,
+                                  bool mask) {
     if (!selected(options.ops, name)) {
       return;
     }
@@ -90,8 +103,13 @@ std::vector<BenchCase> select_cases(const Options& options) {
       c.params = params;
       c.dtype = dtype;
       for (Direction d :
-           {Direction::forward, Direction::backward_input, Direction::backward_output}) {
-        if (d != Direction::backward_output || from_output) {
+           {Direction::forward, Direction::backward_input, Direction::backward_output,
+            Direction::forward_mask, Direction::backward_mask}) {
+        const bool applies = d == Direction::backward_output ? from_output
+                             : d == Direction::forward_mask || d == Direction::backward_mask
+                                 ? mask
+                                 : true;
+        if (applies) {
           c.direction = d;
           add(c);
         }
@@ -101,14 +119,16 @@ std::vector<BenchCase> select_cases(const Options& options) {
   // Every activation of the registry, at its defaults (PyTorch's), then the variants.
   detail::for_each_activation([&](auto tag) {
     using Tag = decltype(tag);
-    add_activation(Tag::info::name, Tag::info::c_enum, {},
-                   allows_grad_from_output(typename Tag::template type<double>{}));
+    using Op = typename Tag::template type<double>;
+    add_activation(Tag::info::name, Tag::info::c_enum, {}, allows_grad_from_output(Op{}),
+                   has_mask_v<Op>);
   });
   for (const ParameterVariant& v : parameter_variants()) {
     detail::visit_activation_tag(v.activation, [&](auto tag) {
       using Tag = decltype(tag);
       const auto op = detail::make_op<Tag, double>(v.params.data(), v.params.size());
-      add_activation(v.name, v.activation, v.params, allows_grad_from_output(op));
+      add_activation(v.name, v.activation, v.params, allows_grad_from_output(op),
+                     has_mask_v<std::decay_t<decltype(op)>>);
     });
   }
   for (const GatedVariant& v : gated_variants()) {
@@ -205,6 +225,15 @@ cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
           c.activation, c.params.data(), static_cast<int>(c.params.size()),
           c.direction == Direction::backward_input ? CUACT_SAVED_INPUT : CUACT_SAVED_OUTPUT,
           c.dtype, t.in0, t.in1, t.out, n, stream);
+    case Direction::forward_mask:
+      return cuact_activation_forward_mask(c.activation, c.params.data(),
+                                           static_cast<int>(c.params.size()), c.dtype, t.in0,
+                                           t.out, static_cast<std::uint32_t*>(t.workspace), n,
+                                           stream);
+    case Direction::backward_mask:
+      return cuact_activation_backward_params(
+          c.activation, c.params.data(), static_cast<int>(c.params.size()), CUACT_SAVED_MASK,
+          c.dtype, t.workspace, t.in1, t.out, n, stream);
     case Direction::backward_prelu:
       break;
   }

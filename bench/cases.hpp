@@ -13,7 +13,15 @@
 
 namespace cuact::bench {
 
-enum class Direction { forward, backward_input, backward_output, backward_prelu };
+/// forward_mask writes y and the 1-bit mask; backward_mask reads the mask and dy (mask.hpp).
+enum class Direction {
+  forward,
+  backward_input,
+  backward_output,
+  backward_prelu,
+  forward_mask,
+  backward_mask
+};
 
 /// PReLU's layouts, all with 64 channels: NCHW with up to 64x64 maps, NCHW with 7x7 maps
 /// (rows that are not a whole number of 16-byte vectors), NHWC.
@@ -29,7 +37,6 @@ struct BenchCase {
   Direction direction = Direction::forward;
   cuact_dtype dtype = CUACT_DTYPE_F32;
 
-  /// Element-sized tensors the operation must move: 2 forward, 3 backward.
   bool gated = false;  // a gated activation: out = act(gate) * up
   cuact_gated_layout gated_layout = CUACT_GATED_GATE_FIRST;
 
@@ -39,7 +46,13 @@ struct BenchCase {
     if (gated) {
       return direction == Direction::forward ? 3 : 5;
     }
-    return direction == Direction::forward ? 2 : 3;
+    return direction == Direction::forward || is_mask() ? 2 : 3;
+  }
+  /// Bytes the operation must move for n elements of `element_size` bytes: the tensors, and
+  /// the mask's n/8 bytes (rounded up to its words) for the mask passes.
+  std::size_t bytes_moved(std::int64_t n, std::size_t element_size) const;
+  bool is_mask() const {
+    return direction == Direction::forward_mask || direction == Direction::backward_mask;
   }
   /// Elements of the first input and of the output for n (gated: the packed input, and
   /// backward its gradient, hold 2n).
@@ -47,8 +60,10 @@ struct BenchCase {
   std::int64_t out_elements(std::int64_t n) const {
     return gated && direction != Direction::forward ? 2 * n : n;
   }
-  /// Element-sized inputs: 1 forward, 2 backward.
-  int inputs() const { return direction == Direction::forward ? 1 : 2; }
+  /// Element-sized inputs: 1 forward, 2 backward (backward_mask: x, to make the mask, and dy).
+  int inputs() const {
+    return direction == Direction::forward || direction == Direction::forward_mask ? 1 : 2;
+  }
 };
 
 const char* direction_name(Direction d);
@@ -101,7 +116,7 @@ struct Tensors {
   void* out;        // y or dx
   const void* alpha;
   void* dalpha;
-  void* workspace;
+  void* workspace;  // PReLU's workspace, or the mask of the mask passes
   std::size_t workspace_bytes;
 };
 

@@ -7,6 +7,7 @@
 #include "tests/support/ulp.hpp"
 
 #include <cuact/gated_ops.hpp>
+#include <cuact/mask.hpp>
 #include <cuact/ops.hpp>
 #include <cuact/types.hpp>
 
@@ -153,9 +154,11 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
           const auto v = to_compute(in0[k]);
           switch (c.direction) {
             case Direction::forward:
+            case Direction::forward_mask:
               expected = from_compute<T>(forward_for<T>(op, v));
               break;
             case Direction::backward_input:
+            case Direction::backward_mask:  // the mask is of x = in0
               expected = from_compute<T>(grad_from_input_for<T>(op, v, to_compute(in1[k])));
               break;
             default:
@@ -166,7 +169,8 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
         });
       }
       const double dy = c.inputs() > 1 ? static_cast<double>(to_compute(in1[k])) : 0.0;
-      if (!reference::gpu_close(expected, out[k], accuracy, c.direction != Direction::forward,
+      const bool backward = c.inputs() > 1;
+      if (!reference::gpu_close(expected, out[k], accuracy, backward,
                                 c.direction == Direction::backward_output ? Saved::output
                                                                           : Saved::input,
                                 dy)) {
@@ -181,6 +185,31 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
 
   std::ostringstream detail;
   detail << "ok: " << checked << " elements";
+  if (c.direction == Direction::forward_mask) {
+    // The mask words of the checked windows, from the word holding each window's start.
+    for (const auto& [window_begin, window_count] : windows) {
+      const std::int64_t begin = window_begin / 32 * 32;
+      const std::int64_t count = window_begin + window_count - begin;
+      const auto in0 = download<T>(t.in0, begin, count);
+      const auto words = download<std::uint32_t>(t.workspace, begin / 32, mask_words(count));
+      std::string failure;
+      detail::visit_activation_tag(c.activation, [&](auto tag) {
+        const auto op = detail::make_op<decltype(tag), C>(c.params.data(), c.params.size());
+        if constexpr (has_mask_v<std::decay_t<decltype(op)>>) {
+          const auto want = reference::mask(op, in0.data(), count);
+          for (std::size_t w = 0; w < want.size() && failure.empty(); ++w) {
+            if (want[w] != words[w]) {
+              failure = "MISMATCH in mask word " + std::to_string(begin / 32 + w);
+            }
+          }
+        }
+      });
+      if (!failure.empty()) {
+        return {false, failure};
+      }
+    }
+    detail << " and the mask";
+  }
   if (c.prelu && c.direction == Direction::backward_prelu) {
     if (n > kFullAlphaCheck) {
       detail << ", dalpha not checked at this size";

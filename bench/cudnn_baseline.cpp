@@ -43,7 +43,8 @@ bool cudnn_available() { return handle() != nullptr; }
 
 double cudnn_time_us(const BenchCase& c, std::int64_t n, const std::vector<Tensors>& sets, int reps,
                      cudaStream_t stream) {
-  if (c.prelu || c.gated || handle() == nullptr || c.direction == Direction::backward_prelu) {
+  if (c.prelu || c.gated || c.is_mask() || handle() == nullptr ||
+      c.direction == Direction::backward_prelu) {
     return -1;
   }
   cudnnActivationMode_t mode;

@@ -42,8 +42,8 @@ std::vector<std::string> known_dtypes() {
   return dtypes;
 }
 
-const std::vector<std::string> kDirections = {"forward", "backward_input", "backward_output",
-                                              "backward"};
+const std::vector<std::string> kDirections = {"forward",  "backward_input", "backward_output",
+                                              "backward", "forward_mask",   "backward_mask"};
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -62,7 +62,8 @@ checking its result against the CPU reference.
   --op LIST         )" + join(known_ops()) + R"(
                     (default: all)
   --dtype LIST      )" + join(known_dtypes()) + R"( (default: all)
-  --direction LIST  forward,backward_input,backward_output,backward (PReLU with dalpha)
+  --direction LIST  forward,backward_input,backward_output,backward (PReLU with dalpha),
+                    forward_mask,backward_mask (y and a 1-bit mask; dx from the mask)
                     (default: all that apply)
   --sizes LIST      element counts, N or 2^K, e.g. 2^20,2^26,1000000 (default: 2^12,2^14,
                     ...,2^28, capped by free memory)

@@ -6,6 +6,7 @@
 #include "bench/timing.hpp"
 
 #include <cuact/device_buffer.hpp>
+#include <cuact/mask.hpp>
 
 #include <cuda_runtime.h>
 
@@ -96,6 +97,9 @@ struct BufferSet {
 };
 
 std::size_t workspace_bytes(const BenchCase& c, std::int64_t n) {
+  if (c.is_mask()) {
+    return mask_bytes(n);
+  }
   if (!c.prelu || c.direction != Direction::backward_prelu) {
     return 0;
   }
@@ -115,6 +119,17 @@ BufferSet make_set(const BenchCase& c, std::int64_t n, std::size_t ws_bytes, std
   if (c.inputs() > 1) {
     s.in1 = DeviceBuffer<unsigned char>(n * b, stream);
     fill_uniform(c.dtype, s.in1.data(), n, -3.0, 3.0, seed + 1, stream);
+  }
+  if (c.is_mask()) {
+    s.workspace = DeviceBuffer<unsigned char>(ws_bytes, stream);
+  }
+  if (c.direction == Direction::backward_mask) {
+    // The mask is a real one, of x (in0); out is overwritten by the timed runs.
+    status_ok(cuact_activation_forward_mask(c.activation, c.params.data(),
+                                            static_cast<int>(c.params.size()), c.dtype,
+                                            s.in0.data(), s.out.data(),
+                                            reinterpret_cast<std::uint32_t*>(s.workspace.data()),
+                                            n, stream));
   }
   if (c.prelu) {
     const PreluDims d = prelu_dims(c, n);
@@ -168,7 +183,7 @@ Row Runner::measure(const BenchCase& c, std::int64_t requested_n) {
   const std::size_t ws = workspace_bytes(c, n);
   const std::size_t set_bytes =
       (c.in0_elements(n) + (c.inputs() > 1 ? n : 0) + c.out_elements(n)) * b + ws;
-  const std::size_t bytes_moved = static_cast<std::size_t>(c.tensors_moved()) * n * b;
+  const std::size_t bytes_moved = c.bytes_moved(n, b);
   if (set_bytes + bytes_moved > free_memory() * 8 / 10) {
     row.skipped = "needs " + std::to_string((set_bytes + bytes_moved) >> 20) + " MiB";
     return row;

@@ -192,5 +192,21 @@ TEST(BenchCases, GatedVariantsMoveTheirBytesInTheirLayouts) {
   EXPECT_EQ(gated_dims(1000).rows, 1);
 }
 
+TEST(BenchCases, MaskPassesForTheOpsWithAMaskMoveTwoTensorsAndTheMask) {
+  const auto cases = select_cases(
+      parse({"--op", "relu,elu", "--dtype", "bf16", "--direction", "forward_mask,backward_mask"}));
+  ASSERT_EQ(cases.size(), 2u);  // elu has no mask
+  for (const BenchCase& c : cases) {
+    EXPECT_EQ(c.activation, CUACT_RELU);
+    EXPECT_TRUE(c.is_mask());
+    // 2 tensors of 1000 bf16 and 32 words of mask.
+    EXPECT_EQ(c.bytes_moved(1000, 2), 2u * 1000 * 2 + 32 * 4);
+  }
+  EXPECT_EQ(cases[0].direction, Direction::forward_mask);
+  EXPECT_EQ(cases[0].inputs(), 1);
+  EXPECT_EQ(cases[1].direction, Direction::backward_mask);
+  EXPECT_EQ(cases[1].inputs(), 2);
+}
+
 }  // namespace
 }  // namespace cuact::bench
