@@ -140,7 +140,7 @@ TEST(BenchOptions, BadValuesAreRefusedWithTheOptionTheValueAndWhatIsAccepted) {
   expect_refused({"--dtype", "f32,fp8"}, "--dtype: unknown 'fp8' (accepted: f32,f64,f16,bf16)");
   expect_refused({"--direction", "back"},
                  "--direction: unknown 'back' (accepted: "
-                 "forward,backward_input,backward_output,backward)");
+                 "forward,backward_input,backward_output,backward,forward_mask,backward_mask)");
   expect_refused({"--frobnicate"}, "unknown option '--frobnicate' (see --help)");
   try {
     parse({"--op", "relu,frelu"});
