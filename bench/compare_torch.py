@@ -15,11 +15,14 @@ torch.autograd.grad (from the input) and with PyTorch's own "is_result" kernels 
 script knows them (from the output; else autograd from the input), and PReLU's input and
 weight gradients. Ops of the bitwise accuracy class must agree exactly (+0 and -0 count as
 equal), the others within 2 ulp (1 for 16-bit types); PReLU's weight gradient within both
-libraries' rounding bounds. Any disagreement is printed with the element and makes the exit
+libraries' rounding bounds. For the ops with a 1-bit mask (cuact/mask.hpp) the mask passes are
+compared too: y bit for bit with PyTorch's forward, the mask word for word with the branch rule
+of docs/semantics.md, and dx from the mask bit for bit with autograd's from x. Any disagreement is printed with the element and makes the exit
 status 1. Without PyTorch it says so and exits with status 2.
 
 Then it times both on the largest size with CUDA events (median of 20 repetitions of 10
-back-to-back calls) and prints a table of times and the PyTorch/cuact ratio (> 1: cuact
+back-to-back calls), the mask passes against PyTorch's forward and its backward from x, and
+prints a table of times and the PyTorch/cuact ratio (> 1: cuact
 faster). PyTorch's PReLU backward is timed as autograd runs it: _prelu_kernel_backward,
 which writes an element-sized weight gradient, then its sum; its shapes are NCHW and NHWC
 (16, 64, s, s) maps, and in f32 and bf16 also a channels-last [4096, 4096] matrix, NHWC
@@ -199,6 +202,11 @@ class Cuact:
         lib.cuact_activation_forward_params.argtypes = [i32, vp, i32, i32, vp, vp, i64, vp]
         lib.cuact_activation_backward_params.argtypes = [i32, vp, i32, i32, i32, vp, vp, vp, i64,
                                                          vp]
+        lib.cuact_activation_has_mask.argtypes = [i32]
+        lib.cuact_activation_has_mask.restype = i32
+        lib.cuact_mask_words.argtypes = [i64]
+        lib.cuact_mask_words.restype = i64
+        lib.cuact_activation_forward_mask.argtypes = [i32, vp, i32, i32, vp, vp, vp, i64, vp]
         lib.cuact_gated_forward.argtypes = [i32, vp, i32, i32, i32, vp, vp, vp, i64, i64, vp]
         lib.cuact_gated_backward.argtypes = [i32, vp, i32, i32, i32, vp, vp, vp, vp, vp, i64,
                                              i64, vp]
@@ -239,6 +247,28 @@ class Cuact:
                                                              DTYPES[dtype][0], v.data_ptr(),
                                                              dy.data_ptr(), dx.data_ptr(),
                                                              v.numel(), self.stream()))
+
+    def has_mask(self, op):
+        return self.lib.cuact_activation_has_mask(op.enum) == 1
+
+    def mask_for(self, x):
+        """A mask buffer for x: cuact_mask_words(n) 32-bit words."""
+        return torch.empty(self.lib.cuact_mask_words(x.numel()), device="cuda",
+                           dtype=torch.int32)
+
+    def forward_mask(self, op, dtype, x, y, mask):
+        params, count = self.params(op)
+        self.check(self.lib.cuact_activation_forward_mask(op.enum, params, count,
+                                                          DTYPES[dtype][0], x.data_ptr(),
+                                                          y.data_ptr(), mask.data_ptr(),
+                                                          x.numel(), self.stream()))
+
+    def backward_mask(self, op, dtype, mask, dy, dx):
+        params, count = self.params(op)
+        self.check(self.lib.cuact_activation_backward_params(op.enum, params, count, 2,
+                                                             DTYPES[dtype][0], mask.data_ptr(),
+                                                             dy.data_ptr(), dx.data_ptr(),
+                                                             dy.numel(), self.stream()))
 
     def gated_forward(self, enum, params, layout, dtype, gate, up, out, rows, hidden):
         p = (ctypes.c_double * max(1, len(params)))(*params)
@@ -349,6 +379,53 @@ def random_tensor(shape, dtype, seed, lo, hi):
             + lo).to(dtype)
 
 
+def mask_rule(op, x):
+    """The mask bit of each element, from docs/semantics.md's branch rule of each op with a
+    mask (the pass-through branch; NaN as the gradient treats it)."""
+    p = op.params
+    if op.base == "relu":
+        return ~(x <= 0)
+    if op.base == "leaky_relu":
+        return x > 0
+    if op.base == "relu6":
+        return ~((x <= 0) | (x >= 6))
+    if op.base == "hardtanh":
+        return ~((x <= p["min_val"]) | (x >= p["max_val"]))
+    if op.base == "hardsigmoid":
+        return (x > -3) & (x < 3)
+    raise RuntimeError(f"{op.name}: no mask rule in compare_torch.py")
+
+
+def pack_mask(bits):
+    """Bits packed as cuact documents them (bit i % 32 of word i // 32), as int64 words."""
+    n = bits.numel()
+    padded = torch.zeros(-(-n // 32) * 32, dtype=torch.int64, device=bits.device)
+    padded[:n] = bits.to(torch.int64)
+    weights = torch.bitwise_left_shift(torch.ones(32, dtype=torch.int64, device=bits.device),
+                                       torch.arange(32, device=bits.device))
+    return (padded.view(-1, 32) * weights).sum(1)
+
+
+def check_mask(lib, failures, op, dname, x, dy, y_ref, dx_autograd, tag):
+    """The mask passes: y as the plain forward, the mask as the spec's rule, dx from the mask
+    as PyTorch's gradient from the input (all bit for bit for these ops)."""
+    y = torch.empty_like(x)
+    mask = lib.mask_for(x)
+    lib.forward_mask(op, dname, x, y, mask)
+    failures.compare(f"{tag} forward_mask", y, y_ref, 0, [("x", x)])
+    failures.checks += 1
+    got = mask.to(torch.int64) & 0xFFFFFFFF
+    want = pack_mask(mask_rule(op, x))
+    if not bool((got == want).all()):
+        failures.count += 1
+        w = int(torch.nonzero(got != want)[0])
+        print(f"FAIL {tag} mask: word {w}: cuact {int(got[w]):#010x}, rule {int(want[w]):#010x}")
+    dx = torch.empty_like(x)
+    lib.backward_mask(op, dname, mask, dy, dx)
+    failures.compare(f"{tag} backward from mask (autograd)", dx, dx_autograd, 0,
+                     [("x", x), ("dy", dy)])
+
+
 def check_elementwise(lib, failures, n):
     for op in lib.ops:
         for dname, dtype in TORCH_DTYPES.items():
@@ -371,6 +448,8 @@ def check_elementwise(lib, failures, n):
                 failures.compare(f"{tag} backward from input (autograd)", dx, dx_autograd,
                                  op.max_ulp(dtype, 1), [("x", x), ("dy", dy)], floor,
                                  limit_at_inf=op.name == "mish", accurate=op.accurate(x, dy))
+                if lib.has_mask(op):
+                    check_mask(lib, failures, op, dname, x, dy, y_ref, dx_autograd, tag)
 
                 if op.ulp[2] < 0:
                     continue  # no gradient from the output
@@ -659,10 +738,23 @@ def timing_rows(lib, n):
                 cases.append(("backward_output", 3,
                               lambda op=op, y=y: lib.backward(op, 1, dname, y, dy, out),
                               lambda op=op, y=y: op.torch_backward(1, y, dy)))
+            mask = None
+            if lib.has_mask(op):
+                # Against PyTorch's forward and its backward from the saved x: the same
+                # results, with 1 bit kept per element instead of x.
+                mask = lib.mask_for(x)
+                lib.forward_mask(op, dname, x, out, mask)
+                cases.append(("forward_mask", 2,
+                              lambda op=op, m=mask: lib.forward_mask(op, dname, x, out, m),
+                              lambda op=op: op.torch_forward(x)))
+                cases.append(("backward_mask", 2,
+                              lambda op=op, m=mask: lib.backward_mask(op, dname, m, dy, out),
+                              theirs_input))
             for direction, tensors, ours, theirs in cases:
                 t_ours = time_ms(ours)
                 t_theirs = time_ms(theirs)
-                rows.append((op.name, dname, direction, n, t_ours, t_theirs, tensors * n * size))
+                moved = tensors * n * size + (mask.numel() * 4 if "mask" in direction else 0)
+                rows.append((op.name, dname, direction, n, t_ours, t_theirs, moved))
         rows += gated_timing_rows(lib, n, dname, dtype, size)
         prelu_shapes = prelu_timing_shapes(n)
         if dtype not in (torch.float32, torch.bfloat16):
