@@ -6,6 +6,7 @@
 
 #include <cuact/ops.hpp>
 #include <cuact/prelu.hpp>
+#include <cuact/rrelu.hpp>
 #include <cuact/types.hpp>
 
 #include <cuda_runtime_api.h>
@@ -40,6 +41,18 @@ void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* 
 template <class Op, class T>
 void launch_masked(const char* fn, bool backward, const Op& op, const T* in, std::uint32_t* mask,
                    T* out, std::int64_t n, cudaStream_t stream);
+
+/// One RReLU training pass (rrelu.hpp) over n > 0 elements: the forward (out = y from v = x)
+/// or the backward (out = dx from v = x or y, and dy). The key is `key`, or *key_device with
+/// offset_delta added to its offset when key_device is not null. Arguments are already
+/// validated. Defined in cuda/rrelu.cu.
+template <class T>
+void launch_rrelu(const char* fn, bool backward, const RRelu<compute_t<T>>& op,
+                  const RReluKey& key, const RReluKey* key_device, std::uint64_t offset_delta,
+                  const T* v, const T* dy, T* out, std::int64_t n, cudaStream_t stream);
+
+/// key->offset += 1 on `stream` (one thread).
+void launch_advance_rrelu_offset(const char* fn, RReluKey* key, cudaStream_t stream);
 
 /// One gated call as the kernels see it (GatedMap in gated_map.hpp): `gate` and `up` point
 /// at the first gate and up elements (interleaved: `gate` at the first pair, `up` unused),

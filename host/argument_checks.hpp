@@ -91,6 +91,22 @@ struct ParamRules {
                                      " must be less than '" + name_b + "' = " + format_value(b));
     }
   }
+  /// "'lower' must be >= 0, got -0.5"
+  template <class V>
+  void non_negative(const char* name, V value) const {
+    if (!(value >= V(0))) {
+      throw_invalid_argument(fn, std::string("'") + name + "' must be >= 0, got " +
+                                     format_value(value));
+    }
+  }
+  /// "'lower' = 0.5 must not exceed 'upper' = 0.25"
+  template <class V>
+  void not_greater(const char* name_a, V a, const char* name_b, V b) const {
+    if (!(a <= b)) {
+      throw_invalid_argument(fn, std::string("'") + name_a + "' = " + format_value(a) +
+                                     " must not exceed '" + name_b + "' = " + format_value(b));
+    }
+  }
   /// "'limit' must be > 0, got -1"
   template <class V>
   void positive(const char* name, V value) const {

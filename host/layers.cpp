@@ -3,6 +3,7 @@
 #include <cuact/gated.hpp>
 
 #include "host/argument_checks.hpp"
+#include "host/current_device.hpp"
 #include "cuda/detail/cuda_check.hpp"
 #include "host/op_registry.hpp"
 #include "host/param_conversion.hpp"
@@ -15,24 +16,8 @@
 
 namespace cuact {
 
-namespace {
-
-int current_device(const char* fn) {
-  int device = 0;
-  CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
-  return device;
-}
-
-void expect_current_device(const char* fn, int device) {
-  const int current = current_device(fn);
-  if (current != device) {
-    detail::throw_invalid_argument(fn, "the layer belongs to device " + std::to_string(device) +
-                                           " but device " + std::to_string(current) +
-                                           " is current");
-  }
-}
-
-}  // namespace
+using detail::current_device;
+using detail::expect_current_device;
 
 
 Activation::Activation(AnyActivation<double> op, const char* fn) : op_(op) {

@@ -12,7 +12,7 @@ bandwidth. The check fails when any vector kernel needs more than --max-share.
 For each kernel of a vector width above 1 (elementwise_kernel<F, T, inputs, read_only, kVec>,
 prelu_*_kernel<PreluMode<backward, write_out, alpha_grad, read_only>, T, kVec>,
 gated_kernel<G, T, backward, interleaved, kVec>, masked_{forward,backward}_kernel<Op, T,
-read_only, kVec>) the main loop
+read_only, kVec>, rrelu_kernel<T, backward, read_only, kVec>) the main loop
 is the backward branch's range with the most 16-byte loads; its instructions, counted
 statically (both sides of a branch, as a divergent warp issues them), are divided by the
 elements one pass of it handles (16-byte loads per input x kVec; a gated kernel loads two
@@ -123,6 +123,13 @@ def kernel_facts(name):
         direction, op, t, read_only, vec = m.groups()
         what = f"{op} {direction} mask" + (" in place" if read_only == "false" else "")
         return what, t, 1, 2 * SIZES[t] + 1 / 8, int(vec)
+    m = re.search(r"rrelu_kernel<(\w+), (true|false), (true|false), (\d+)>\(", name)
+    if m:
+        t, backward, read_only, vec = m.groups()
+        inputs = 2 if backward == "true" else 1
+        what = "rrelu training " + ("backward" if backward == "true" else "forward")
+        what += " in place" if read_only == "false" else ""
+        return what, t, inputs, (inputs + 1) * SIZES[t], int(vec)
     m = re.search(r"(prelu_\w+)_kernel<cuact::detail::PreluMode<(\w+), (\w+), (\w+), (\w+)>, "
                   r"(\w+), (\d+)>\(", name)
     if m:
