@@ -7,6 +7,9 @@
 #include <cuact/mask.hpp>
 #include <cuact/ops.hpp>
 #include <cuact/prelu.hpp>
+#include <cuact/rrelu.hpp>
+
+#include "tests/support/philox.hpp"
 #include <cuact/types.hpp>
 
 #include <cmath>
@@ -59,6 +62,31 @@ void backward_from_mask(const Op& op, const std::uint32_t* mask, const T* dy, T*
                         std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i) {
     dx[i] = from_compute<T>(op.grad_from_mask_bit(mask_bit_at(mask, i), to_compute(dy[i])));
+  }
+}
+
+/// RReLU's training slope of element i of a T tensor (rrelu.hpp), from the CPU Philox.
+template <class T>
+compute_t<T> rrelu_slope(const RRelu<compute_t<T>>& op, RReluKey key, std::int64_t i) {
+  constexpr int per_value = RRelu<compute_t<T>>::template elements_per_value<T>;
+  const std::uint32_t r = philox_value(key.seed, key.offset, static_cast<std::uint64_t>(i) / per_value);
+  return op.template slope_of<T>(r, static_cast<int>(i % per_value));
+}
+
+/// RReLU in training: y[i] = op.forward(x[i], slope of i).
+template <class T>
+void rrelu_forward(const RRelu<compute_t<T>>& op, RReluKey key, const T* x, T* y, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    y[i] = from_compute<T>(op.forward(to_compute(x[i]), rrelu_slope<T>(op, key, i)));
+  }
+}
+
+/// RReLU's training gradient from v = x or y.
+template <class T>
+void rrelu_backward(const RRelu<compute_t<T>>& op, RReluKey key, const T* v, const T* dy, T* dx,
+                    std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    dx[i] = from_compute<T>(op.grad(to_compute(v[i]), to_compute(dy[i]), rrelu_slope<T>(op, key, i)));
   }
 }
 
