@@ -148,6 +148,19 @@ std::vector<BenchCase> select_cases(const Options& options) {
       }
     }
   }
+  if (selected(options.ops, "rrelu")) {
+    for (cuact_dtype dtype : detail::kAllDtypes) {
+      for (Direction d :
+           {Direction::forward, Direction::backward_input, Direction::backward_output}) {
+        BenchCase c;
+        c.op = "rrelu";
+        c.rrelu = true;
+        c.direction = d;
+        c.dtype = dtype;
+        add(c);
+      }
+    }
+  }
   const std::pair<PreluLayout, const char*> layouts[] = {{PreluLayout::nchw, "prelu_nchw"},
                                                          {PreluLayout::nchw_7x7, "prelu_nchw7x7"},
                                                          {PreluLayout::nhwc, "prelu_nhwc"}};
@@ -194,6 +207,15 @@ cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
     }
     return cuact_prelu_backward(c.dtype, t.in0, t.in1, t.alpha, t.out, t.dalpha, s.outer,
                                 s.channels, s.inner, 0, t.workspace, t.workspace_bytes, stream);
+  }
+  if (c.rrelu) {
+    if (c.direction == Direction::forward) {
+      return cuact_rrelu_forward(c.dtype, t.in0, t.out, n, kRReluLower, kRReluUpper, 1,
+                                 kRReluSeed, kRReluOffset, stream);
+    }
+    return cuact_rrelu_backward(
+        c.dtype, t.in0, t.in1, t.out, n, kRReluLower, kRReluUpper, 1, kRReluSeed, kRReluOffset,
+        c.direction == Direction::backward_input ? CUACT_SAVED_INPUT : CUACT_SAVED_OUTPUT, stream);
   }
   if (c.gated) {
     const GatedDims g = gated_dims(n);

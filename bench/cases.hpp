@@ -33,6 +33,7 @@ struct BenchCase {
   std::vector<double> params;  // its first parameters (the rest at their defaults); empty:
                                // PyTorch's defaults
   bool prelu = false;
+  bool rrelu = false;  // RReLU in training (slopes from kRReluKey; lower, upper: PyTorch's)
   PreluLayout layout = PreluLayout::nchw;
   Direction direction = Direction::forward;
   cuact_dtype dtype = CUACT_DTYPE_F32;
@@ -97,6 +98,12 @@ struct ParameterVariant {
   std::vector<double> params;
 };
 const std::vector<ParameterVariant>& parameter_variants();
+
+/// RReLU's bench parameters: PyTorch's default bounds and a fixed key.
+inline constexpr double kRReluLower = 1.0 / 8.0;
+inline constexpr double kRReluUpper = 1.0 / 3.0;
+inline constexpr std::uint64_t kRReluSeed = 2024;
+inline constexpr std::uint64_t kRReluOffset = 1;
 
 /// The cases the options select, in table order.
 std::vector<BenchCase> select_cases(const Options& options);

@@ -114,8 +114,8 @@ CheckResult check_gated_typed(const BenchCase& c, std::int64_t n, const Tensors&
 template <class T>
 CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
   using C = compute_t<T>;
-  Accuracy accuracy = kBitwise;  // PReLU
-  if (!c.prelu) {
+  Accuracy accuracy = kBitwise;  // PReLU, RReLU
+  if (!c.prelu && !c.rrelu) {
     detail::visit_activation_tag(c.activation, [&](auto tag) {
       accuracy = decltype(tag)::template type<C>::accuracy;
     });
@@ -141,7 +141,13 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
     const auto out = download<T>(t.out, begin, count);
     for (std::int64_t k = 0; k < count; ++k) {
       T expected = from_compute<T>(compute_t<T>(0));
-      if (c.prelu) {
+      if (c.rrelu) {
+        const RRelu<C> op{static_cast<C>(kRReluLower), static_cast<C>(kRReluUpper)};
+        const C a = reference::rrelu_slope<T>(op, RReluKey{kRReluSeed, kRReluOffset}, begin + k);
+        expected = from_compute<T>(c.direction == Direction::forward
+                                       ? op.forward(to_compute(in0[k]), a)
+                                       : op.grad(to_compute(in0[k]), to_compute(in1[k]), a));
+      } else if (c.prelu) {
         const std::int64_t channel = ((begin + k) / dims.inner) % dims.channels;
         const Prelu<C> op{alpha[channel]};
         expected =

@@ -28,6 +28,7 @@ std::vector<std::string> known_ops() {
   for (const GatedVariant& v : gated_variants()) {
     ops.push_back(v.name);
   }
+  ops.push_back("rrelu");  // training, PyTorch's bounds
   for (const char* prelu : {"prelu_nchw", "prelu_nchw7x7", "prelu_nhwc"}) {
     ops.push_back(prelu);
   }

@@ -139,7 +139,10 @@ BufferSet make_set(const BenchCase& c, std::int64_t n, std::size_t ws_bytes, std
     fill_uniform(alpha_type, s.alpha.data(), d.channels, -0.5, 0.5, seed + 2, stream);
     s.workspace = DeviceBuffer<unsigned char>(ws_bytes, stream);
   }
-  if (c.direction == Direction::backward_output) {
+  if (c.direction == Direction::backward_output && c.rrelu) {
+    status_ok(cuact_rrelu_forward(c.dtype, s.in0.data(), s.in0.data(), n, kRReluLower,
+                                  kRReluUpper, 1, kRReluSeed, kRReluOffset, stream));
+  } else if (c.direction == Direction::backward_output) {
     // The saved tensor is a real forward output.
     status_ok(cuact_activation_forward_params(c.activation, c.params.data(),
                                               static_cast<int>(c.params.size()), c.dtype,

@@ -10,6 +10,7 @@
 #include <cuact/error.hpp>
 #include <cuact/gated.hpp>
 #include <cuact/prelu.hpp>
+#include <cuact/rrelu.hpp>
 
 #include <exception>
 #include <string>
@@ -404,6 +405,35 @@ cuact_status cuact_activation_forward_mask(cuact_activation op, const double* pa
   return guarded([&] {
     activation_forward_mask("cuact_activation_forward_mask", op, params, num_params, dtype, x, y,
                             mask, n, stream);
+  });
+}
+
+cuact_status cuact_rrelu_forward(cuact_dtype dtype, const void* x, void* y, int64_t n,
+                                 double lower, double upper, int training, uint64_t seed,
+                                 uint64_t offset, cudaStream_t stream) {
+  return guarded([&] {
+    with_dtype("cuact_rrelu_forward", dtype, [&](auto tag) {
+      using T = decltype(tag);
+      using C = cuact::compute_t<T>;
+      cuact::rrelu_forward(static_cast<const T*>(x), static_cast<T*>(y), n, static_cast<C>(lower),
+                           static_cast<C>(upper), training != 0, cuact::RReluKey{seed, offset},
+                           stream);
+    });
+  });
+}
+
+cuact_status cuact_rrelu_backward(cuact_dtype dtype, const void* v, const void* dy, void* dx,
+                                  int64_t n, double lower, double upper, int training,
+                                  uint64_t seed, uint64_t offset, cuact_saved saved,
+                                  cudaStream_t stream) {
+  return guarded([&] {
+    with_dtype("cuact_rrelu_backward", dtype, [&](auto tag) {
+      using T = decltype(tag);
+      using C = cuact::compute_t<T>;
+      cuact::rrelu_backward(static_cast<const T*>(v), static_cast<const T*>(dy), static_cast<T*>(dx),
+                            n, static_cast<C>(lower), static_cast<C>(upper), training != 0,
+                            cuact::RReluKey{seed, offset}, to_saved(saved), stream);
+    });
   });
 }
 

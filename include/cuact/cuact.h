@@ -142,6 +142,19 @@ CUACT_API cuact_status cuact_activation_forward_mask(cuact_activation op, const 
                                                      const void* x, void* y, uint32_t* mask,
                                                      int64_t n, cudaStream_t stream);
 
+/* RReLU (cuact/rrelu.hpp), lower and upper converted to the compute type, 0 <= lower <= upper.
+ * training != 0: y = x <= 0 ? x*a_i : x with slopes a_i drawn from cuRAND's Philox4_32_10
+ * keyed by (seed, offset) and the element index, the same in the backward; training == 0:
+ * the slope (lower + upper)/2 (seed and offset unused). */
+CUACT_API cuact_status cuact_rrelu_forward(cuact_dtype dtype, const void* x, void* y, int64_t n,
+                                           double lower, double upper, int training,
+                                           uint64_t seed, uint64_t offset, cudaStream_t stream);
+/* dx from v (x or y, as `saved` says) and dy, with the forward's arguments. */
+CUACT_API cuact_status cuact_rrelu_backward(cuact_dtype dtype, const void* v, const void* dy,
+                                            void* dx, int64_t n, double lower, double upper,
+                                            int training, uint64_t seed, uint64_t offset,
+                                            cuact_saved saved, cudaStream_t stream);
+
 /* Gated activations, out = act(gate) * up (cuact/gated.hpp has the layouts' pictures). */
 typedef enum cuact_gated_layout {
   CUACT_GATED_GATE_FIRST = 0,  /* one [rows, 2*hidden] tensor, gate in the first half */

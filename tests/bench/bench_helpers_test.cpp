@@ -208,5 +208,15 @@ TEST(BenchCases, MaskPassesForTheOpsWithAMaskMoveTwoTensorsAndTheMask) {
   EXPECT_EQ(cases[1].inputs(), 2);
 }
 
+TEST(BenchCases, RReluRunsInTrainingInEveryDirectionItHas) {
+  const auto cases = select_cases(parse({"--op", "rrelu", "--dtype", "f16"}));
+  ASSERT_EQ(cases.size(), 3u);  // forward, backward from x, backward from y
+  for (const BenchCase& c : cases) {
+    EXPECT_TRUE(c.rrelu);
+    EXPECT_FALSE(c.prelu || c.gated || c.is_mask());
+    EXPECT_EQ(c.bytes_moved(1000, 2), (c.direction == Direction::forward ? 2u : 3u) * 1000 * 2);
+  }
+}
+
 }  // namespace
 }  // namespace cuact::bench

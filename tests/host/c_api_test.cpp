@@ -157,6 +157,22 @@ TEST(CApi, MasksForTheOpsThatHaveThemAndAClearRefusalForTheOthers) {
   EXPECT_EQ(mask, std::vector<uint32_t>(1, 0u));
 }
 
+TEST(CApi, RReluChecksItsBoundsAndSaved) {
+  std::vector<float> y(4, 7.0f);
+  EXPECT_EQ(cuact_rrelu_forward(CUACT_DTYPE_BF16, y.data(), y.data(), 4, 0.5, 0.25, 1, 1, 2,
+                                nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "rrelu_forward: 'lower' = 0.5 must not exceed 'upper' = 0.25");
+  EXPECT_EQ(cuact_rrelu_backward(CUACT_DTYPE_F32, y.data(), y.data(), y.data(), 4, 0.1, 1e300, 1,
+                                 1, 2, CUACT_SAVED_OUTPUT, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "rrelu_backward: 'upper' must be finite, got inf");
+  EXPECT_EQ(cuact_rrelu_backward(CUACT_DTYPE_F64, y.data(), y.data(), y.data(), 4, 0.1, 0.2, 0,
+                                 1, 2, CUACT_SAVED_MASK, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(y, std::vector<float>(4, 7.0f));
+}
+
 TEST(CApi, UnknownEnumValuesAreInvalidArguments) {
   float v = 0;
   EXPECT_EQ(cuact_activation_forward(static_cast<cuact_activation>(99), 0.0, CUACT_DTYPE_F32, &v,
