@@ -17,7 +17,9 @@ weight gradients. Ops of the bitwise accuracy class must agree exactly (+0 and -
 equal), the others within 2 ulp (1 for 16-bit types); PReLU's weight gradient within both
 libraries' rounding bounds. For the ops with a 1-bit mask (cuact/mask.hpp) the mask passes are
 compared too: y bit for bit with PyTorch's forward, the mask word for word with the branch rule
-of docs/semantics.md, and dx from the mask bit for bit with autograd's from x. Any disagreement is printed with the element and makes the exit
+of docs/semantics.md, and dx from the mask bit for bit with autograd's from x. RReLU: evaluation
+bit for bit with F.rrelu(training=False); training (another generator than PyTorch's) by the
+slopes' range, mean and variance and the forward's and backward's consistency. Any disagreement is printed with the element and makes the exit
 status 1. Without PyTorch it says so and exits with status 2.
 
 Then it times both on the largest size with CUDA events (median of 20 repetitions of 10
@@ -207,6 +209,10 @@ class Cuact:
         lib.cuact_mask_words.argtypes = [i64]
         lib.cuact_mask_words.restype = i64
         lib.cuact_activation_forward_mask.argtypes = [i32, vp, i32, i32, vp, vp, vp, i64, vp]
+        u64 = ctypes.c_uint64
+        lib.cuact_rrelu_forward.argtypes = [i32, vp, vp, i64, dbl, dbl, i32, u64, u64, vp]
+        lib.cuact_rrelu_backward.argtypes = [i32, vp, vp, vp, i64, dbl, dbl, i32, u64, u64, i32,
+                                             vp]
         lib.cuact_gated_forward.argtypes = [i32, vp, i32, i32, i32, vp, vp, vp, i64, i64, vp]
         lib.cuact_gated_backward.argtypes = [i32, vp, i32, i32, i32, vp, vp, vp, vp, vp, i64,
                                              i64, vp]
@@ -269,6 +275,18 @@ class Cuact:
                                                              DTYPES[dtype][0], mask.data_ptr(),
                                                              dy.data_ptr(), dx.data_ptr(),
                                                              dy.numel(), self.stream()))
+
+    def rrelu_forward(self, dtype, x, y, lower, upper, training, seed=0, offset=0):
+        self.check(self.lib.cuact_rrelu_forward(DTYPES[dtype][0], x.data_ptr(), y.data_ptr(),
+                                                x.numel(), lower, upper, int(training), seed,
+                                                offset, self.stream()))
+
+    def rrelu_backward(self, dtype, v, dy, dx, lower, upper, training, saved, seed=0,
+                       offset=0):
+        self.check(self.lib.cuact_rrelu_backward(DTYPES[dtype][0], v.data_ptr(), dy.data_ptr(),
+                                                 dx.data_ptr(), v.numel(), lower, upper,
+                                                 int(training), seed, offset, saved,
+                                                 self.stream()))
 
     def gated_forward(self, enum, params, layout, dtype, gate, up, out, rows, hidden):
         p = (ctypes.c_double * max(1, len(params)))(*params)
@@ -631,6 +649,66 @@ def check_prelu(lib, failures):
             failures.compare_sums(f"{tag} dalpha", dalpha, dw_ref.flatten(), tolerance)
 
 
+RRELU_LOWER, RRELU_UPPER = 1.0 / 8.0, 1.0 / 3.0
+
+
+def check_rrelu(lib, failures, n=(1 << 20) + 3):
+    """Evaluation: bit for bit F.rrelu(training=False) and its autograd gradient. Training
+    (PyTorch's own slopes are another generator's): y = x where x > 0; the slopes drawn, read
+    back through the backward with dy = 1, lie in [lower, upper] with U(lower, upper)'s mean
+    and variance; y = x * slope as the forward computed it; the backward from y equals the
+    backward from x."""
+    lo, hi = RRELU_LOWER, RRELU_UPPER
+    for dname, dtype in TORCH_DTYPES.items():
+        for offset in (0, 1):
+            tag = f"rrelu {dname} offset={offset}"
+            x = inputs_with_edges(n, dtype, 3, offset)
+            dy = random_tensor(n, dtype, 4, -3, 3)
+            y = torch.empty_like(x)
+            lib.rrelu_forward(dname, x, y, lo, hi, False)
+            failures.compare(f"{tag} eval forward", y, F.rrelu(x, lo, hi, training=False), 0,
+                             [("x", x)])
+            xr = x.detach().clone().requires_grad_(True)
+            (dx_ref,) = torch.autograd.grad(F.rrelu(xr, lo, hi, training=False), xr, dy)
+            dx = torch.empty_like(x)
+            lib.rrelu_backward(dname, x, dy, dx, lo, hi, False, 0)
+            failures.compare(f"{tag} eval backward", dx, dx_ref, 0, [("x", x), ("dy", dy)])
+
+            lib.rrelu_forward(dname, x, y, lo, hi, True, 7, 3)
+            slopes = torch.empty_like(x)
+            lib.rrelu_backward(dname, x, torch.ones_like(x), slopes, lo, hi, True, 0, 7, 3)
+            neg = x <= 0
+            failures.compare(f"{tag} train forward, positive side", y[~neg], x[~neg], 0,
+                             [("x", x[~neg])])
+            a = slopes[neg].double()
+            failures.checks += 1
+            width = hi - lo
+            m = a.numel()
+            # The slopes as stored (rounded to the dtype): within one ulp of the bounds.
+            ulp = 2.0 ** -DTYPES[dname][1]
+            bad = []
+            if not bool(((a >= lo * (1 - ulp)) & (a <= hi * (1 + ulp))).all()):
+                bad.append("a slope outside [lower, upper]")
+            if abs(a.mean().item() - (lo + hi) / 2) > 5 * width / math.sqrt(12 * m) + lo * ulp:
+                bad.append(f"mean {a.mean().item()}")
+            if abs(a.var().item() - width ** 2 / 12) > 5 * width ** 2 / math.sqrt(180 * m) + width * ulp:
+                bad.append(f"variance {a.var().item()}")
+            if bad:
+                failures.count += 1
+                print(f"FAIL {tag} training slopes: " + ", ".join(bad))
+            finite = neg & torch.isfinite(x)
+            failures.compare(f"{tag} train forward = x * slope", y[finite],
+                             (x[finite].double() * slopes[finite].double()).to(dtype),
+                             0 if dtype in (torch.float32, torch.float64) else 1,
+                             [("x", x[finite])])
+            dx_in = torch.empty_like(x)
+            dx_out = torch.empty_like(x)
+            lib.rrelu_backward(dname, x, dy, dx_in, lo, hi, True, 0, 7, 3)
+            lib.rrelu_backward(dname, y, dy, dx_out, lo, hi, True, 1, 7, 3)
+            failures.compare(f"{tag} train backward from y = from x", dx_out, dx_in, 0,
+                             [("x", x), ("dy", dy)])
+
+
 def time_ms(fn, reps=20, per_rep=10):
     """Median milliseconds per call of fn() over `reps` repetitions of `per_rep` calls."""
     for _ in range(3):
@@ -756,6 +834,17 @@ def timing_rows(lib, n):
                 moved = tensors * n * size + (mask.numel() * 4 if "mask" in direction else 0)
                 rows.append((op.name, dname, direction, n, t_ours, t_theirs, moved))
         rows += gated_timing_rows(lib, n, dname, dtype, size)
+        # RReLU in training: cuact keeps nothing but the key; PyTorch writes and reads a noise
+        # tensor.
+        lo, hi = RRELU_LOWER, RRELU_UPPER
+        rows.append(("rrelu", dname, "forward", n,
+                     time_ms(lambda: lib.rrelu_forward(dname, x, out, lo, hi, True, 1, 2)),
+                     time_ms(lambda: F.rrelu(x, lo, hi, training=True)), 2 * n * size))
+        rows.append(("rrelu", dname, "backward_input", n,
+                     time_ms(lambda: lib.rrelu_backward(dname, x, dy, out, lo, hi, True, 0, 1, 2)),
+                     time_ms(autograd_backward(lambda t: F.rrelu(t, lo, hi, training=True), x,
+                                               dy)),
+                     3 * n * size))
         prelu_shapes = prelu_timing_shapes(n)
         if dtype not in (torch.float32, torch.bfloat16):
             prelu_shapes = prelu_shapes[:2]  # the extra shapes in f32 and bf16 only
@@ -810,6 +899,7 @@ def main():
     check_elementwise(lib, failures, args.check_n)
     check_prelu(lib, failures)
     check_gated(lib, failures)
+    check_rrelu(lib, failures)
     torch.cuda.synchronize()
     lines = [f"PyTorch {torch.__version__} on {torch.cuda.get_device_name()}: "
              f"{failures.checks} comparisons, {failures.count} failures", ""]
