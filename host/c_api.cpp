@@ -415,9 +415,11 @@ cuact_status cuact_rrelu_forward(cuact_dtype dtype, const void* x, void* y, int6
     with_dtype("cuact_rrelu_forward", dtype, [&](auto tag) {
       using T = decltype(tag);
       using C = cuact::compute_t<T>;
-      cuact::rrelu_forward(static_cast<const T*>(x), static_cast<T*>(y), n, static_cast<C>(lower),
-                           static_cast<C>(upper), training != 0, cuact::RReluKey{seed, offset},
-                           stream);
+      constexpr const char* op_fn = "rrelu_forward";
+      cuact::rrelu_forward(static_cast<const T*>(x), static_cast<T*>(y), n,
+                           cuact::detail::convert_param<C>(op_fn, "lower", lower),
+                           cuact::detail::convert_param<C>(op_fn, "upper", upper), training != 0,
+                           cuact::RReluKey{seed, offset}, stream);
     });
   });
 }
@@ -430,9 +432,12 @@ cuact_status cuact_rrelu_backward(cuact_dtype dtype, const void* v, const void* 
     with_dtype("cuact_rrelu_backward", dtype, [&](auto tag) {
       using T = decltype(tag);
       using C = cuact::compute_t<T>;
+      constexpr const char* op_fn = "rrelu_backward";
       cuact::rrelu_backward(static_cast<const T*>(v), static_cast<const T*>(dy), static_cast<T*>(dx),
-                            n, static_cast<C>(lower), static_cast<C>(upper), training != 0,
-                            cuact::RReluKey{seed, offset}, to_saved(saved), stream);
+                            n, cuact::detail::convert_param<C>(op_fn, "lower", lower),
+                            cuact::detail::convert_param<C>(op_fn, "upper", upper),
+                            training != 0, cuact::RReluKey{seed, offset}, to_saved(saved),
+                            stream);
     });
   });
 }

@@ -1,6 +1,6 @@
-// The 1-bit-mask entry points (mask.hpp): check the op's parameters and the buffers, then
-// launch. Instantiated for every unary activation of the registry; the public wrappers only
-// let through the ones with a mask.
+// The 1-bit-mask entry points (mask.hpp): check that the op has a mask, its parameters and
+// the buffers, then launch. Instantiated for every unary activation of the registry; those
+// without a mask refuse with a message.
 #include <cuact/mask.hpp>
 
 #include "cuda/detail/nvtx.hpp"
@@ -10,15 +10,18 @@
 #include <cstdint>
 #include <string>
 
-namespace cuact::detail {
+namespace cuact {
 
 namespace {
 
+using detail::ByteRange;
+
 /// The mask: not null, a uint32_t's alignment, device-accessible is checked with the rest.
 void expect_valid_mask(const char* fn, const void* mask, std::int64_t n) {
-  expect_not_null(fn, "mask", mask, n);
+  detail::expect_not_null(fn, "mask", mask, n);
   if (reinterpret_cast<std::uintptr_t>(mask) % alignof(std::uint32_t) != 0) {
-    throw_invalid_argument(fn, "'mask' must be 4-byte aligned (an array of 32-bit words)");
+    detail::throw_invalid_argument(fn,
+                                   "'mask' must be 4-byte aligned (an array of 32-bit words)");
   }
 }
 
@@ -29,11 +32,13 @@ ByteRange mask_range(const void* mask, std::int64_t n) {
 }  // namespace
 
 template <template <class> class Op, class T>
-void masked_forward(const Op<compute_t<T>>& op, const T* x, T* y, std::uint32_t* mask,
-                    std::int64_t n, cudaStream_t stream) {
+void forward_with_mask(const Op<compute_t<T>>& op, const T* x, T* y, std::uint32_t* mask,
+                       std::int64_t n, cudaStream_t stream) {
+  using namespace detail;
   static const std::string fn = std::string(Op<compute_t<T>>::name) + "_forward_mask";
   static const std::string range = "cuact::" + fn;
   CUACT_NVTX_RANGE(range.c_str());
+  expect_mask_allowed<Op<compute_t<T>>>(fn.c_str(), nullptr);
   expect_valid_params(fn.c_str(), op);
   expect_valid_count(fn.c_str(), n, sizeof(T));
   if (n == 0) {
@@ -51,11 +56,13 @@ void masked_forward(const Op<compute_t<T>>& op, const T* x, T* y, std::uint32_t*
 }
 
 template <template <class> class Op, class T>
-void masked_backward(const Op<compute_t<T>>& op, const std::uint32_t* mask, const T* dy, T* dx,
-                     std::int64_t n, cudaStream_t stream) {
+void backward_from_mask(const Op<compute_t<T>>& op, const std::uint32_t* mask, const T* dy,
+                        T* dx, std::int64_t n, cudaStream_t stream) {
+  using namespace detail;
   static const std::string fn = std::string(Op<compute_t<T>>::name) + "_backward_mask";
   static const std::string range = "cuact::" + fn;
   CUACT_NVTX_RANGE(range.c_str());
+  expect_mask_allowed<Op<compute_t<T>>>(fn.c_str(), nullptr);
   expect_valid_params(fn.c_str(), op);
   expect_valid_count(fn.c_str(), n, sizeof(T));
   if (n == 0) {
@@ -74,12 +81,13 @@ void masked_backward(const Op<compute_t<T>>& op, const std::uint32_t* mask, cons
 }
 
 #define CUACT_DETAIL_INSTANTIATE_FOR(Functor, ENUM, value, T, name)                          \
-  template void masked_forward<Functor, T>(const Functor<compute_t<T>>&, const T*, T*,         \
-                                           std::uint32_t*, std::int64_t, cudaStream_t);        \
-  template void masked_backward<Functor, T>(const Functor<compute_t<T>>&, const std::uint32_t*, \
-                                            const T*, T*, std::int64_t, cudaStream_t);
+  template void forward_with_mask<Functor, T>(const Functor<compute_t<T>>&, const T*, T*,      \
+                                              std::uint32_t*, std::int64_t, cudaStream_t);     \
+  template void backward_from_mask<Functor, T>(const Functor<compute_t<T>>&,                   \
+                                               const std::uint32_t*, const T*, T*, std::int64_t, \
+                                               cudaStream_t);
 #define CUACT_DETAIL_INSTANTIATE(ENUM, value, Functor, name, kind, params, pytorch) \
   CUACT_PP_IF_UNARY(kind)(CUACT_DTYPES(CUACT_DETAIL_INSTANTIATE_FOR, Functor))
 CUACT_ACTIVATIONS(CUACT_DETAIL_INSTANTIATE)
 
-}  // namespace cuact::detail
+}  // namespace cuact

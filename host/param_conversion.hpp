@@ -12,6 +12,17 @@
 
 namespace cuact::detail {
 
+/// One parameter in compute type C: "<fn>: 'upper' = 1e+300 overflows float" when a finite
+/// value does not fit.
+template <class C>
+C convert_param(const char* fn, const char* name, double value) {
+  if (std::isfinite(value) && !std::isfinite(static_cast<C>(value))) {
+    throw_invalid_argument(fn, std::string("'") + name + "' = " + format_value(value) +
+                                   " overflows " + (std::is_same_v<C, float> ? "float" : "double"));
+  }
+  return static_cast<C>(value);
+}
+
 /// op's parameters in compute type C. A finite value that overflows C throws
 /// "<fn>: 'negative_slope' = 1e+300 overflows float"; the op's own rules are checked later,
 /// on the converted functor.
@@ -20,11 +31,7 @@ Functor<C> convert_params(const char* fn, const Functor<double>& op) {
   using Info = OpInfo<Functor>;
   const auto values = Info::values(op);
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (std::isfinite(values[i]) && !std::isfinite(static_cast<C>(values[i]))) {
-      throw_invalid_argument(fn, std::string("'") + Info::param_names[i] + "' = " +
-                                     format_value(values[i]) + " overflows " +
-                                     (std::is_same_v<C, float> ? "float" : "double"));
-    }
+    convert_param<C>(fn, Info::param_names[i], values[i]);
   }
   return Info::template make<C>(values);
 }

@@ -53,34 +53,18 @@ constexpr bool mask_bit_at(const std::uint32_t* words, std::int64_t i) noexcept 
   return (words[i / 32] >> (i % 32)) & 1u;
 }
 
-namespace detail {
-template <template <class> class Op, class T>
-CUACT_API void masked_forward(const Op<compute_t<T>>& op, const T* x, T* y, std::uint32_t* mask,
-                              std::int64_t n, cudaStream_t stream);
-template <template <class> class Op, class T>
-CUACT_API void masked_backward(const Op<compute_t<T>>& op, const std::uint32_t* mask,
-                               const T* dy, T* dx, std::int64_t n, cudaStream_t stream);
-}  // namespace detail
-
-/// y = op.forward(x) and the mask of the branch each element took, in one pass. Op must
-/// have a mask (has_mask_v). Throws cuact::invalid_argument when op's parameters break its
+/// y = op.forward(x) and the mask of the branch each element took, in one pass, for an op
+/// with a mask (has_mask_v; the named <name>_forward_mask functions exist only for those).
+/// Throws cuact::invalid_argument for an op without one, when op's parameters break its
 /// rules, or for a bad pointer, count or overlap.
 template <template <class> class Op, class T>
-void forward_with_mask(const Op<compute_t<T>>& op, const T* x, T* y, std::uint32_t* mask,
-                       std::int64_t n, cudaStream_t stream) {
-  static_assert(has_mask_v<Op<compute_t<T>>>,
-                "forward_with_mask: this activation's gradient depends on more than a branch");
-  detail::masked_forward(op, x, y, mask, n, stream);
-}
+CUACT_API void forward_with_mask(const Op<compute_t<T>>& op, const T* x, T* y,
+                                 std::uint32_t* mask, std::int64_t n, cudaStream_t stream);
 
 /// dx = dy * f'(x) from the mask forward_with_mask wrote for x (with the same parameters).
 template <template <class> class Op, class T>
-void backward_from_mask(const Op<compute_t<T>>& op, const std::uint32_t* mask, const T* dy,
-                        T* dx, std::int64_t n, cudaStream_t stream) {
-  static_assert(has_mask_v<Op<compute_t<T>>>,
-                "backward_from_mask: this activation's gradient depends on more than a branch");
-  detail::masked_backward(op, mask, dy, dx, n, stream);
-}
+CUACT_API void backward_from_mask(const Op<compute_t<T>>& op, const std::uint32_t* mask,
+                                  const T* dy, T* dx, std::int64_t n, cudaStream_t stream);
 
 // The named functions: <name>_forward_mask(x, y, mask, n, params..., stream) and
 // <name>_backward_mask(mask, dy, dx, n, params..., stream), for the activations with a mask.
@@ -92,6 +76,8 @@ void backward_from_mask(const Op<compute_t<T>>& op, const std::uint32_t* mask, c
       template <class T> inline void name##_forward_mask(                                     \
           const T* x, T* y, std::uint32_t* mask, std::int64_t n,                              \
           CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_DECL, Functor, params) cudaStream_t stream) {     \
+        static_assert(has_mask_v<Functor<compute_t<T>>>,                                      \
+                      #name " has no mask: its gradient depends on more than a branch");      \
         ::cuact::forward_with_mask(                                                           \
             Functor<compute_t<T>>{CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_NAME, ~, params)}, x, y, \
             mask, n, stream);                                                                 \
@@ -99,6 +85,8 @@ void backward_from_mask(const Op<compute_t<T>>& op, const std::uint32_t* mask, c
       inline void name##_backward_mask(                                                       \
           const std::uint32_t* mask, const T* dy, T* dx, std::int64_t n,                      \
           CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_DECL, Functor, params) cudaStream_t stream) {     \
+        static_assert(has_mask_v<Functor<compute_t<T>>>,                                      \
+                      #name " has no mask: its gradient depends on more than a branch");      \
         ::cuact::backward_from_mask(                                                          \
             Functor<compute_t<T>>{CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_NAME, ~, params)}, mask, \
             dy, dx, n, stream);                                                               \
