@@ -8,6 +8,7 @@
 #include "cuda/detail/per_device.hpp"
 
 #include <thrust/iterator/counting_iterator.h>
+#include <thrust/iterator/permutation_iterator.h>
 #include <thrust/iterator/transform_iterator.h>
 #include <cub/device/device_reduce.cuh>
 #include <cub/device/device_segmented_reduce.cuh>
@@ -17,10 +18,11 @@
 
 namespace cuact::detail {
 
-// Each block's tile or chunk covers at least this many elements, so the partial sums are at
-// most 1/4096 of the tensor (for one channel covering fewer elements, that channel's single
-// partial).
+// Each tile of prelu_channel_tiles_kernel covers at least this many elements of its channel,
+// so its partial sums are at most 1/4096 of the tensor (for a channel of fewer elements, that
+// channel's single partial).
 inline constexpr std::int64_t kMinTileElements = 4096;
+
 // Work units (tiles or chunks) to cut per SM: several per resident block, so that blocks
 // looping over them finish close together.
 inline constexpr int kPreluUnitsPerSm = 16;
@@ -40,17 +42,38 @@ struct PartialsOffset {
   __host__ __device__ std::int64_t operator()(std::int64_t c) const { return c * per_channel; }
 };
 
-/// dalpha[c] = sum of partials[c * per_channel, (c + 1) * per_channel), in CUB's fixed order
-/// (DeviceReduce for one channel, DeviceSegmentedReduce otherwise). With temp == nullptr,
-/// only sets temp_bytes.
+/// Where the k-th partial in channel order is in the chunk-major layout (prelu_map.hpp).
+struct ChunkMajorIndex {
+  std::int64_t per_channel;
+  std::int64_t channels;
+  __host__ __device__ std::int64_t operator()(std::int64_t k) const {
+    return channels_last_slot_of(k, per_channel - 1, channels);
+  }
+};
+
+/// dalpha[c] = sum of channel c's per_channel partials (channel-major: partials[c *
+/// per_channel, (c + 1) * per_channel); chunk_major: partials[s * channels + c], s = 0 ..
+/// per_channel - 1), in CUB's fixed order (DeviceReduce for one channel, where both layouts
+/// are the same, DeviceSegmentedReduce otherwise). With temp == nullptr, only sets
+/// temp_bytes.
 template <class C>
 cudaError_t reduce_partials(void* temp, std::size_t& temp_bytes, const C* partials, C* dalpha,
-                            std::int64_t channels, std::int64_t per_channel, cudaStream_t stream) {
+                            std::int64_t channels, std::int64_t per_channel, bool chunk_major,
+                            cudaStream_t stream) {
   if (channels == 1) {
     return cub::DeviceReduce::Sum(temp, temp_bytes, partials, dalpha, per_channel, stream);
   }
   const auto offsets = thrust::make_transform_iterator(thrust::counting_iterator<std::int64_t>(0),
                                                        PartialsOffset{per_channel});
+  if (chunk_major) {
+    // Reads a channel's partials `channels` apart: they are at most 1/64 of the tensor and
+    // were just written, so from L2.
+    const auto in = thrust::make_permutation_iterator(
+        partials, thrust::make_transform_iterator(thrust::counting_iterator<std::int64_t>(0),
+                                                  ChunkMajorIndex{per_channel, channels}));
+    return cub::DeviceSegmentedReduce::Sum(temp, temp_bytes, in, dalpha, channels, offsets,
+                                           offsets + 1, stream);
+  }
   return cub::DeviceSegmentedReduce::Sum(temp, temp_bytes, partials, dalpha, channels, offsets,
                                          offsets + 1, stream);
 }
@@ -77,9 +100,7 @@ PreluPlan compute_prelu_plan(PreluShape shape, bool alpha_grad, int device, cons
   const std::int64_t sms = sm_count(device, fn);
   const std::int64_t target_units = sms * kPreluUnitsPerSm;
   if (p.channels_last) {
-    const std::int64_t min_rows = (kMinTileElements + p.channels - 1) / p.channels;
-    p.chunks =
-        std::clamp<std::int64_t>(target_units, 1, std::max<std::int64_t>(1, p.outer / min_rows));
+    p.chunks = channels_last_chunks(p.outer, p.channels, kVecElems<T>, target_units);
   } else {
     const std::int64_t per_channel = p.outer * p.inner;
     const std::int64_t wanted = (target_units + p.channels - 1) / p.channels;
@@ -90,7 +111,7 @@ PreluPlan compute_prelu_plan(PreluShape shape, bool alpha_grad, int device, cons
   if (alpha_grad) {
     using C = compute_t<T>;
     CUACT_CUDA_TRY(reduce_partials<C>(nullptr, p.cub_bytes, nullptr, nullptr, p.channels,
-                                      p.chunks + 1, nullptr),
+                                      p.chunks + 1, p.channels_last, nullptr),
                    fn);
     p.workspace_bytes =
         kPreluWorkspaceAlign +
@@ -124,7 +145,8 @@ void launch_prelu_width(const PreluPlan& p, const PreluArgs<T>& a, cudaStream_t 
                         const char* fn) {
   if (p.channels_last) {
     constexpr auto kernel = prelu_channels_last_kernel<Mode, T, kVec>;
-    const int grid = resident_grid<kPreluThreads, kernel>(p.chunks, fn);
+    const ChannelsLastMap map{p.outer, p.channels / kVec, p.chunks, kPreluThreads};
+    const int grid = resident_grid<kPreluThreads, kernel>(map.units(), fn);
     kernel<<<grid, kPreluThreads, 0, stream>>>(a, p.outer, p.channels, p.chunks);
   } else {
     constexpr auto kernel = prelu_channel_tiles_kernel<Mode, T, kVec>;
@@ -197,7 +219,7 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
   if (dalpha != nullptr) {
     std::size_t bytes = plan.cub_bytes;
     CUACT_CUDA_TRY(reduce_partials<C>(cub_storage, bytes, partials, dalpha, plan.channels,
-                                      plan.chunks + 1, stream),
+                                      plan.chunks + 1, plan.channels_last, stream),
                    fn);
   }
 }

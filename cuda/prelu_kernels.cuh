@@ -4,13 +4,15 @@
 //   prelu_channel_tiles_kernel   inner > 1 (NCHW, shared alpha): a block takes a tile of
 //                                one channel's elements, so alpha is one scalar per block and
 //                                the block's partial is one value.
-//   prelu_channels_last_kernel   inner == 1 (NHWC, [N, C]): a block takes a chunk of rows of
-//                                `channels` elements; each thread owns fixed columns (so
-//                                fixed channels) and walks rows, alpha is loaded once per
-//                                column, and the block reduces over its row lanes.
+//   prelu_channels_last_kernel   inner == 1 (NHWC, [N, C]): a block takes a unit of one
+//                                column group (32 vectors wide) by one chunk of rows; each
+//                                thread owns one column (so fixed channels) and walks rows,
+//                                alpha is loaded once, and the block reduces over its row
+//                                lanes.
 //
-// Both produce partials[c * (chunks + 1) + 1 + chunk] (and the initial value in slot 0),
-// summed in a fixed order; no atomics. kVec elements move per access: 16 / sizeof(T) when
+// Both produce one partial per channel and chunk plus each channel's initial value
+// (prelu_map.hpp: channel-major for the tiles, chunk-major for channels last, so that the
+// stores of a block's channels are contiguous), summed in a fixed order; no atomics. kVec elements move per access: 16 / sizeof(T) when
 // every tensor is 16-byte aligned and vectors never straddle a channel, else 1.
 #pragma once
 
@@ -111,11 +113,11 @@ __device__ __forceinline__ void prelu_batch(const PreluArgs<T>& a,
   }
 }
 
-/// Slot 0 of channel c's partials: what the reduction starts from.
+/// Channel c's initial partial, at `slot`: what the reduction starts from.
 template <class T>
 __device__ __forceinline__ void write_initial_partial(const PreluArgs<T>& a, std::int64_t c,
-                                                      std::int64_t chunks) {
-  a.partials[prelu_initial_slot(c, chunks)] = a.dalpha != nullptr ? a.dalpha[c] : compute_t<T>(0);
+                                                      std::int64_t slot) {
+  a.partials[slot] = a.dalpha != nullptr ? a.dalpha[c] : compute_t<T>(0);
 }
 
 /// inner > 1. The elements of channel c form `outer` rows of `inner` contiguous elements;
@@ -169,7 +171,7 @@ __global__ void __launch_bounds__(kPreluThreads)
       if (threadIdx.x == 0) {
         a.partials[prelu_partial_slot(c, chunk, chunks)] = block_sum;
         if (chunk == 0) {
-          write_initial_partial(a, c, chunks);
+          write_initial_partial(a, c, prelu_initial_slot(c, chunks));
         }
       }
       __syncthreads();  // reduce_storage is reused by the next tile
@@ -177,12 +179,14 @@ __global__ void __launch_bounds__(kPreluThreads)
   }
 }
 
-/// inner == 1: rows of `channels` elements, cols = channels / kVec vectors each. Threads are
-/// laid out as col_lanes x row_lanes (col_lanes = min(cols, 256)); thread (cl, rl) takes
-/// column q = cl (then q + col_lanes, ... for wide rows) and rows r0 + rl, r0 + rl +
-/// row_lanes, ... of its chunk, kPreluUnroll rows at a time. Its channels (q*kVec + k) are
-/// fixed, so alpha is loaded once and acc[k] belongs to one channel. The block then sums acc
-/// over row lanes in lane order through shared memory. Requires channels % kVec == 0.
+/// inner == 1: rows of `channels` elements, cols = channels / kVec vectors each, in units of
+/// a column group by a chunk of rows (ChannelsLastMap). Thread (cl, rl) takes column
+/// q = group * col_lanes + cl and rows r0 + rl, r0 + rl + row_lanes, ... of the chunk,
+/// kPreluUnroll rows at a time: a warp reads consecutive vectors of a row. Its channels
+/// (q*kVec + k) are fixed, so alpha is loaded once and acc[k] belongs to one channel. The
+/// block then sums acc over row lanes in lane order through shared memory, and the lanes of
+/// row 0 store the chunk's partials of the group's channels, which are contiguous.
+/// Requires channels % kVec == 0.
 template <class Mode, class T, int kVec>
 __global__ void __launch_bounds__(kPreluThreads)
     prelu_channels_last_kernel(PreluArgs<T> a, std::int64_t rows, std::int64_t channels,
@@ -199,65 +203,65 @@ __global__ void __launch_bounds__(kPreluThreads)
   const int rl = static_cast<int>(threadIdx.x) / col_lanes;
   const bool lane_used = rl < row_lanes;
 
-  for (std::int64_t chunk = blockIdx.x; chunk < chunks; chunk += gridDim.x) {
+  // Every thread runs every unit, so the barriers below are uniform.
+  for (std::int64_t unit = blockIdx.x; unit < map.units(); unit += gridDim.x) {
+    const std::int64_t chunk = map.chunk_of(unit);
+    const std::int64_t q = map.column(map.group_of(unit), cl);
     const std::int64_t r_end = map.row_end(chunk);
+    const bool active = lane_used && q < cols;
     if constexpr (Mode::alpha_grad) {
-      if (chunk == 0) {
-        for (std::int64_t c = threadIdx.x; c < channels; c += kPreluThreads) {
-          write_initial_partial(a, c, chunks);
+      if (chunk == 0 && active && rl == 0) {
+#pragma unroll
+        for (int k = 0; k < kVec; ++k) {
+          write_initial_partial(a, q * kVec + k, channels_last_initial_slot(q * kVec + k));
         }
       }
     }
-    // Every thread runs every column group, so the barriers below are uniform.
-    for (std::int64_t q0 = 0; q0 < cols; q0 += col_lanes) {
-      const std::int64_t q = q0 + cl;
-      const bool active = lane_used && q < cols;
-      C alpha[kVec] = {};
-      C acc[kVec] = {};
-      if (active) {
-        if constexpr (Mode::write_out) {  // alpha may be null when only dalpha is computed
+    C alpha[kVec] = {};
+    C acc[kVec] = {};
+    if (active) {
+      if constexpr (Mode::write_out) {  // alpha may be null when only dalpha is computed
 #pragma unroll
-          for (int k = 0; k < kVec; ++k) {
-            alpha[k] = a.alpha[q * kVec + k];
-          }
-        }
-        std::int64_t r = map.row_begin(chunk) + rl;
-        while (r < r_end) {
-          std::int64_t at[kPreluUnroll<V>];
-#pragma unroll
-          for (int u = 0; u < kPreluUnroll<V>; ++u) {
-            const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
-            at[u] = ru < r_end ? map.element(ru, q, kVec) : -1;
-          }
-          prelu_batch<Mode, T, kVec>(a, at, alpha, acc);
-          r += static_cast<std::int64_t>(kPreluUnroll<V>) * row_lanes;
+        for (int k = 0; k < kVec; ++k) {
+          alpha[k] = a.alpha[q * kVec + k];
         }
       }
-
-      if constexpr (Mode::alpha_grad) {
-        if (row_lanes > 1) {
-          if (active) {
+      std::int64_t r = map.row_begin(chunk) + rl;
+      while (r < r_end) {
+        std::int64_t at[kPreluUnroll<V>];
 #pragma unroll
-            for (int k = 0; k < kVec; ++k) {
-              lane_sums[(rl * col_lanes + cl) * kVec + k] = acc[k];
-            }
-          }
-          __syncthreads();
-          if (active && rl == 0) {
-            for (int lane = 1; lane < row_lanes; ++lane) {
-#pragma unroll
-              for (int k = 0; k < kVec; ++k) {
-                acc[k] += lane_sums[(lane * col_lanes + cl) * kVec + k];
-              }
-            }
-          }
-          __syncthreads();  // lane_sums is reused by the next column group
+        for (int u = 0; u < kPreluUnroll<V>; ++u) {
+          const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
+          at[u] = ru < r_end ? map.element(ru, q, kVec) : -1;
         }
-        if (active && rl == 0) {
+        prelu_batch<Mode, T, kVec>(a, at, alpha, acc);
+        r += static_cast<std::int64_t>(kPreluUnroll<V>) * row_lanes;
+      }
+    }
+
+    if constexpr (Mode::alpha_grad) {
+      if (row_lanes > 1) {
+        if (active) {
 #pragma unroll
           for (int k = 0; k < kVec; ++k) {
-            a.partials[prelu_partial_slot(q * kVec + k, chunk, chunks)] = acc[k];
+            lane_sums[(rl * col_lanes + cl) * kVec + k] = acc[k];
           }
+        }
+        __syncthreads();
+        if (active && rl == 0) {
+          for (int lane = 1; lane < row_lanes; ++lane) {
+#pragma unroll
+            for (int k = 0; k < kVec; ++k) {
+              acc[k] += lane_sums[(lane * col_lanes + cl) * kVec + k];
+            }
+          }
+        }
+        __syncthreads();  // lane_sums is reused by the next unit
+      }
+      if (active && rl == 0) {
+#pragma unroll
+        for (int k = 0; k < kVec; ++k) {
+          a.partials[channels_last_partial_slot(q * kVec + k, chunk, channels)] = acc[k];
         }
       }
     }

@@ -10,8 +10,8 @@
 
 namespace cuact::detail {
 
-/// Partials of channel c: slot c * (chunks + 1) holds the initial value (old dalpha or 0),
-/// slots c * (chunks + 1) + 1 + chunk the chunks' sums.
+/// Partials of prelu_channel_tiles_kernel, channel-major: slot c * (chunks + 1) holds channel
+/// c's initial value (old dalpha or 0), slots c * (chunks + 1) + 1 + chunk the chunks' sums.
 CUACT_HOST_DEVICE inline std::int64_t prelu_initial_slot(std::int64_t c, std::int64_t chunks) {
   return c * (chunks + 1);
 }
@@ -82,11 +82,50 @@ struct ChannelTilesMap {
   }
 };
 
-/// prelu_channels_last_kernel (inner == 1): `rows` rows of `cols` vectors (channels / kVec),
-/// cut into `chunks` chunks of chunk_rows() rows. Threads are col_lanes() x row_lanes():
-/// thread t is lane (t % col_lanes, t / col_lanes); lane (cl, rl) takes columns cl,
-/// cl + col_lanes, ... and, in each, rows chunk start + rl, + row_lanes, ... Vector (r, q)
-/// starts at element (r * cols + q) * kVec, of channels q * kVec + k.
+/// Partials of prelu_channels_last_kernel, chunk-major, so that a block's stores of its
+/// channels' sums are contiguous: slot c holds channel c's initial value, slot
+/// (chunk + 1) * channels + c the chunk's sum.
+CUACT_HOST_DEVICE inline std::int64_t channels_last_initial_slot(std::int64_t c) { return c; }
+CUACT_HOST_DEVICE inline std::int64_t channels_last_partial_slot(std::int64_t c,
+                                                                 std::int64_t chunk,
+                                                                 std::int64_t channels) {
+  return (chunk + 1) * channels + c;
+}
+
+/// For the reduction, which reads channel by channel: where partial s (0: the initial value,
+/// 1 + chunk: the chunk's sum) of channel c is, numbered k = c * (chunks + 1) + s.
+CUACT_HOST_DEVICE inline std::int64_t channels_last_slot_of(std::int64_t k, std::int64_t chunks,
+                                                            std::int64_t channels) {
+  return (k % (chunks + 1)) * channels + k / (chunks + 1);
+}
+
+/// Columns (vectors) of a channels-last column group: one warp's width, so that a warp reads
+/// 32 consecutive vectors of a row.
+inline constexpr int kChannelsLastGroupCols = 32;
+/// Rows of a channels-last chunk, at least: its partial sums (one per channel and chunk) are
+/// then at most 1/64 of the tensor (for fewer rows, one per channel).
+inline constexpr std::int64_t kMinChunkRows = 64;
+
+/// The chunks of a channels-last call of `rows` rows of `channels` elements: enough that
+/// column groups x chunks reach `target_units` work units, at least kMinChunkRows rows each.
+/// The groups are counted for the vector path (vec elements per vector), so the chunks, and
+/// with them the workspace, depend on the shape and the device only.
+CUACT_HOST_DEVICE inline std::int64_t channels_last_chunks(std::int64_t rows,
+                                                           std::int64_t channels, int vec,
+                                                           std::int64_t target_units) {
+  const std::int64_t cols = (channels + vec - 1) / vec;
+  const std::int64_t groups = (cols + kChannelsLastGroupCols - 1) / kChannelsLastGroupCols;
+  const std::int64_t wanted = (target_units + groups - 1) / groups;
+  const std::int64_t most = rows / kMinChunkRows > 1 ? rows / kMinChunkRows : 1;
+  return wanted < 1 ? 1 : (wanted < most ? wanted : most);
+}
+
+/// prelu_channels_last_kernel (inner == 1): `rows` rows of `cols` vectors (channels / kVec).
+/// The work is cut into units of one column group (col_lanes() columns) by one chunk of
+/// chunk_rows() rows: unit u is group u % col_groups(), chunk u / col_groups(). Threads are
+/// col_lanes() x row_lanes(): thread t is lane (t % col_lanes, t / col_lanes); lane (cl, rl)
+/// takes column group * col_lanes + cl and rows chunk start + rl, + row_lanes, ... Vector
+/// (r, q) starts at element (r * cols + q) * kVec, of channels q * kVec + k.
 struct ChannelsLastMap {
   std::int64_t rows;
   std::int64_t cols;
@@ -94,9 +133,22 @@ struct ChannelsLastMap {
   int threads;
 
   CUACT_HOST_DEVICE int col_lanes() const {
-    return cols >= threads ? threads : static_cast<int>(cols);
+    return cols >= kChannelsLastGroupCols ? kChannelsLastGroupCols : static_cast<int>(cols);
   }
   CUACT_HOST_DEVICE int row_lanes() const { return threads / col_lanes(); }
+  CUACT_HOST_DEVICE std::int64_t col_groups() const {
+    return (cols + col_lanes() - 1) / col_lanes();
+  }
+  CUACT_HOST_DEVICE std::int64_t units() const { return col_groups() * chunks; }
+  CUACT_HOST_DEVICE std::int64_t group_of(std::int64_t unit) const {
+    return unit % col_groups();
+  }
+  CUACT_HOST_DEVICE std::int64_t chunk_of(std::int64_t unit) const {
+    return unit / col_groups();
+  }
+  CUACT_HOST_DEVICE std::int64_t column(std::int64_t group, int cl) const {
+    return group * col_lanes() + cl;
+  }
   CUACT_HOST_DEVICE std::int64_t chunk_rows() const { return (rows + chunks - 1) / chunks; }
   CUACT_HOST_DEVICE std::int64_t row_begin(std::int64_t chunk) const {
     return chunk * chunk_rows();

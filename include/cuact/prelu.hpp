@@ -11,8 +11,11 @@
 //
 // Backward. prelu_backward reads x and dy once and writes dx = x > 0 ? dy : alpha[c]*dy and
 // dalpha[c] (+)= sum over channel c of (x > 0 ? 0 : x*dy) in the same pass: 3 element reads
-// or writes per element, plus per-block partial sums (at most 1/4096 of the elements, in
-// compute_t<T>) that CUB finishes. Either output may be null to skip it.
+// or writes per element, plus partial sums in compute_t<T> that CUB finishes: one per
+// channel and tile of at least 4096 of its elements (inner > 1), or per channel and chunk of
+// at least 64 rows (inner == 1, channels last; stored contiguously per chunk), so at most
+// 1/4096 or 1/64 of the elements, or one per channel where a channel has fewer. Either
+// output may be null to skip it.
 //
 // Workspace. The backward pass needs scratch memory for the partial sums when it computes
 // dalpha. CUB style: ask prelu_backward_workspace_size() for the bytes, pass that much

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -169,7 +170,7 @@ TEST(PreluChannelsLastMap, EveryElementOnceInItsChannelAndEveryPartialSlotOnce) 
   for (const int vec : {1, 4}) {
     for (const int unroll : {4, 8}) {  // kPreluUnroll: 4 vectors of 8-16 bytes, else 8
       for (const std::int64_t rows : {1, 5, 33, 300}) {
-        for (const std::int64_t cols : {1, 3, 64, 300, 600}) {
+        for (const std::int64_t cols : {1, 3, 31, 32, 64, 300, 600}) {
           for (const std::int64_t chunks : {1, 4, 9}) {
             const ChannelsLastMap map{rows, cols, chunks, kThreads};
             const std::int64_t channels = cols * vec;
@@ -177,36 +178,37 @@ TEST(PreluChannelsLastMap, EveryElementOnceInItsChannelAndEveryPartialSlotOnce) 
                            std::vector<int>(static_cast<std::size_t>(channels * (chunks + 1)))};
             const int col_lanes = map.col_lanes();
             const int row_lanes = map.row_lanes();
-            for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
-              if (chunk == 0) {
-                for (std::int64_t c = 0; c < channels; ++c) {
-                  cover.slot(prelu_initial_slot(c, chunks));
-                }
-              }
+            ASSERT_LE(col_lanes, kChannelsLastGroupCols);
+            for (std::int64_t unit = 0; unit < map.units(); ++unit) {
+              const std::int64_t chunk = map.chunk_of(unit);
+              ASSERT_LT(chunk, chunks);
               for (int t = 0; t < kThreads; ++t) {
                 const int cl = t % col_lanes;
                 const int rl = t / col_lanes;
-                for (std::int64_t q0 = 0; q0 < cols; q0 += col_lanes) {
-                  const std::int64_t q = q0 + cl;
-                  if (rl >= row_lanes || q >= cols) {
-                    continue;
+                const std::int64_t q = map.column(map.group_of(unit), cl);
+                if (rl >= row_lanes || q >= cols) {
+                  continue;
+                }
+                if (chunk == 0 && rl == 0) {
+                  for (int k = 0; k < vec; ++k) {
+                    cover.slot(channels_last_initial_slot(q * vec + k));
                   }
-                  for (std::int64_t r = map.row_begin(chunk) + rl; r < map.row_end(chunk);
-                       r += static_cast<std::int64_t>(unroll) * row_lanes) {
-                    for (int u = 0; u < unroll; ++u) {
-                      const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
-                      if (ru < map.row_end(chunk)) {
-                        const std::int64_t e = map.element(ru, q, vec);
-                        for (int k = 0; k < vec; ++k) {
-                          cover.element(e + k, (e + k) % channels, q * vec + k);
-                        }
+                }
+                for (std::int64_t r = map.row_begin(chunk) + rl; r < map.row_end(chunk);
+                     r += static_cast<std::int64_t>(unroll) * row_lanes) {
+                  for (int u = 0; u < unroll; ++u) {
+                    const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
+                    if (ru < map.row_end(chunk)) {
+                      const std::int64_t e = map.element(ru, q, vec);
+                      for (int k = 0; k < vec; ++k) {
+                        cover.element(e + k, (e + k) % channels, q * vec + k);
                       }
                     }
                   }
-                  if (rl == 0) {
-                    for (int k = 0; k < vec; ++k) {
-                      cover.slot(prelu_partial_slot(q * vec + k, chunk, chunks));
-                    }
+                }
+                if (rl == 0) {
+                  for (int k = 0; k < vec; ++k) {
+                    cover.slot(channels_last_partial_slot(q * vec + k, chunk, channels));
                   }
                 }
               }
@@ -214,6 +216,60 @@ TEST(PreluChannelsLastMap, EveryElementOnceInItsChannelAndEveryPartialSlotOnce) 
             cover.expect_each_once("channels last");
           }
         }
+      }
+    }
+  }
+}
+
+TEST(PreluChannelsLastMap, AWarpReadsConsecutiveVectorsOfOneRowAndItsPartialStoresAreContiguous) {
+  const ChannelsLastMap map{4096, 4096 / 4, 64, kThreads};  // [4096, 4096] f32
+  for (int warp = 0; warp < kThreads / 32; ++warp) {
+    const int t0 = warp * 32;
+    const int rl = t0 / map.col_lanes();
+    for (int lane = 0; lane < 32; ++lane) {
+      const int t = t0 + lane;
+      EXPECT_EQ(t / map.col_lanes(), rl);  // one row lane per warp
+      EXPECT_EQ(map.column(5, t % map.col_lanes()), map.column(5, 0) + lane);
+      EXPECT_EQ(channels_last_partial_slot(map.column(5, lane) * 4, 7, 4096),
+                channels_last_partial_slot(map.column(5, 0) * 4, 7, 4096) + 4 * lane);
+    }
+  }
+}
+
+TEST(PreluChannelsLastMap, TheReductionReadsEachChannelsPartialsInChunkOrder) {
+  for (const std::int64_t channels : {1, 3, 64}) {
+    for (const std::int64_t chunks : {1, 2, 7}) {
+      for (std::int64_t c = 0; c < channels; ++c) {
+        const std::int64_t k0 = c * (chunks + 1);
+        EXPECT_EQ(channels_last_slot_of(k0, chunks, channels), channels_last_initial_slot(c));
+        for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
+          EXPECT_EQ(channels_last_slot_of(k0 + 1 + chunk, chunks, channels),
+                    channels_last_partial_slot(c, chunk, channels));
+        }
+      }
+    }
+  }
+}
+
+TEST(PreluChannelsLastChunks, PartialsStayWithinA64thOfTheTensorAndUnitsFillTheGpu) {
+  const std::int64_t target = 132 * 16;  // an H100's SMs x units per SM
+  struct Shape {
+    std::int64_t rows, channels;
+  };
+  for (const Shape s : {Shape{4096, 4096}, Shape{1 << 20, 64}, Shape{64, 1000}, Shape{7, 3},
+                        Shape{32 * 56 * 56, 256}, Shape{1 << 16, 512}, Shape{100, 1 << 16}}) {
+    for (const int vec : {2, 4, 8}) {
+      const std::int64_t chunks = channels_last_chunks(s.rows, s.channels, vec, target);
+      const std::int64_t n = s.rows * s.channels;
+      SCOPED_TRACE(::testing::Message() << "[" << s.rows << ", " << s.channels << "] vec " << vec
+                                        << ": " << chunks << " chunks");
+      ASSERT_GE(chunks, 1);
+      // One partial per channel and chunk: at most n / 64, or one per channel.
+      EXPECT_LE(chunks * s.channels, std::max(n / kMinChunkRows, s.channels));
+      const ChannelsLastMap map{s.rows, (s.channels + vec - 1) / vec, chunks, kThreads};
+      // Enough units for the GPU unless the 64-row floor stops it.
+      if (chunks < s.rows / kMinChunkRows) {
+        EXPECT_GE(map.units(), target);
       }
     }
   }
