@@ -10,30 +10,34 @@
 
 namespace cuact::detail {
 
-/// y = op.forward(x). Parameters of `op` are already checked by the caller.
-template <class Op, class T>
-void run_forward(const char* fn, const Op& op, const T* x, T* y, std::int64_t n,
-                 cudaStream_t stream) {
+/// The buffer checks of a forward pass over n elements: a valid count; for n > 0, x and y
+/// not null, y exactly x or disjoint from it, and both readable by the current device.
+/// `extra` is one more input the call reads (RReLU's device key; empty: none), which may not
+/// overlap y. False for n == 0: nothing to launch.
+template <class T>
+bool expect_forward_buffers(const char* fn, const T* x, T* y, std::int64_t n,
+                            ByteRange extra = {"", nullptr, 0}) {
   expect_valid_count(fn, n, sizeof(T));
   if (n == 0) {
-    return;
+    return false;
   }
   expect_not_null(fn, "x", x, n);
   expect_not_null(fn, "y", y, n);
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
   expect_same_or_disjoint(fn, {"y", y, bytes}, {"x", x, bytes});
-  expect_device_accessible(fn, {{"x", x, bytes}, {"y", y, bytes}});
-  launch_unary<Op, T>(fn, Pass::forward, op, x, nullptr, y, n, stream);
+  expect_disjoint(fn, {"y", y, bytes}, extra);
+  expect_device_accessible(fn, {{"x", x, bytes}, {"y", y, bytes}, extra});
+  return true;
 }
 
-/// dx = op's gradient from the saved tensor v (x or y, as `saved` says). Parameters of `op`,
-/// and whether it allows `saved`, are already checked by the caller.
-template <class Op, class T>
-void run_backward(const char* fn, const Op& op, const T* v, const T* dy, T* dx, std::int64_t n,
-                  Saved saved, cudaStream_t stream) {
+/// The same for a backward pass: v, dy and dx not null, dx exactly v or dy or disjoint from
+/// each, `extra` not overlapping dx.
+template <class T>
+bool expect_backward_buffers(const char* fn, const T* v, const T* dy, T* dx, std::int64_t n,
+                             ByteRange extra = {"", nullptr, 0}) {
   expect_valid_count(fn, n, sizeof(T));
   if (n == 0) {
-    return;
+    return false;
   }
   expect_not_null(fn, "v", v, n);
   expect_not_null(fn, "dy", dy, n);
@@ -41,9 +45,29 @@ void run_backward(const char* fn, const Op& op, const T* v, const T* dy, T* dx, 
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
   expect_same_or_disjoint(fn, {"dx", dx, bytes}, {"v", v, bytes});
   expect_same_or_disjoint(fn, {"dx", dx, bytes}, {"dy", dy, bytes});
-  expect_device_accessible(fn, {{"v", v, bytes}, {"dy", dy, bytes}, {"dx", dx, bytes}});
-  launch_unary<Op, T>(fn, saved == Saved::input ? Pass::grad_from_input : Pass::grad_from_output,
-                      op, v, dy, dx, n, stream);
+  expect_disjoint(fn, {"dx", dx, bytes}, extra);
+  expect_device_accessible(fn, {{"v", v, bytes}, {"dy", dy, bytes}, {"dx", dx, bytes}, extra});
+  return true;
+}
+
+/// y = op.forward(x). Parameters of `op` are already checked by the caller.
+template <class Op, class T>
+void run_forward(const char* fn, const Op& op, const T* x, T* y, std::int64_t n,
+                 cudaStream_t stream) {
+  if (expect_forward_buffers(fn, x, y, n)) {
+    launch_unary<Op, T>(fn, Pass::forward, op, x, nullptr, y, n, stream);
+  }
+}
+
+/// dx = op's gradient from the saved tensor v (x or y, as `saved` says). Parameters of `op`,
+/// and whether it allows `saved`, are already checked by the caller.
+template <class Op, class T>
+void run_backward(const char* fn, const Op& op, const T* v, const T* dy, T* dx, std::int64_t n,
+                  Saved saved, cudaStream_t stream) {
+  if (expect_backward_buffers(fn, v, dy, dx, n)) {
+    launch_unary<Op, T>(fn, saved == Saved::input ? Pass::grad_from_input : Pass::grad_from_output,
+                        op, v, dy, dx, n, stream);
+  }
 }
 
 }  // namespace cuact::detail

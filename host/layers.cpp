@@ -3,7 +3,7 @@
 #include <cuact/gated.hpp>
 
 #include "host/argument_checks.hpp"
-#include "host/current_device.hpp"
+#include "host/layer_checks.hpp"
 #include "cuda/detail/cuda_check.hpp"
 #include "host/op_registry.hpp"
 #include "host/param_conversion.hpp"
@@ -159,14 +159,7 @@ void ActivationLayer<T>::ensure_mask(const char* fn, std::int64_t n, cudaStream_
 template <class T>
 void ActivationLayer<T>::backward(const T* dy, T* dx, std::int64_t n, cudaStream_t stream) const {
   constexpr const char* fn = "ActivationLayer::backward";
-  if (kept_n_ < 0) {
-    detail::throw_invalid_argument(fn, "no forward pass to take the gradient of");
-  }
-  if (n != kept_n_) {
-    detail::throw_invalid_argument(
-        fn,
-        "'n' = " + std::to_string(n) + " but the last forward had n = " + std::to_string(kept_n_));
-  }
+  detail::expect_forward_of(fn, kept_n_, n);
   if (save_ == Saved::mask) {
     expect_current_device(fn, device_);
     std::visit(

@@ -6,7 +6,7 @@
 #include "cuda/detail/nvtx.hpp"
 #include "cuda/launch.hpp"
 #include "host/argument_checks.hpp"
-#include "host/current_device.hpp"
+#include "host/layer_checks.hpp"
 #include "host/elementwise_entry.hpp"
 
 #include <cuact/ops.hpp>
@@ -61,19 +61,11 @@ void rrelu_forward_from(const T* x, T* y, std::int64_t n, compute_t<T> lower, co
     run_forward(fn, LeakyRelu<compute_t<T>>{op.eval_slope()}, x, y, n, stream);
     return;
   }
-  expect_valid_count(fn, n, sizeof(T));
   expect_key(fn, key, n);
-  if (n == 0) {
-    return;
+  if (expect_forward_buffers(fn, x, y, n, key_range(key))) {
+    launch_rrelu<T>(fn, false, op, key.value, key.device, key.offset_delta, x, nullptr, y, n,
+                    stream);
   }
-  expect_not_null(fn, "x", x, n);
-  expect_not_null(fn, "y", y, n);
-  const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
-  expect_same_or_disjoint(fn, {"y", y, bytes}, {"x", x, bytes});
-  expect_disjoint(fn, {"y", y, bytes}, key_range(key));
-  expect_device_accessible(fn, {{"x", x, bytes}, {"y", y, bytes}, key_range(key)});
-  launch_rrelu<T>(fn, false, op, key.value, key.device, key.offset_delta, x, nullptr, y, n,
-                  stream);
 }
 
 template <class T>
@@ -89,21 +81,10 @@ void rrelu_backward_from(const T* v, const T* dy, T* dx, std::int64_t n, compute
     run_backward(fn, LeakyRelu<compute_t<T>>{op.eval_slope()}, v, dy, dx, n, saved, stream);
     return;
   }
-  expect_valid_count(fn, n, sizeof(T));
   expect_key(fn, key, n);
-  if (n == 0) {
-    return;
+  if (expect_backward_buffers(fn, v, dy, dx, n, key_range(key))) {
+    launch_rrelu<T>(fn, true, op, key.value, key.device, key.offset_delta, v, dy, dx, n, stream);
   }
-  expect_not_null(fn, "v", v, n);
-  expect_not_null(fn, "dy", dy, n);
-  expect_not_null(fn, "dx", dx, n);
-  const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
-  expect_same_or_disjoint(fn, {"dx", dx, bytes}, {"v", v, bytes});
-  expect_same_or_disjoint(fn, {"dx", dx, bytes}, {"dy", dy, bytes});
-  expect_disjoint(fn, {"dx", dx, bytes}, key_range(key));
-  expect_device_accessible(fn,
-                           {{"v", v, bytes}, {"dy", dy, bytes}, {"dx", dx, bytes}, key_range(key)});
-  launch_rrelu<T>(fn, true, op, key.value, key.device, key.offset_delta, v, dy, dx, n, stream);
 }
 
 }  // namespace detail
@@ -170,14 +151,7 @@ template <class T>
 void RReluLayer<T>::backward(const T* dy, T* dx, std::int64_t n, cudaStream_t stream) const {
   constexpr const char* fn = "RReluLayer::backward";
   expect_current_device(fn, device_);
-  if (kept_n_ < 0) {
-    detail::throw_invalid_argument(fn, "no forward pass to take the gradient of");
-  }
-  if (n != kept_n_) {
-    detail::throw_invalid_argument(
-        fn,
-        "'n' = " + std::to_string(n) + " but the last forward had n = " + std::to_string(kept_n_));
-  }
+  detail::expect_forward_of(fn, kept_n_, n);
   detail::rrelu_backward_from(kept_y_, dy, dx, n, op_.lower, op_.upper, kept_training_,
                               detail::key_of(static_cast<const RReluKey*>(key_.data())),
                               Saved::output, stream);

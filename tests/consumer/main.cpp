@@ -5,8 +5,10 @@
 #include <cuact/device_buffer.hpp>
 #include <cuact/error.hpp>
 #include <cuact/layers.hpp>
+#include <cuact/mask.hpp>
 #include <cuact/ops.hpp>
 #include <cuact/prelu.hpp>
+#include <cuact/rrelu.hpp>
 #include <cuact/types.hpp>
 
 #include <cuda_runtime.h>
@@ -61,6 +63,19 @@ int main() {
                                  nullptr);
     expect(false, "prelu_forward accepted a null pointer");
   } catch (const cuact::invalid_argument&) {
+  }
+  try {  // the mask passes (mask.hpp), exported for 16-bit types too
+    cuact::relu_forward_mask<__half>(nullptr, nullptr, nullptr, 7, nullptr);
+    expect(false, "relu_forward_mask accepted a null pointer");
+  } catch (const cuact::invalid_argument& e) {
+    expect(std::string(e.what()) == "relu_forward_mask: 'x' is null but n = 7", "mask message");
+  }
+  try {  // RReLU (rrelu.hpp)
+    cuact::rrelu_forward<double>(nullptr, nullptr, 5, 0.1, 0.2, true, cuact::RReluKey{1, 2},
+                                 nullptr);
+    expect(false, "rrelu_forward accepted a null pointer");
+  } catch (const cuact::invalid_argument& e) {
+    expect(std::string(e.what()) == "rrelu_forward: 'x' is null but n = 5", "rrelu message");
   }
   expect(cuact::Activation::leaky_relu().param() == 0.01, "Activation factory");
   expect(cuact::PreluShape::nchw(2, 3, 4, 5).inner == 20, "PreluShape");

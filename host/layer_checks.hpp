@@ -1,4 +1,5 @@
-// The device a layer belongs to: the current one when it is made, checked on every call.
+// What every layer checks: the device it belongs to (the current one when it is made) on
+// every call, and that a backward follows a forward of the same size.
 #pragma once
 
 #include "cuda/detail/cuda_check.hpp"
@@ -6,6 +7,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <cstdint>
 #include <string>
 
 namespace cuact::detail {
@@ -22,6 +24,17 @@ inline void expect_current_device(const char* fn, int device) {
   if (current != device) {
     throw_invalid_argument(fn, "the layer belongs to device " + std::to_string(device) +
                                    " but device " + std::to_string(current) + " is current");
+  }
+}
+
+/// A backward pass of n elements after a forward of kept_n (-1: none yet).
+inline void expect_forward_of(const char* fn, std::int64_t kept_n, std::int64_t n) {
+  if (kept_n < 0) {
+    throw_invalid_argument(fn, "no forward pass to take the gradient of");
+  }
+  if (n != kept_n) {
+    throw_invalid_argument(fn, "'n' = " + std::to_string(n) + " but the last forward had n = " +
+                                   std::to_string(kept_n));
   }
 }
 
