@@ -68,8 +68,7 @@ struct MaskWalk {
 /// `offset` apart (shfl_xor(value, offset) is that lane's value). XOR offsets below the group
 /// size never leave an aligned group.
 template <class ShflXor>
-CUACT_HOST_DEVICE std::uint32_t or_within_groups(std::uint32_t value, int group,
-                                                 ShflXor shfl_xor) {
+CUACT_HOST_DEVICE std::uint32_t or_within_groups(std::uint32_t value, int group, ShflXor shfl_xor) {
   for (int offset = group / 2; offset > 0; offset /= 2) {
     value |= shfl_xor(value, offset);
   }

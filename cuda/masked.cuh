@@ -3,11 +3,11 @@
 // elementwise.cuh; kernels exist only for the activations with a mask (has_mask_v).
 #pragma once
 
+#include "cuda/detail/cuda_check.hpp"
 #include "cuda/launch.hpp"
 #include "cuda/mask_map.hpp"
 #include "cuda/resident_grid.cuh"
 #include "cuda/vector_io.cuh"
-#include "cuda/detail/cuda_check.hpp"
 
 #include <cuact/op_traits.hpp>
 #include <cuact/types.hpp>
@@ -59,10 +59,9 @@ __device__ __forceinline__ std::uint32_t assemble_word(std::uint32_t bits, int l
     return __ballot_sync(0xffffffffu, bits != 0);
   } else {
     constexpr int kLanes = kMaskWordBits / kVec;
-    return or_within_groups(bits << (lane % kLanes * kVec), kLanes,
-                            [](std::uint32_t v, int offset) {
-                              return __shfl_xor_sync(0xffffffffu, v, offset);
-                            });
+    return or_within_groups(
+        bits << (lane % kLanes * kVec), kLanes,
+        [](std::uint32_t v, int offset) { return __shfl_xor_sync(0xffffffffu, v, offset); });
   }
 }
 
@@ -160,10 +159,9 @@ __global__ void __launch_bounds__(kMaskThreads)
 }
 
 template <auto kKernel, class... Args>
-void launch_masked_kernel(const char* fn, std::int64_t vectors, cudaStream_t stream,
-                          Args... args) {
-  const int grid = resident_grid<kMaskThreads, kKernel>(
-      (vectors + kMaskThreads - 1) / kMaskThreads, fn);
+void launch_masked_kernel(const char* fn, std::int64_t vectors, cudaStream_t stream, Args... args) {
+  const int grid =
+      resident_grid<kMaskThreads, kKernel>((vectors + kMaskThreads - 1) / kMaskThreads, fn);
   kKernel<<<grid, kMaskThreads, 0, stream>>>(args...);
   CUACT_CUDA_TRY(cudaGetLastError(), fn);
 }
@@ -183,23 +181,31 @@ void launch_masked(const char* fn, bool backward, const Op& op, const T* in, std
     if (backward) {
       const std::uint32_t* m = mask;
       if (vector && !in_place) {
-        launch_masked_kernel<masked_backward_kernel<Op, T, true, kVec>>(fn, vectors, stream, op, m, in, out, n);
+        launch_masked_kernel<masked_backward_kernel<Op, T, true, kVec>>(fn, vectors, stream, op, m,
+                                                                        in, out, n);
       } else if (vector) {
-        launch_masked_kernel<masked_backward_kernel<Op, T, false, kVec>>(fn, vectors, stream, op, m, in, out, n);
+        launch_masked_kernel<masked_backward_kernel<Op, T, false, kVec>>(fn, vectors, stream, op, m,
+                                                                         in, out, n);
       } else if (!in_place) {
-        launch_masked_kernel<masked_backward_kernel<Op, T, true, 1>>(fn, vectors, stream, op, m, in, out, n);
+        launch_masked_kernel<masked_backward_kernel<Op, T, true, 1>>(fn, vectors, stream, op, m, in,
+                                                                     out, n);
       } else {
-        launch_masked_kernel<masked_backward_kernel<Op, T, false, 1>>(fn, vectors, stream, op, m, in, out, n);
+        launch_masked_kernel<masked_backward_kernel<Op, T, false, 1>>(fn, vectors, stream, op, m,
+                                                                      in, out, n);
       }
     } else {
       if (vector && !in_place) {
-        launch_masked_kernel<masked_forward_kernel<Op, T, true, kVec>>(fn, vectors, stream, op, in, out, mask, n);
+        launch_masked_kernel<masked_forward_kernel<Op, T, true, kVec>>(fn, vectors, stream, op, in,
+                                                                       out, mask, n);
       } else if (vector) {
-        launch_masked_kernel<masked_forward_kernel<Op, T, false, kVec>>(fn, vectors, stream, op, in, out, mask, n);
+        launch_masked_kernel<masked_forward_kernel<Op, T, false, kVec>>(fn, vectors, stream, op, in,
+                                                                        out, mask, n);
       } else if (!in_place) {
-        launch_masked_kernel<masked_forward_kernel<Op, T, true, 1>>(fn, vectors, stream, op, in, out, mask, n);
+        launch_masked_kernel<masked_forward_kernel<Op, T, true, 1>>(fn, vectors, stream, op, in,
+                                                                    out, mask, n);
       } else {
-        launch_masked_kernel<masked_forward_kernel<Op, T, false, 1>>(fn, vectors, stream, op, in, out, mask, n);
+        launch_masked_kernel<masked_forward_kernel<Op, T, false, 1>>(fn, vectors, stream, op, in,
+                                                                     out, mask, n);
       }
     }
   }

@@ -12,8 +12,9 @@
 //
 // Both produce one partial per channel and chunk plus each channel's initial value
 // (prelu_map.hpp: channel-major for the tiles, chunk-major for channels last, so that the
-// stores of a block's channels are contiguous), summed in a fixed order; no atomics. kVec elements move per access: 16 / sizeof(T) when
-// every tensor is 16-byte aligned and vectors never straddle a channel, else 1.
+// stores of a block's channels are contiguous), summed in a fixed order; no atomics. kVec
+// elements move per access: 16 / sizeof(T) when every tensor is 16-byte aligned and vectors
+// never straddle a channel, else 1.
 #pragma once
 
 #include "cuda/launch.hpp"

@@ -1,11 +1,11 @@
 // RReLU's training kernels (rrelu.hpp): the slopes come from cuRAND's Philox4_32_10, keyed
 // by (seed, offset) and the element index, so the forward and the backward draw the same
 // ones whatever the grid. Evaluation is leaky_relu's kernel (host/rrelu.cpp).
+#include "cuda/detail/cuda_check.hpp"
 #include "cuda/elementwise.cuh"
 #include "cuda/launch.hpp"
 #include "cuda/resident_grid.cuh"
 #include "cuda/vector_io.cuh"
-#include "cuda/detail/cuda_check.hpp"
 
 #include <cuact/rrelu.hpp>
 #include <cuact/types.hpp>
@@ -20,10 +20,11 @@ namespace cuact::detail {
 /// counter (block, offset), key seed, as curand() returns them after curand_init(seed,
 /// offset, 4*block, &state).
 __device__ __forceinline__ uint4 philox_block(const RReluKey& key, std::uint64_t block) {
-  const uint4 counter = make_uint4(static_cast<unsigned>(block), static_cast<unsigned>(block >> 32),
-                                   static_cast<unsigned>(key.offset),
-                                   static_cast<unsigned>(key.offset >> 32));
-  const uint2 k = make_uint2(static_cast<unsigned>(key.seed), static_cast<unsigned>(key.seed >> 32));
+  const uint4 counter =
+      make_uint4(static_cast<unsigned>(block), static_cast<unsigned>(block >> 32),
+                 static_cast<unsigned>(key.offset), static_cast<unsigned>(key.offset >> 32));
+  const uint2 k =
+      make_uint2(static_cast<unsigned>(key.seed), static_cast<unsigned>(key.seed >> 32));
   return curand_Philox4x32_10(counter, k);
 }
 
@@ -59,9 +60,9 @@ __device__ __forceinline__ void slopes(const RRelu<compute_t<T>>& op, const RRel
 
 /// One training pass over n elements: the forward (in[0] = x) or the backward (in[0] = v,
 /// in[1] = dy). The key is `key_value`, or *key_device with offset_delta added to its offset
-/// when key_device is not null (read once per thread, when the kernel runs). Threads walk vectors as elementwise_kernel does
-/// (ElementwiseMap), without a peeled head: the vector path runs only on 16-byte-aligned
-/// tensors, so every vector starts at a multiple of kVec elements.
+/// when key_device is not null (read once per thread, when the kernel runs). Threads walk vectors
+/// as elementwise_kernel does (ElementwiseMap), without a peeled head: the vector path runs only on
+/// 16-byte-aligned tensors, so every vector starts at a multiple of kVec elements.
 template <class T, bool kBackward, bool kReadOnly, int kVec>
 __global__ void __launch_bounds__(kElementwiseThreads)
     rrelu_kernel(RRelu<compute_t<T>> op, RReluKey key_value, const RReluKey* key_device,
@@ -75,7 +76,7 @@ __global__ void __launch_bounds__(kElementwiseThreads)
     key.offset += offset_delta;
   }
 
-  const auto apply = [&](const V (&args)[kInputs], std::int64_t first) {
+  const auto apply = [&](const V(&args)[kInputs], std::int64_t first) {
     compute_t<T> a_all[kVec];
     slopes<T, kVec>(op, key, first, a_all);
     V result;
@@ -83,7 +84,8 @@ __global__ void __launch_bounds__(kElementwiseThreads)
     for (int j = 0; j < kVec; ++j) {
       const auto a = a_all[j];
       if constexpr (kBackward) {
-        result.v[j] = from_compute<T>(op.grad(to_compute(args[0].v[j]), to_compute(args[1].v[j]), a));
+        result.v[j] =
+            from_compute<T>(op.grad(to_compute(args[0].v[j]), to_compute(args[1].v[j]), a));
       } else {
         result.v[j] = from_compute<T>(op.forward(to_compute(args[0].v[j]), a));
       }
@@ -102,7 +104,8 @@ __global__ void __launch_bounds__(kElementwiseThreads)
     for (int u = 0; u < kUnroll; ++u) {
 #pragma unroll
       for (int k = 0; k < kInputs; ++k) {
-        args[u][k] = load_packed<T, kVec, kReadOnly>(in.p[k] + map.vector_start(i + u * map.stride));
+        args[u][k] =
+            load_packed<T, kVec, kReadOnly>(in.p[k] + map.vector_start(i + u * map.stride));
       }
     }
 #pragma unroll
@@ -163,9 +166,11 @@ void launch_rrelu_pass(const char* fn, const RRelu<compute_t<T>>& op, const RRel
   constexpr int kVec = kVecElems<T>;
   if (aligned && n >= kVec) {
     if (in_place) {
-      launch_rrelu_width<T, kBackward, false, kVec>(fn, op, key, key_device, delta, in, out, n, stream);
+      launch_rrelu_width<T, kBackward, false, kVec>(fn, op, key, key_device, delta, in, out, n,
+                                                    stream);
     } else {
-      launch_rrelu_width<T, kBackward, true, kVec>(fn, op, key, key_device, delta, in, out, n, stream);
+      launch_rrelu_width<T, kBackward, true, kVec>(fn, op, key, key_device, delta, in, out, n,
+                                                   stream);
     }
   } else if (in_place) {
     launch_rrelu_width<T, kBackward, false, 1>(fn, op, key, key_device, delta, in, out, n, stream);
@@ -177,9 +182,9 @@ void launch_rrelu_pass(const char* fn, const RRelu<compute_t<T>>& op, const RRel
 __global__ void advance_rrelu_offset_kernel(RReluKey* key) { key->offset += 1; }
 
 template <class T>
-void launch_rrelu(const char* fn, bool backward, const RRelu<compute_t<T>>& op,
-                  const RReluKey& key, const RReluKey* key_device, std::uint64_t offset_delta,
-                  const T* v, const T* dy, T* out, std::int64_t n, cudaStream_t stream) {
+void launch_rrelu(const char* fn, bool backward, const RRelu<compute_t<T>>& op, const RReluKey& key,
+                  const RReluKey* key_device, std::uint64_t offset_delta, const T* v, const T* dy,
+                  T* out, std::int64_t n, cudaStream_t stream) {
   InputPointers<T, 2> in{{v, dy}};
   if (backward) {
     launch_rrelu_pass<T, true>(fn, op, key, key_device, offset_delta, in, out, n, stream);

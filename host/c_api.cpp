@@ -433,8 +433,9 @@ cuact_status cuact_rrelu_backward(cuact_dtype dtype, const void* v, const void* 
       using T = decltype(tag);
       using C = cuact::compute_t<T>;
       constexpr const char* op_fn = "rrelu_backward";
-      cuact::rrelu_backward(static_cast<const T*>(v), static_cast<const T*>(dy), static_cast<T*>(dx),
-                            n, cuact::detail::convert_param<C>(op_fn, "lower", lower),
+      cuact::rrelu_backward(static_cast<const T*>(v), static_cast<const T*>(dy),
+                            static_cast<T*>(dx), n,
+                            cuact::detail::convert_param<C>(op_fn, "lower", lower),
                             cuact::detail::convert_param<C>(op_fn, "upper", upper),
                             training != 0, cuact::RReluKey{seed, offset}, to_saved(saved),
                             stream);

@@ -33,8 +33,8 @@ inline void expect_forward_of(const char* fn, std::int64_t kept_n, std::int64_t 
     throw_invalid_argument(fn, "no forward pass to take the gradient of");
   }
   if (n != kept_n) {
-    throw_invalid_argument(fn, "'n' = " + std::to_string(n) + " but the last forward had n = " +
-                                   std::to_string(kept_n));
+    throw_invalid_argument(fn, "'n' = " + std::to_string(n) +
+                                   " but the last forward had n = " + std::to_string(kept_n));
   }
 }
 

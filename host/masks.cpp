@@ -20,8 +20,7 @@ using detail::ByteRange;
 void expect_valid_mask(const char* fn, const void* mask, std::int64_t n) {
   detail::expect_not_null(fn, "mask", mask, n);
   if (reinterpret_cast<std::uintptr_t>(mask) % alignof(std::uint32_t) != 0) {
-    detail::throw_invalid_argument(fn,
-                                   "'mask' must be 4-byte aligned (an array of 32-bit words)");
+    detail::throw_invalid_argument(fn, "'mask' must be 4-byte aligned (an array of 32-bit words)");
   }
 }
 
@@ -56,8 +55,8 @@ void forward_with_mask(const Op<compute_t<T>>& op, const T* x, T* y, std::uint32
 }
 
 template <template <class> class Op, class T>
-void backward_from_mask(const Op<compute_t<T>>& op, const std::uint32_t* mask, const T* dy,
-                        T* dx, std::int64_t n, cudaStream_t stream) {
+void backward_from_mask(const Op<compute_t<T>>& op, const std::uint32_t* mask, const T* dy, T* dx,
+                        std::int64_t n, cudaStream_t stream) {
   using namespace detail;
   static const std::string fn = std::string(Op<compute_t<T>>::name) + "_backward_mask";
   static const std::string range = "cuact::" + fn;
@@ -76,16 +75,15 @@ void backward_from_mask(const Op<compute_t<T>>& op, const std::uint32_t* mask, c
   expect_disjoint(fn.c_str(), {"dx", dx, bytes}, mask_range(mask, n));
   expect_device_accessible(fn.c_str(), {mask_range(mask, n), {"dy", dy, bytes}, {"dx", dx, bytes}});
   // The kernels only read the mask; launch_masked's signature is shared with the forward.
-  launch_masked<Op<compute_t<T>>, T>(fn.c_str(), true, op, dy, const_cast<std::uint32_t*>(mask),
-                                     dx, n, stream);
+  launch_masked<Op<compute_t<T>>, T>(fn.c_str(), true, op, dy, const_cast<std::uint32_t*>(mask), dx,
+                                     n, stream);
 }
 
-#define CUACT_DETAIL_INSTANTIATE_FOR(Functor, ENUM, value, T, name)                          \
-  template void forward_with_mask<Functor, T>(const Functor<compute_t<T>>&, const T*, T*,      \
-                                              std::uint32_t*, std::int64_t, cudaStream_t);     \
-  template void backward_from_mask<Functor, T>(const Functor<compute_t<T>>&,                   \
-                                               const std::uint32_t*, const T*, T*, std::int64_t, \
-                                               cudaStream_t);
+#define CUACT_DETAIL_INSTANTIATE_FOR(Functor, ENUM, value, T, name)                                \
+  template void forward_with_mask<Functor, T>(const Functor<compute_t<T>>&, const T*, T*,          \
+                                              std::uint32_t*, std::int64_t, cudaStream_t);         \
+  template void backward_from_mask<Functor, T>(const Functor<compute_t<T>>&, const std::uint32_t*, \
+                                               const T*, T*, std::int64_t, cudaStream_t);
 #define CUACT_DETAIL_INSTANTIATE(ENUM, value, Functor, name, kind, params, pytorch) \
   CUACT_PP_IF_UNARY(kind)(CUACT_DTYPES(CUACT_DETAIL_INSTANTIATE_FOR, Functor))
 CUACT_ACTIVATIONS(CUACT_DETAIL_INSTANTIATE)

@@ -6,8 +6,8 @@
 #include "cuda/detail/nvtx.hpp"
 #include "cuda/launch.hpp"
 #include "host/argument_checks.hpp"
-#include "host/layer_checks.hpp"
 #include "host/elementwise_entry.hpp"
+#include "host/layer_checks.hpp"
 
 #include <cuact/ops.hpp>
 
@@ -157,15 +157,15 @@ void RReluLayer<T>::backward(const T* dy, T* dx, std::int64_t n, cudaStream_t st
                               Saved::output, stream);
 }
 
-#define CUACT_DETAIL_INSTANTIATE_RRELU(ctx, ENUM, value, T, name)                                \
-  template void rrelu_forward<T>(const T*, T*, std::int64_t, compute_t<T>, compute_t<T>, bool,    \
-                                 RReluKey, cudaStream_t);                                         \
-  template void rrelu_forward<T>(const T*, T*, std::int64_t, compute_t<T>, compute_t<T>, bool,    \
-                                 const RReluKey*, cudaStream_t);                                  \
-  template void rrelu_backward<T>(const T*, const T*, T*, std::int64_t, compute_t<T>,             \
-                                  compute_t<T>, bool, RReluKey, Saved, cudaStream_t);             \
-  template void rrelu_backward<T>(const T*, const T*, T*, std::int64_t, compute_t<T>,             \
-                                  compute_t<T>, bool, const RReluKey*, Saved, cudaStream_t);      \
+#define CUACT_DETAIL_INSTANTIATE_RRELU(ctx, ENUM, value, T, name)                              \
+  template void rrelu_forward<T>(const T*, T*, std::int64_t, compute_t<T>, compute_t<T>, bool, \
+                                 RReluKey, cudaStream_t);                                      \
+  template void rrelu_forward<T>(const T*, T*, std::int64_t, compute_t<T>, compute_t<T>, bool, \
+                                 const RReluKey*, cudaStream_t);                               \
+  template void rrelu_backward<T>(const T*, const T*, T*, std::int64_t, compute_t<T>,          \
+                                  compute_t<T>, bool, RReluKey, Saved, cudaStream_t);          \
+  template void rrelu_backward<T>(const T*, const T*, T*, std::int64_t, compute_t<T>,          \
+                                  compute_t<T>, bool, const RReluKey*, Saved, cudaStream_t);   \
   template class RReluLayer<T>;
 CUACT_DTYPES(CUACT_DETAIL_INSTANTIATE_RRELU, ~)
 

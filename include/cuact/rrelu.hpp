@@ -32,9 +32,9 @@
 //                         cuact::Saved::output, stream);
 #pragma once
 
+#include <cuact/export.h>
 #include <cuact/activations.hpp>
 #include <cuact/device_buffer.hpp>
-#include <cuact/export.h>
 #include <cuact/math.hpp>
 #include <cuact/types.hpp>
 
@@ -99,8 +99,7 @@ struct RRelu {
 /// Training (training = true) or evaluation forward. `key` is not read in evaluation.
 template <class T>
 CUACT_API void rrelu_forward(const T* x, T* y, std::int64_t n, compute_t<T> lower,
-                             compute_t<T> upper, bool training, RReluKey key,
-                             cudaStream_t stream);
+                             compute_t<T> upper, bool training, RReluKey key, cudaStream_t stream);
 /// The same with the key in device memory (`key` may be null in evaluation).
 template <class T>
 CUACT_API void rrelu_forward(const T* x, T* y, std::int64_t n, compute_t<T> lower,
@@ -109,13 +108,13 @@ CUACT_API void rrelu_forward(const T* x, T* y, std::int64_t n, compute_t<T> lowe
 
 /// dx from v = x or y (`saved`), with the forward's lower, upper, training and key.
 template <class T>
-CUACT_API void rrelu_backward(const T* v, const T* dy, T* dx, std::int64_t n,
-                              compute_t<T> lower, compute_t<T> upper, bool training,
-                              RReluKey key, Saved saved, cudaStream_t stream);
+CUACT_API void rrelu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> lower,
+                              compute_t<T> upper, bool training, RReluKey key, Saved saved,
+                              cudaStream_t stream);
 template <class T>
-CUACT_API void rrelu_backward(const T* v, const T* dy, T* dx, std::int64_t n,
-                              compute_t<T> lower, compute_t<T> upper, bool training,
-                              const RReluKey* key, Saved saved, cudaStream_t stream);
+CUACT_API void rrelu_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> lower,
+                              compute_t<T> upper, bool training, const RReluKey* key, Saved saved,
+                              cudaStream_t stream);
 
 /// An RReLU layer: holds lower, upper and its key in device memory {seed, offset}. Each
 /// training forward first adds 1 to the offset on its stream (a one-thread kernel), then

@@ -48,8 +48,24 @@ constexpr std::int64_t kGuard = 9;
 constexpr unsigned char kPoisonByte = 0xFF;
 
 std::vector<std::int64_t> mask_sizes() {
-  std::vector<std::int64_t> sizes = {1, 2, 7, 8, 9, 31, 32, 33, 63, 64, 65, 255, 256, 257,
-                                     1000, 4099, (1 << 16) + 17, (1 << 20) + 3};
+  std::vector<std::int64_t> sizes = {1,
+                                     2,
+                                     7,
+                                     8,
+                                     9,
+                                     31,
+                                     32,
+                                     33,
+                                     63,
+                                     64,
+                                     65,
+                                     255,
+                                     256,
+                                     257,
+                                     1000,
+                                     4099,
+                                     (1 << 16) + 17,
+                                     (1 << 20) + 3};
   const std::int64_t max_n = test_max_elements();
   sizes.erase(std::remove_if(sizes.begin(), sizes.end(), [&](std::int64_t n) { return n > max_n; }),
               sizes.end());
@@ -61,8 +77,15 @@ std::vector<std::int64_t> mask_sizes() {
 template <class T>
 std::vector<T> branch_values(std::int64_t n, std::uint64_t seed) {
   using C = compute_t<T>;
-  const C specials[] = {C(0),  C(-0.0), C(6),  C(-3), C(3), C(1), C(-1),
-                        std::numeric_limits<C>::infinity(), -std::numeric_limits<C>::infinity(),
+  const C specials[] = {C(0),
+                        C(-0.0),
+                        C(6),
+                        C(-3),
+                        C(3),
+                        C(1),
+                        C(-1),
+                        std::numeric_limits<C>::infinity(),
+                        -std::numeric_limits<C>::infinity(),
                         std::numeric_limits<C>::quiet_NaN()};
   std::vector<T> v = random_vector<T>(n, -8.0, 8.0, seed);
   for (std::int64_t i = 3; i < n; i += 13) {
@@ -257,8 +280,8 @@ TEST_F(MaskNamed, TheCApiRoundTripsThroughCuactSavedMask) {
             CUACT_STATUS_SUCCESS)
       << cuact_last_error();
   ASSERT_EQ(cuact_activation_backward_params(CUACT_LEAKY_RELU, slope, 1, CUACT_SAVED_MASK,
-                                             CUACT_DTYPE_F16, bmask.get(), bdy.get(), bdx.get(),
-                                             n, nullptr),
+                                             CUACT_DTYPE_F16, bmask.get(), bdy.get(), bdx.get(), n,
+                                             nullptr),
             CUACT_STATUS_SUCCESS)
       << cuact_last_error();
   CUACT_TEST_CUDA(cudaDeviceSynchronize());

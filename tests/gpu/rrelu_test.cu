@@ -66,7 +66,8 @@ void run_training(std::int64_t n, std::int64_t offset, bool in_place, bool devic
                                     << in_place << ", device key " << device_key);
   using C = compute_t<T>;
   const RRelu<C> op{C(0.1), C(0.4)};
-  const RReluKey key{0xC0FFEEULL + static_cast<std::uint64_t>(n), 5 + static_cast<std::uint64_t>(offset)};
+  const RReluKey key{0xC0FFEEULL + static_cast<std::uint64_t>(n),
+                     5 + static_cast<std::uint64_t>(offset)};
   std::vector<T> x = random_vector<T>(n, -4.0, 4.0, static_cast<std::uint64_t>(n));
   if (n > 3) {
     x[1] = from_compute<T>(C(-0.0));

@@ -121,20 +121,20 @@ TEST(MaskWords, ButterflyOrsExactlyEachAlignedGroup) {
     }
     for (int lane = 0; lane < 32; ++lane) {
       int taken = 0;  // the offsets applied so far, as a bit set
-      const std::uint32_t got = or_within_groups(initial[lane], group, [&](std::uint32_t, int offset) {
-        const int partner = lane ^ offset;
-        std::uint32_t value = 0;
-        for (int s = 0; s < 32; ++s) {
-          if ((s & ~taken) == 0) {
-            value |= initial[partner ^ s];
-          }
-        }
-        taken |= offset;
-        return value;
-      });
+      const std::uint32_t got =
+          or_within_groups(initial[lane], group, [&](std::uint32_t, int offset) {
+            const int partner = lane ^ offset;
+            std::uint32_t value = 0;
+            for (int s = 0; s < 32; ++s) {
+              if ((s & ~taken) == 0) {
+                value |= initial[partner ^ s];
+              }
+            }
+            taken |= offset;
+            return value;
+          });
       const int first = lane / group * group;
-      const std::uint32_t expected =
-          group == 32 ? 0xFFFFFFFFu : ((1u << group) - 1u) << first;
+      const std::uint32_t expected = group == 32 ? 0xFFFFFFFFu : ((1u << group) - 1u) << first;
       EXPECT_EQ(got, expected) << "group " << group << ", lane " << lane;
     }
   }

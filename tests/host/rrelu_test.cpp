@@ -71,7 +71,7 @@ TEST(RReluMath, EvaluationSlopeIsTheMeanInDoubleRoundedOnceAndBranchesFollowXAtM
   EXPECT_EQ(f.forward(3.0f, 0.25f), 3.0f);
   EXPECT_TRUE(std::signbit(f.forward(-0.0f, 0.25f)));  // -0 takes the slope: -0 * a
   EXPECT_TRUE(std::isnan(f.forward(std::numeric_limits<float>::quiet_NaN(), 0.25f)));
-  EXPECT_EQ(f.grad(0.0f, 2.0f, 0.25f), 0.5f);   // x == 0: the slope's side
+  EXPECT_EQ(f.grad(0.0f, 2.0f, 0.25f), 0.5f);  // x == 0: the slope's side
   EXPECT_EQ(f.grad(std::numeric_limits<float>::quiet_NaN(), 2.0f, 0.25f), 2.0f);  // NaN: dy
   // From y: y <= 0 exactly where x <= 0 for a >= 0.
   for (const float x : {-3.0f, -0.0f, 0.0f, 1e-30f, 2.0f}) {
@@ -138,9 +138,8 @@ TEST(RReluArguments, BoundsAndTheKeyAreCheckedBeforeAnythingRuns) {
                                 "rrelu_forward: 'lower' must be >= 0, got -0.5");
   test::expect_invalid_argument([&] { call(0.5f, 0.25f); },
                                 "rrelu_forward: 'lower' = 0.5 must not exceed 'upper' = 0.25");
-  test::expect_invalid_argument(
-      [&] { call(0.1f, std::numeric_limits<float>::infinity()); },
-      "rrelu_forward: 'upper' must be finite, got inf");
+  test::expect_invalid_argument([&] { call(0.1f, std::numeric_limits<float>::infinity()); },
+                                "rrelu_forward: 'upper' must be finite, got inf");
   test::expect_invalid_argument(
       [&] {
         rrelu_forward(x.data(), x.data(), 8, 0.1f, 0.2f, true,
@@ -149,19 +148,17 @@ TEST(RReluArguments, BoundsAndTheKeyAreCheckedBeforeAnythingRuns) {
       "rrelu_forward: 'key' is null, but training draws slopes from it");
   test::expect_invalid_argument(
       [&] {
-        rrelu_backward(x.data(), x.data(), x.data(), 8, 0.1f, 0.2f, true, RReluKey{},
-                       Saved::mask, nullptr);
+        rrelu_backward(x.data(), x.data(), x.data(), 8, 0.1f, 0.2f, true, RReluKey{}, Saved::mask,
+                       nullptr);
       },
       "rrelu_backward: 'saved' is Saved::mask, but this backward takes a tensor; the backward "
       "from a mask is backward_from_mask (mask.hpp)");
   test::expect_invalid_argument(
-      [&] {
-        rrelu_forward<double>(nullptr, nullptr, 5, 0.1, 0.2, true, RReluKey{}, nullptr);
-      },
+      [&] { rrelu_forward<double>(nullptr, nullptr, 5, 0.1, 0.2, true, RReluKey{}, nullptr); },
       "rrelu_forward: 'x' is null but n = 5");
   // Evaluation needs no key; n == 0 needs no pointers.
-  rrelu_forward<float>(nullptr, nullptr, 0, 0.1f, 0.2f, false, static_cast<const RReluKey*>(nullptr),
-                       nullptr);
+  rrelu_forward<float>(nullptr, nullptr, 0, 0.1f, 0.2f, false,
+                       static_cast<const RReluKey*>(nullptr), nullptr);
   rrelu_forward<float>(nullptr, nullptr, 0, 0.1f, 0.2f, true, RReluKey{}, nullptr);
   EXPECT_EQ(x, std::vector<float>(8, 1.0f));
   try {
