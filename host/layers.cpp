@@ -41,6 +41,10 @@ bool Activation::allows_grad_from_output() const noexcept {
   return std::visit([](const auto& f) { return cuact::allows_grad_from_output(f); }, op_);
 }
 
+bool Activation::has_mask() const noexcept {
+  return std::visit([](const auto& f) { return has_mask_v<std::decay_t<decltype(f)>>; }, op_);
+}
+
 
 namespace {
 /// The functor of `op` in compute type C, checked there.
@@ -52,18 +56,6 @@ AnyActivation<C> functor_in(const Activation& op) {
       },
       op.functor());
 }
-}  // namespace
-bool Activation::has_mask() const noexcept {
-  return std::visit([](const auto& f) { return has_mask_v<std::decay_t<decltype(f)>>; }, op_);
-}
-
-template <class T>
-ActivationLayer<T>::ActivationLayer(Activation op)
-    : ActivationLayer(functor_in<param_t>(op), nullptr) {}
-
-template <class T>
-ActivationLayer<T>::ActivationLayer(Activation op, Saved save)
-    : ActivationLayer(functor_in<param_t>(op), &save) {}
 
 /// The mode a layer of `functor` keeps: `save`, checked against the op (nullptr: output when
 /// the op allows it, else input).
@@ -86,6 +78,15 @@ Saved chosen_save(const AnyOp& functor, const Saved* save) {
       },
       functor);
 }
+}  // namespace
+
+template <class T>
+ActivationLayer<T>::ActivationLayer(Activation op)
+    : ActivationLayer(functor_in<param_t>(op), nullptr) {}
+
+template <class T>
+ActivationLayer<T>::ActivationLayer(Activation op, Saved save)
+    : ActivationLayer(functor_in<param_t>(op), &save) {}
 
 template <class T>
 ActivationLayer<T>::ActivationLayer(AnyActivation<param_t> functor, const Saved* save)
