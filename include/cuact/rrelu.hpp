@@ -117,11 +117,12 @@ CUACT_API void rrelu_backward(const T* v, const T* dy, T* dx, std::int64_t n, co
                               cudaStream_t stream);
 
 /// An RReLU layer: holds lower, upper and its key in device memory {seed, offset}. Each
-/// training forward first adds 1 to the offset on its stream (a one-thread kernel), then
-/// draws with it; the backward draws with the same key. The k-th training forward (k = 0,
-/// 1, ...) of a layer made with `offset` uses offset + k, on every replay of a captured
-/// graph too, which advances the device key itself. It keeps y (so y == x is allowed).
-/// Starts in training mode.
+/// training forward draws with the stored offset + 1, then stores that offset (a one-thread
+/// kernel on its stream, launched only once the forward is); the backward draws with the
+/// stored key, so with the forward's slopes. The k-th training forward (k = 0, 1, ...) of a
+/// layer made with `offset` uses offset + k, on every replay of a captured graph too, since
+/// the graph advances the device key itself. It keeps y (so y == x is allowed). Starts in
+/// training mode.
 template <class T>
 class CUACT_API RReluLayer {
  public:
