@@ -27,14 +27,19 @@ inline void expect_current_device(const char* fn, int device) {
   }
 }
 
-/// A backward pass of n elements after a forward of kept_n (-1: none yet).
-inline void expect_forward_of(const char* fn, std::int64_t kept_n, std::int64_t n) {
-  if (kept_n < 0) {
+/// A forward pass has run (kept: its size, negative before any).
+inline void expect_forward_done(const char* fn, std::int64_t kept) {
+  if (kept < 0) {
     throw_invalid_argument(fn, "no forward pass to take the gradient of");
   }
+}
+
+/// A backward pass of n elements after a forward of kept_n (-1: none yet).
+inline void expect_forward_of(const char* fn, std::int64_t kept_n, std::int64_t n) {
+  expect_forward_done(fn, kept_n);
   if (n != kept_n) {
-    throw_invalid_argument(fn, "'n' = " + std::to_string(n) +
-                                   " but the last forward had n = " + std::to_string(kept_n));
+    throw_invalid_argument(fn, "'n' = " + std::to_string(n) + " but the last forward had n = " +
+                                   std::to_string(kept_n));
   }
 }
 

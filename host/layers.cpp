@@ -332,9 +332,7 @@ void GatedActivationLayer<T>::backward(const T* dy, T* din, cudaStream_t stream)
   const char* fn = "GatedActivationLayer::backward";
   expect_current_device(fn, device_);
   expect_layout(fn, false);
-  if (rows_ < 0) {
-    detail::throw_invalid_argument(fn, "no forward pass to take the gradient of");
-  }
+  detail::expect_forward_done(fn, rows_);
   std::visit(
       [&](const auto& f) { gated_backward(f, layout_, kept_gate_, dy, din, rows_, hidden_, stream); },
       op_);
@@ -345,9 +343,7 @@ void GatedActivationLayer<T>::backward(const T* dy, T* dgate, T* dup, cudaStream
   const char* fn = "GatedActivationLayer::backward";
   expect_current_device(fn, device_);
   expect_layout(fn, true);
-  if (rows_ < 0) {
-    detail::throw_invalid_argument(fn, "no forward pass to take the gradient of");
-  }
+  detail::expect_forward_done(fn, rows_);
   std::visit(
       [&](const auto& f) {
         gated_backward(f, kept_gate_, kept_up_, dy, dgate, dup, rows_, hidden_, stream);
