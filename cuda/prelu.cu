@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 namespace cuact::detail {
 
@@ -36,6 +37,19 @@ inline int sm_count(int device, const char* fn) {
   });
 }
 
+/// Where one call's partials are (the path the launch took decides), for the reduction.
+struct PartialsLayout {
+  bool chunk_major = false;  // channels last: prelu_map.hpp's channels_last_* slots
+  std::int64_t channels = 1;
+  std::int64_t chunks = 1;
+  std::int64_t width = 1;  // channels last: super-row elements
+  std::int64_t off = 0;    // channels last: the tensors' offset from a vector boundary
+
+  std::int64_t per_channel() const {
+    return chunk_major ? channels_last_per_channel(chunks, channels, width) : chunks + 1;
+  }
+};
+
 /// Begin offset of channel c's partials (end = next channel's begin).
 struct PartialsOffset {
   std::int64_t per_channel;
@@ -44,38 +58,40 @@ struct PartialsOffset {
 
 /// Where the k-th partial in channel order is in the chunk-major layout (prelu_map.hpp).
 struct ChunkMajorIndex {
-  std::int64_t per_channel;
+  std::int64_t chunks;
   std::int64_t channels;
+  std::int64_t width;
+  std::int64_t off;
   __host__ __device__ std::int64_t operator()(std::int64_t k) const {
-    return channels_last_slot_of(k, per_channel - 1, channels);
+    return channels_last_slot_of(k, chunks, channels, width, off);
   }
 };
 
-/// dalpha[c] = sum of channel c's per_channel partials (channel-major: partials[c *
-/// per_channel, (c + 1) * per_channel); chunk_major: partials[s * channels + c], s = 0 ..
-/// per_channel - 1), in CUB's fixed order (DeviceReduce for one channel, where both layouts
-/// are the same, DeviceSegmentedReduce otherwise). With temp == nullptr, only sets
-/// temp_bytes.
+/// dalpha[c] = sum of channel c's layout.per_channel() partials (channel-major: partials[c *
+/// per_channel, (c + 1) * per_channel); chunk-major: through ChunkMajorIndex), in CUB's fixed
+/// order (DeviceReduce for one channel, whose partials are contiguous in both layouts,
+/// DeviceSegmentedReduce otherwise). With temp == nullptr, only sets temp_bytes.
 template <class C>
 cudaError_t reduce_partials(void* temp, std::size_t& temp_bytes, const C* partials, C* dalpha,
-                            std::int64_t channels, std::int64_t per_channel, bool chunk_major,
-                            cudaStream_t stream) {
-  if (channels == 1) {
+                            const PartialsLayout& layout, cudaStream_t stream) {
+  const std::int64_t per_channel = layout.per_channel();
+  if (layout.channels == 1) {
     return cub::DeviceReduce::Sum(temp, temp_bytes, partials, dalpha, per_channel, stream);
   }
   const auto offsets = thrust::make_transform_iterator(thrust::counting_iterator<std::int64_t>(0),
                                                        PartialsOffset{per_channel});
-  if (chunk_major) {
-    // Reads a channel's partials `channels` apart: they are at most 1/64 of the tensor and
-    // were just written, so from L2.
+  if (layout.chunk_major) {
+    // Reads a channel's partials far apart: they are at most 1/64 of the tensor and were
+    // just written, so from L2.
     const auto in = thrust::make_permutation_iterator(
-        partials, thrust::make_transform_iterator(thrust::counting_iterator<std::int64_t>(0),
-                                                  ChunkMajorIndex{per_channel, channels}));
-    return cub::DeviceSegmentedReduce::Sum(temp, temp_bytes, in, dalpha, channels, offsets,
-                                           offsets + 1, stream);
+        partials, thrust::make_transform_iterator(
+                      thrust::counting_iterator<std::int64_t>(0),
+                      ChunkMajorIndex{layout.chunks, layout.channels, layout.width, layout.off}));
+    return cub::DeviceSegmentedReduce::Sum(temp, temp_bytes, in, dalpha, layout.channels,
+                                           offsets, offsets + 1, stream);
   }
-  return cub::DeviceSegmentedReduce::Sum(temp, temp_bytes, partials, dalpha, channels, offsets,
-                                         offsets + 1, stream);
+  return cub::DeviceSegmentedReduce::Sum(temp, temp_bytes, partials, dalpha, layout.channels,
+                                         offsets, offsets + 1, stream);
 }
 
 inline bool same_shape(const PreluShape& a, const PreluShape& b) {
@@ -99,20 +115,30 @@ PreluPlan compute_prelu_plan(PreluShape shape, bool alpha_grad, int device, cons
 
   const std::int64_t sms = sm_count(device, fn);
   const std::int64_t target_units = sms * kPreluUnitsPerSm;
+  std::vector<PartialsLayout> layouts;  // of every path a launch may take
   if (p.channels_last) {
-    p.chunks = channels_last_chunks(p.outer, p.channels, kVecElems<T>, target_units);
+    // Counted for the vector path, so that the chunks, and with them the workspace, depend
+    // on the shape and the device only; the element path (width = channels) takes fewer.
+    p.width = channels_last_width(p.channels, kVecElems<T>);
+    const std::int64_t rows = (p.outer * p.channels + p.width - 1) / p.width;
+    p.chunks = channels_last_chunks(rows, p.width, kVecElems<T>, target_units);
+    p.partial_count = channels_last_partial_count(p.chunks, p.channels, p.width);
+    layouts = {{true, p.channels, p.chunks, p.width, 0}, {true, p.channels, p.chunks, p.channels, 0}};
   } else {
     const std::int64_t per_channel = p.outer * p.inner;
     const std::int64_t wanted = (target_units + p.channels - 1) / p.channels;
     p.chunks = std::clamp<std::int64_t>(wanted, 1,
                                         std::max<std::int64_t>(1, per_channel / kMinTileElements));
+    p.partial_count = p.channels * (p.chunks + 1);
+    layouts = {{false, p.channels, p.chunks, 1, 0}};
   }
-  p.partial_count = p.channels * (p.chunks + 1);
   if (alpha_grad) {
     using C = compute_t<T>;
-    CUACT_CUDA_TRY(reduce_partials<C>(nullptr, p.cub_bytes, nullptr, nullptr, p.channels,
-                                      p.chunks + 1, p.channels_last, nullptr),
-                   fn);
+    for (const PartialsLayout& layout : layouts) {
+      std::size_t bytes = 0;
+      CUACT_CUDA_TRY(reduce_partials<C>(nullptr, bytes, nullptr, nullptr, layout, nullptr), fn);
+      p.cub_bytes = std::max(p.cub_bytes, bytes);
+    }
     p.workspace_bytes =
         kPreluWorkspaceAlign +
         round_up(static_cast<std::size_t>(p.partial_count) * sizeof(C), kPreluWorkspaceAlign) +
@@ -140,35 +166,60 @@ PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
   return last.plan;
 }
 
-template <class Mode, class T, int kVec>
-void launch_prelu_width(const PreluPlan& p, const PreluArgs<T>& a, cudaStream_t stream,
-                        const char* fn) {
+/// The vector path takes tensors that all start at the same offset from a 16-byte boundary
+/// (any offset: the kernels skip the vectors reaching outside the tensor and take their
+/// elements one by one). Channels last, any channel count; otherwise rows of a multiple of
+/// the vector on boundaries take the plain tiles, other rows of at least a vector the masked
+/// tiles. Everything else takes the element path (kVec = 1). Returns where the partials are.
+template <class Mode, class T>
+PartialsLayout launch_prelu(const char* fn, const PreluPlan& p, const PreluArgs<T>& a,
+                            cudaStream_t stream) {
+  constexpr int kVec = kVecElems<T>;
+  const std::size_t misalignment = vector_misalignment(a.x);
+  const bool same_offset =
+      misalignment % sizeof(T) == 0 &&
+      (!Mode::backward || vector_misalignment(a.dy) == misalignment) &&
+      (!Mode::write_out || vector_misalignment(a.out) == misalignment);
+  const std::int64_t off = static_cast<std::int64_t>(misalignment / sizeof(T));
+  const std::int64_t n = p.outer * p.channels * p.inner;
+
   if (p.channels_last) {
-    constexpr auto kernel = prelu_channels_last_kernel<Mode, T, kVec>;
-    const ChannelsLastMap map{p.outer, p.channels / kVec, p.chunks, kPreluThreads};
+    if (same_offset) {
+      constexpr auto kernel = prelu_channels_last_kernel<Mode, T, kVec>;
+      const ChannelsLastMap map{n, p.channels, p.width, off, kVec, p.chunks, kPreluThreads};
+      const int grid = resident_grid<kPreluThreads, kernel>(map.units(), fn);
+      kernel<<<grid, kPreluThreads, 0, stream>>>(a, map);
+      CUACT_CUDA_TRY(cudaGetLastError(), fn);
+      return {true, p.channels, p.chunks, p.width, off};
+    }
+    constexpr auto kernel = prelu_channels_last_kernel<Mode, T, 1>;
+    const ChannelsLastMap map{n, p.channels, p.channels, 0, 1, p.chunks, kPreluThreads};
     const int grid = resident_grid<kPreluThreads, kernel>(map.units(), fn);
-    kernel<<<grid, kPreluThreads, 0, stream>>>(a, p.outer, p.channels, p.chunks);
-  } else {
+    kernel<<<grid, kPreluThreads, 0, stream>>>(a, map);
+    CUACT_CUDA_TRY(cudaGetLastError(), fn);
+    return {true, p.channels, p.chunks, p.channels, 0};
+  }
+
+  const std::int64_t tiles = p.channels * p.chunks;
+  if (same_offset && off == 0 && p.inner % kVec == 0) {
     constexpr auto kernel = prelu_channel_tiles_kernel<Mode, T, kVec>;
-    const int grid = resident_grid<kPreluThreads, kernel>(p.channels * p.chunks, fn);
+    const int grid = resident_grid<kPreluThreads, kernel>(tiles, fn);
+    kernel<<<grid, kPreluThreads, 0, stream>>>(a, p.outer, p.channels, p.inner, p.chunks);
+  } else if (same_offset && p.inner >= kVec && MaskedRowsMap::fits(p.inner, kVec)) {
+    constexpr auto kernel = prelu_channel_tiles_masked_kernel<Mode, T, kVec>;
+    const MaskedRowsMap map{
+        ChannelTilesMap{p.outer, p.channels, MaskedRowsMap::slots(p.inner, kVec), p.chunks,
+                        kPreluThreads},
+        p.inner, off, n};
+    const int grid = resident_grid<kPreluThreads, kernel>(tiles, fn);
+    kernel<<<grid, kPreluThreads, 0, stream>>>(a, map);
+  } else {
+    constexpr auto kernel = prelu_channel_tiles_kernel<Mode, T, 1>;
+    const int grid = resident_grid<kPreluThreads, kernel>(tiles, fn);
     kernel<<<grid, kPreluThreads, 0, stream>>>(a, p.outer, p.channels, p.inner, p.chunks);
   }
   CUACT_CUDA_TRY(cudaGetLastError(), fn);
-}
-
-/// The vector path needs every tensor 16-byte aligned and vectors that never straddle a row
-/// (channels_last) or a channel's row (otherwise).
-template <class Mode, class T>
-void launch_prelu(const char* fn, const PreluPlan& p, const PreluArgs<T>& a, cudaStream_t stream) {
-  constexpr int kVec = kVecElems<T>;
-  const bool aligned = is_vector_aligned(a.x) && (!Mode::backward || is_vector_aligned(a.dy)) &&
-                       (!Mode::write_out || is_vector_aligned(a.out));
-  const std::int64_t row = p.channels_last ? p.channels : p.inner;
-  if (aligned && row % kVec == 0) {
-    launch_prelu_width<Mode, T, kVec>(p, a, stream, fn);
-  } else {
-    launch_prelu_width<Mode, T, 1>(p, a, stream, fn);
-  }
+  return {false, p.channels, p.chunks, 1, 0};
 }
 
 template <class T>
@@ -201,11 +252,12 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
   // In place (dx == dy or dx == x) the inputs are written during the kernel: no read-only
   // loads then.
   const bool in_place = dx != nullptr && (dx == dy || dx == x);
+  PartialsLayout layout;
   if (dx != nullptr && dalpha != nullptr) {
     if (in_place) {
-      launch_prelu<PreluMode<true, true, true, false>>(fn, plan, args, stream);
+      layout = launch_prelu<PreluMode<true, true, true, false>>(fn, plan, args, stream);
     } else {
-      launch_prelu<PreluMode<true, true, true, true>>(fn, plan, args, stream);
+      layout = launch_prelu<PreluMode<true, true, true, true>>(fn, plan, args, stream);
     }
   } else if (dx != nullptr) {
     if (in_place) {
@@ -214,13 +266,11 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
       launch_prelu<PreluMode<true, true, false, true>>(fn, plan, args, stream);
     }
   } else {
-    launch_prelu<PreluMode<true, false, true, true>>(fn, plan, args, stream);
+    layout = launch_prelu<PreluMode<true, false, true, true>>(fn, plan, args, stream);
   }
   if (dalpha != nullptr) {
     std::size_t bytes = plan.cub_bytes;
-    CUACT_CUDA_TRY(reduce_partials<C>(cub_storage, bytes, partials, dalpha, plan.channels,
-                                      plan.chunks + 1, plan.channels_last, stream),
-                   fn);
+    CUACT_CUDA_TRY(reduce_partials<C>(cub_storage, bytes, partials, dalpha, layout, stream), fn);
   }
 }
 

@@ -1,20 +1,27 @@
 // PReLU kernels: forward, and backward writing dx and per-block partial sums of the alpha
-// gradient in the same pass. Two tilings of the [outer, channels, inner] tensor:
+// gradient in the same pass. Three tilings of the [outer, channels, inner] tensor:
 //
-//   prelu_channel_tiles_kernel   inner > 1 (NCHW, shared alpha): a block takes a tile of
-//                                one channel's elements, so alpha is one scalar per block and
-//                                the block's partial is one value.
+//   prelu_channel_tiles_kernel   inner > 1 (NCHW, shared alpha), rows on vector boundaries:
+//                                a block takes a tile of one channel's elements, so alpha is
+//                                one scalar per block and the block's partial is one value.
+//   prelu_channel_tiles_masked_kernel
+//                                the same tiles where rows do not start on vector boundaries
+//                                (NCHW 7x7, 16-bit 14x14, odd shared counts, misaligned
+//                                views): each row's vectors are loaded whole, the elements of
+//                                neighbouring rows masked out of the sums, and the row's first
+//                                and last vectors stored element by element.
 //   prelu_channels_last_kernel   inner == 1 (NHWC, [N, C]): a block takes a unit of one
-//                                column group (32 vectors wide) by one chunk of rows; each
-//                                thread owns one column (so fixed channels) and walks rows,
-//                                alpha is loaded once, and the block reduces over its row
-//                                lanes.
+//                                column group (32 vectors wide) by one chunk of super-rows
+//                                (rows of lcm(channels, kVec) elements); each thread owns one
+//                                column (so fixed channels) and walks rows, alpha is loaded
+//                                once, and the block reduces over its row lanes.
 //
-// Both produce one partial per channel and chunk plus each channel's initial value
-// (prelu_map.hpp: channel-major for the tiles, chunk-major for channels last, so that the
-// stores of a block's channels are contiguous), summed in a fixed order; no atomics. kVec
-// elements move per access: 16 / sizeof(T) when every tensor is 16-byte aligned and vectors
-// never straddle a channel, else 1.
+// All produce one partial per channel (column element, channels last) and chunk plus each
+// channel's initial value (prelu_map.hpp: channel-major for the tiles, chunk-major for
+// channels last, so that the stores of a block's channels are contiguous), summed in a fixed
+// order; no atomics. kVec elements move per access: 16 / sizeof(T) when every tensor starts
+// at the same offset from a 16-byte boundary, else 1. Vectors reaching outside the tensor
+// are skipped by the main loops and their elements taken one by one (VectorEdges).
 #pragma once
 
 #include "cuda/launch.hpp"
@@ -59,11 +66,13 @@ struct PreluArgs {
   const compute_t<T>* dalpha;  // old dalpha for GradMode::accumulate, else null
 };
 
-/// Applies PReLU to one vector: writes the output and adds the alpha-gradient terms to acc.
+/// Applies PReLU to one vector: writes the output and adds the alpha-gradient terms of the
+/// elements in `mask` (bit j: element j) to acc; the others belong to another channel's row.
 template <class Mode, class T, int kVec>
 __device__ __forceinline__ void prelu_vector(const Packed<T, kVec>& x, const Packed<T, kVec>& dy,
                                              const compute_t<T> (&alpha)[kVec],
-                                             Packed<T, kVec>& out, compute_t<T> (&acc)[kVec]) {
+                                             Packed<T, kVec>& out, compute_t<T> (&acc)[kVec],
+                                             unsigned mask = ~0u) {
 #pragma unroll
   for (int j = 0; j < kVec; ++j) {
     const Prelu<compute_t<T>> op{alpha[j]};
@@ -74,10 +83,29 @@ __device__ __forceinline__ void prelu_vector(const Packed<T, kVec>& x, const Pac
         out.v[j] = from_compute<T>(op.grad_from_input(xj, dyj));
       }
       if constexpr (Mode::alpha_grad) {
-        acc[j] += op.alpha_grad_term(xj, dyj);
+        const auto term = op.alpha_grad_term(xj, dyj);
+        // A select, not a multiply: another row's element may be NaN.
+        acc[j] += (mask >> j & 1u) != 0 ? term : compute_t<T>(0);
       }
     } else {
       out.v[j] = from_compute<T>(op.forward(xj));
+    }
+  }
+}
+
+/// Loads the vectors at element offsets at[u] (negative: none), all before any math.
+template <class Mode, class T, int kVec, int kUnroll>
+__device__ __forceinline__ void prelu_load(const PreluArgs<T>& a,
+                                           const std::int64_t (&at)[kUnroll],
+                                           Packed<T, kVec> (&x)[kUnroll],
+                                           Packed<T, kVec> (&dy)[kUnroll]) {
+#pragma unroll
+  for (int u = 0; u < kUnroll; ++u) {
+    if (at[u] >= 0) {
+      x[u] = load_packed<T, kVec, Mode::read_only>(a.x + at[u]);
+      if constexpr (Mode::backward) {
+        dy[u] = load_packed<T, kVec, Mode::read_only>(a.dy + at[u]);
+      }
     }
   }
 }
@@ -93,15 +121,7 @@ __device__ __forceinline__ void prelu_batch(const PreluArgs<T>& a,
   constexpr int kUnroll = kPreluUnroll<V>;
   V x[kUnroll];
   V dy[kUnroll];
-#pragma unroll
-  for (int u = 0; u < kUnroll; ++u) {
-    if (at[u] >= 0) {
-      x[u] = load_packed<T, kVec, Mode::read_only>(a.x + at[u]);
-      if constexpr (Mode::backward) {
-        dy[u] = load_packed<T, kVec, Mode::read_only>(a.dy + at[u]);
-      }
-    }
-  }
+  prelu_load<Mode, T, kVec>(a, at, x, dy);
 #pragma unroll
   for (int u = 0; u < kUnroll; ++u) {
     if (at[u] >= 0) {
@@ -114,6 +134,62 @@ __device__ __forceinline__ void prelu_batch(const PreluArgs<T>& a,
   }
 }
 
+/// prelu_batch for vectors of which only the elements in mask[u] are the caller's: the
+/// others' terms are left out of acc, and a vector not wholly the caller's is stored element
+/// by element (its other elements are another block's to write). Whole vectors are still
+/// loaded: reading a neighbour's elements is harmless, and in place they are not used.
+template <class Mode, class T, int kVec>
+__device__ __forceinline__ void prelu_masked_batch(
+    const PreluArgs<T>& a, const std::int64_t (&at)[kPreluUnroll<Packed<T, kVec>>],
+    const unsigned (&mask)[kPreluUnroll<Packed<T, kVec>>], const compute_t<T> (&alpha)[kVec],
+    compute_t<T> (&acc)[kVec]) {
+  using V = Packed<T, kVec>;
+  constexpr int kUnroll = kPreluUnroll<V>;
+  constexpr unsigned kWhole = (1u << kVec) - 1;
+  V x[kUnroll];
+  V dy[kUnroll];
+  prelu_load<Mode, T, kVec>(a, at, x, dy);
+#pragma unroll
+  for (int u = 0; u < kUnroll; ++u) {
+    if (at[u] >= 0) {
+      V out;
+      prelu_vector<Mode, T, kVec>(x[u], dy[u], alpha, out, acc, mask[u]);
+      if constexpr (Mode::write_out) {
+        if (mask[u] == kWhole) {
+          store_packed<T, kVec>(a.out + at[u], out);
+        } else {
+#pragma unroll
+          for (int j = 0; j < kVec; ++j) {
+            if ((mask[u] >> j & 1u) != 0) {
+              a.out[at[u] + j] = out.v[j];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Applies PReLU to element e alone (an edge element, VectorEdges) and adds its
+/// alpha-gradient term to acc.
+template <class Mode, class T>
+__device__ __forceinline__ void prelu_element(const PreluArgs<T>& a, std::int64_t e,
+                                              compute_t<T> alpha, compute_t<T>& acc) {
+  const compute_t<T> alphas[1] = {alpha};
+  compute_t<T> sums[1] = {acc};
+  const Packed<T, 1> x = load_packed<T, 1, Mode::read_only>(a.x + e);
+  Packed<T, 1> dy{};
+  if constexpr (Mode::backward) {
+    dy = load_packed<T, 1, Mode::read_only>(a.dy + e);
+  }
+  Packed<T, 1> out;
+  prelu_vector<Mode, T, 1>(x, dy, alphas, out, sums);
+  if constexpr (Mode::write_out) {
+    a.out[e] = out.v[0];
+  }
+  acc = sums[0];
+}
+
 /// Channel c's initial partial, at `slot`: what the reduction starts from.
 template <class T>
 __device__ __forceinline__ void write_initial_partial(const PreluArgs<T>& a, std::int64_t c,
@@ -121,26 +197,48 @@ __device__ __forceinline__ void write_initial_partial(const PreluArgs<T>& a, std
   a.partials[slot] = a.dalpha != nullptr ? a.dalpha[c] : compute_t<T>(0);
 }
 
+/// The end of a tile's work: the block's sum of acc is the tile's partial, and chunk 0 also
+/// writes the channel's initial one.
+template <class Mode, class T, int kVec, class ReduceStorage>
+__device__ __forceinline__ void finish_tile(const PreluArgs<T>& a, const compute_t<T> (&acc)[kVec],
+                                            std::int64_t c, std::int64_t chunk,
+                                            std::int64_t chunks, ReduceStorage& storage) {
+  if constexpr (Mode::alpha_grad) {
+    using C = compute_t<T>;
+    C thread_sum = acc[0];
+#pragma unroll
+    for (int k = 1; k < kVec; ++k) {
+      thread_sum += acc[k];
+    }
+    const C block_sum = cub::BlockReduce<C, kPreluThreads>(storage).Sum(thread_sum);
+    if (threadIdx.x == 0) {
+      a.partials[prelu_partial_slot(c, chunk, chunks)] = block_sum;
+      if (chunk == 0) {
+        write_initial_partial(a, c, prelu_initial_slot(c, chunks));
+      }
+    }
+    __syncthreads();  // storage is reused by the next tile
+  }
+}
+
 /// inner > 1. The elements of channel c form `outer` rows of `inner` contiguous elements;
 /// numbered j = row * inner_v + v in vectors, they are cut into `chunks` equal tiles and
 /// block b takes tiles b, b + gridDim.x, ... Inside a tile, thread t takes vectors
 /// t, t + 256, ... kPreluUnroll at a time (all loads before any store); its (row, v) position
 /// advances by a precomputed step, so there is no division per element. Requires
-/// inner % kVec == 0.
+/// inner % kVec == 0 and 16-byte-aligned tensors.
 template <class Mode, class T, int kVec>
 __global__ void __launch_bounds__(kPreluThreads)
     prelu_channel_tiles_kernel(PreluArgs<T> a, std::int64_t outer, std::int64_t channels,
                                std::int64_t inner, std::int64_t chunks) {
   using C = compute_t<T>;
   using V = Packed<T, kVec>;
-  using BlockReduce = cub::BlockReduce<C, kPreluThreads>;
-  __shared__ typename BlockReduce::TempStorage reduce_storage;
+  __shared__ typename cub::BlockReduce<C, kPreluThreads>::TempStorage reduce_storage;
 
   const ChannelTilesMap map{outer, channels, inner / kVec, chunks, kPreluThreads};
 
   for (std::int64_t tile = blockIdx.x; tile < map.tiles(); tile += gridDim.x) {
     const std::int64_t c = map.channel_of(tile);
-    const std::int64_t chunk = map.chunk_of(tile);
     const std::int64_t end = map.end_of(tile);
     C alpha[kVec] = {};
     if constexpr (Mode::write_out) {  // alpha may be null when only dalpha is computed
@@ -161,43 +259,84 @@ __global__ void __launch_bounds__(kPreluThreads)
       }
       prelu_batch<Mode, T, kVec>(a, at, alpha, acc);
     }
-
-    if constexpr (Mode::alpha_grad) {
-      C thread_sum = acc[0];
-#pragma unroll
-      for (int k = 1; k < kVec; ++k) {
-        thread_sum += acc[k];
-      }
-      const C block_sum = BlockReduce(reduce_storage).Sum(thread_sum);
-      if (threadIdx.x == 0) {
-        a.partials[prelu_partial_slot(c, chunk, chunks)] = block_sum;
-        if (chunk == 0) {
-          write_initial_partial(a, c, prelu_initial_slot(c, chunks));
-        }
-      }
-      __syncthreads();  // reduce_storage is reused by the next tile
-    }
+    finish_tile<Mode, T, kVec>(a, acc, c, map.chunk_of(tile), chunks, reduce_storage);
   }
 }
 
-/// inner == 1: rows of `channels` elements, cols = channels / kVec vectors each, in units of
-/// a column group by a chunk of rows (ChannelsLastMap). Thread (cl, rl) takes column
-/// q = group * col_lanes + cl and rows r0 + rl, r0 + rl + row_lanes, ... of the chunk,
-/// kPreluUnroll rows at a time: a warp reads consecutive vectors of a row. Its channels
-/// (q*kVec + k) are fixed, so alpha is loaded once and acc[k] belongs to one channel. The
-/// block then sums acc over row lanes in lane order through shared memory, and the lanes of
-/// row 0 store the chunk's partials of the group's channels, which are contiguous.
-/// Requires channels % kVec == 0.
+/// inner > 1 with rows off vector boundaries (MaskedRowsMap): the tiles and walk of
+/// prelu_channel_tiles_kernel over each row's slots() vector slots. A slot's vector is
+/// loaded whole; only the elements of the row count towards acc, and a vector the row does
+/// not fill is stored element by element. Vectors reaching outside the tensor are skipped,
+/// and their elements (VectorEdges, fewer than 2 * kVec) taken one per thread by the tile
+/// that owns each.
 template <class Mode, class T, int kVec>
 __global__ void __launch_bounds__(kPreluThreads)
-    prelu_channels_last_kernel(PreluArgs<T> a, std::int64_t rows, std::int64_t channels,
-                               std::int64_t chunks) {
+    prelu_channel_tiles_masked_kernel(PreluArgs<T> a, MaskedRowsMap map) {
+  using C = compute_t<T>;
+  using V = Packed<T, kVec>;
+  constexpr int kUnroll = kPreluUnroll<V>;
+  __shared__ typename cub::BlockReduce<C, kPreluThreads>::TempStorage reduce_storage;
+
+  const ChannelTilesMap& tiles = map.tiles;
+  const VectorEdges edges{map.n, map.off, kVec};
+
+  for (std::int64_t tile = blockIdx.x; tile < tiles.tiles(); tile += gridDim.x) {
+    const std::int64_t c = tiles.channel_of(tile);
+    const std::int64_t chunk = tiles.chunk_of(tile);
+    const std::int64_t end = tiles.end_of(tile);
+    C alpha[kVec] = {};
+    if constexpr (Mode::write_out) {  // alpha may be null when only dalpha is computed
+#pragma unroll
+      for (int j = 0; j < kVec; ++j) {
+        alpha[j] = a.alpha[c];
+      }
+    }
+    C acc[kVec] = {};
+
+    auto cursor = map.first(tile, static_cast<int>(threadIdx.x));
+    while (cursor.j < end) {
+      std::int64_t at[kUnroll];
+      unsigned mask[kUnroll];
+#pragma unroll
+      for (int u = 0; u < kUnroll; ++u) {
+        const MaskedRowsMap::Span span = map.span(cursor, kVec);
+        mask[u] = span.mask;
+        const bool used =
+            cursor.j < end && span.mask != 0 && vector_inside(span.start, kVec, map.n);
+        at[u] = used ? span.start : -1;
+        map.advance(cursor);
+      }
+      prelu_masked_batch<Mode, T, kVec>(a, at, mask, alpha, acc);
+    }
+
+    if (static_cast<int>(threadIdx.x) < edges.count()) {
+      const std::int64_t e = edges.element(static_cast<int>(threadIdx.x));
+      const MaskedRowsMap::Owner owner = map.owner_of(e, kVec);
+      if (owner.channel == c && owner.chunk == chunk) {
+        prelu_element<Mode, T>(a, e, alpha[0], acc[0]);
+      }
+    }
+    finish_tile<Mode, T, kVec>(a, acc, c, chunk, tiles.chunks, reduce_storage);
+  }
+}
+
+/// inner == 1: super-rows of cols() vectors in units of a column group by a chunk of rows
+/// (ChannelsLastMap). Thread (cl, rl) takes column q = group * col_lanes + cl and rows
+/// r0 + rl, r0 + rl + row_lanes, ... of the chunk, kPreluUnroll rows at a time: a warp reads
+/// consecutive vectors of a row. Its column elements (q*kVec + k) and so its channels are
+/// fixed: alpha is loaded once and acc[k] belongs to one channel. The row loop keeps to the
+/// rows where the column's vectors lie inside the tensor; the two vectors that reach outside
+/// it are taken element by element by their column's row lane 0. The block then sums acc over row lanes in lane order through shared memory,
+/// and the lanes of row 0 store the chunk's partials of the group's column elements, which
+/// are contiguous.
+template <class Mode, class T, int kVec>
+__global__ void __launch_bounds__(kPreluThreads)
+    prelu_channels_last_kernel(PreluArgs<T> a, ChannelsLastMap map) {
   using C = compute_t<T>;
   using V = Packed<T, kVec>;
   __shared__ C lane_sums[kPreluThreads * kVec];
 
-  const ChannelsLastMap map{rows, channels / kVec, chunks, kPreluThreads};
-  const std::int64_t cols = map.cols;
+  const std::int64_t cols = map.cols();
   const int col_lanes = map.col_lanes();
   const int row_lanes = map.row_lanes();
   const int cl = static_cast<int>(threadIdx.x) % col_lanes;
@@ -208,13 +347,15 @@ __global__ void __launch_bounds__(kPreluThreads)
   for (std::int64_t unit = blockIdx.x; unit < map.units(); unit += gridDim.x) {
     const std::int64_t chunk = map.chunk_of(unit);
     const std::int64_t q = map.column(map.group_of(unit), cl);
-    const std::int64_t r_end = map.row_end(chunk);
     const bool active = lane_used && q < cols;
     if constexpr (Mode::alpha_grad) {
       if (chunk == 0 && active && rl == 0) {
 #pragma unroll
         for (int k = 0; k < kVec; ++k) {
-          write_initial_partial(a, q * kVec + k, channels_last_initial_slot(q * kVec + k));
+          const std::int64_t c = q * kVec + k;  // each channel's initial value once
+          if (c < map.channels) {
+            write_initial_partial(a, c, channels_last_initial_slot(c));
+          }
         }
       }
     }
@@ -222,21 +363,39 @@ __global__ void __launch_bounds__(kPreluThreads)
     C acc[kVec] = {};
     if (active) {
       if constexpr (Mode::write_out) {  // alpha may be null when only dalpha is computed
+        std::int64_t c = channels_last_channel_of(q * kVec, map.channels, map.width, map.off);
 #pragma unroll
         for (int k = 0; k < kVec; ++k) {
-          alpha[k] = a.alpha[q * kVec + k];
+          alpha[k] = a.alpha[c];
+          c = c + 1 == map.channels ? 0 : c + 1;
         }
       }
-      std::int64_t r = map.row_begin(chunk) + rl;
+      const std::int64_t r_begin = max(map.row_begin(chunk), map.inside_begin(q));
+      const std::int64_t r_end = min(map.row_end(chunk), map.inside_end(q));
+      std::int64_t r = r_begin + rl;
       while (r < r_end) {
         std::int64_t at[kPreluUnroll<V>];
 #pragma unroll
         for (int u = 0; u < kPreluUnroll<V>; ++u) {
           const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
-          at[u] = ru < r_end ? map.element(ru, q, kVec) : -1;
+          at[u] = ru < r_end ? map.element(ru, q) : -1;
         }
         prelu_batch<Mode, T, kVec>(a, at, alpha, acc);
         r += static_cast<std::int64_t>(kPreluUnroll<V>) * row_lanes;
+      }
+      if (rl == 0) {
+        for (int side = 0; side < 2; ++side) {
+          const std::int64_t v = map.edge_vector(side);
+          if (v >= 0 && v % cols == q && v / cols / map.chunk_rows() == chunk) {
+            const std::int64_t start = map.element(v / cols, q);
+#pragma unroll
+            for (int k = 0; k < kVec; ++k) {
+              if (start + k >= 0 && start + k < map.n) {
+                prelu_element<Mode, T>(a, start + k, alpha[k], acc[k]);
+              }
+            }
+          }
+        }
       }
     }
 
@@ -262,7 +421,8 @@ __global__ void __launch_bounds__(kPreluThreads)
       if (active && rl == 0) {
 #pragma unroll
         for (int k = 0; k < kVec; ++k) {
-          a.partials[channels_last_partial_slot(q * kVec + k, chunk, channels)] = acc[k];
+          a.partials[channels_last_partial_slot(q * kVec + k, chunk, map.channels, map.width)] =
+              acc[k];
         }
       }
     }

@@ -1,8 +1,9 @@
 // PReLU on the GPU against the CPU reference, for every element type x layout (NCHW, NHWC,
 // [N, C], shared) x channels x spatial size: y and dx exactly as the functor gives; dalpha
 // within a bound from the reduction length; overwrite and accumulate; in place; bitwise
-// identical dalpha from run to run; misaligned pointers; and dalpha against a finite
-// difference of the loss in double.
+// identical dalpha from run to run; every tensor at the same offset from a 16-byte boundary
+// (the vector path) or at different ones (the element path); nothing written outside the
+// output; and dalpha against a finite difference of the loss in double.
 #include <cuact/error.hpp>
 #include <cuact/prelu.hpp>
 
@@ -73,8 +74,34 @@ void expect_bitwise(const std::vector<T>& expected, const std::vector<T>& got, c
   }
 }
 
+/// A device copy of n elements starting `offset` elements into its allocation, so that
+/// every tensor of a case can start at the same (or a different) offset from a 16-byte
+/// boundary.
 template <class T>
-void run_case(PreluShape shape) {
+class OffsetBuffer {
+ public:
+  OffsetBuffer(std::int64_t n, std::int64_t offset) : buffer_(n + offset), n_(n), offset_(offset) {}
+  T* get() const { return buffer_.get() + offset_; }
+  void upload(const std::vector<T>& host) {
+    CUACT_TEST_CUDA(cudaMemcpy(get(), host.data(), n_ * sizeof(T), cudaMemcpyHostToDevice));
+  }
+  std::vector<T> download() const {
+    std::vector<T> host(static_cast<std::size_t>(n_));
+    CUACT_TEST_CUDA(cudaMemcpy(host.data(), get(), n_ * sizeof(T), cudaMemcpyDeviceToHost));
+    return host;
+  }
+  void fill_bytes(int value) { CUACT_TEST_CUDA(cudaMemset(get(), value, n_ * sizeof(T))); }
+
+ private:
+  TestDeviceBuffer<T> buffer_;
+  std::int64_t n_;
+  std::int64_t offset_;
+};
+
+/// Every PReLU call on `shape` against the CPU reference, with x, dy, y and dx starting
+/// `offset` elements into their allocations.
+template <class T>
+void run_case(PreluShape shape, std::int64_t offset) {
   using C = compute_t<T>;
   const std::int64_t n = shape.numel();
   const std::int64_t per_channel = n / shape.channels;
@@ -90,7 +117,7 @@ void run_case(PreluShape shape) {
   const std::vector<double> zero(shape.channels, 0.0);
   const std::vector<double> init(dalpha_init.begin(), dalpha_init.end());
 
-  TestDeviceBuffer<T> dx_buf(n), y_buf(n), x_buf(n), dy_buf(n);
+  OffsetBuffer<T> dx_buf(n, offset), y_buf(n, offset), x_buf(n, offset), dy_buf(n, offset);
   TestDeviceBuffer<C> alpha_buf(shape.channels), dalpha_buf(shape.channels);
   x_buf.upload(x);
   dy_buf.upload(dy);
@@ -101,7 +128,7 @@ void run_case(PreluShape shape) {
   CUACT_TEST_CUDA(cudaDeviceSynchronize());
   expect_bitwise(y_ref, y_buf.download(), "y");
   {
-    TestDeviceBuffer<T> inplace(n);
+    OffsetBuffer<T> inplace(n, offset);
     inplace.upload(x);
     prelu_forward(inplace.get(), alpha_buf.get(), inplace.get(), shape, nullptr);
     CUACT_TEST_CUDA(cudaDeviceSynchronize());
@@ -113,7 +140,7 @@ void run_case(PreluShape shape) {
   TestDeviceBuffer<unsigned char> ws(ws_bytes);
   std::vector<C> first;
   for (int run = 0; run < 2; ++run) {
-    CUACT_TEST_CUDA(cudaMemset(dx_buf.get(), 0xFF, n * sizeof(T)));
+    dx_buf.fill_bytes(0xFF);
     CUACT_TEST_CUDA(cudaMemset(dalpha_buf.get(), 0xFF, shape.channels * sizeof(C)));
     prelu_backward(x_buf.get(), dy_buf.get(), alpha_buf.get(), dx_buf.get(), dalpha_buf.get(),
                    shape, GradMode::overwrite, ws.get(), ws_bytes, nullptr);
@@ -130,7 +157,7 @@ void run_case(PreluShape shape) {
 
   // Backward, accumulate, allocating its own workspace, in place (dx == dy).
   {
-    TestDeviceBuffer<T> inplace(n);
+    OffsetBuffer<T> inplace(n, offset);
     inplace.upload(dy);
     dalpha_buf.upload(dalpha_init);
     prelu_backward(x_buf.get(), inplace.get(), alpha_buf.get(), inplace.get(), dalpha_buf.get(),
@@ -141,7 +168,7 @@ void run_case(PreluShape shape) {
   }
 
   // Only one of the outputs.
-  CUACT_TEST_CUDA(cudaMemset(dx_buf.get(), 0xFF, n * sizeof(T)));
+  dx_buf.fill_bytes(0xFF);
   prelu_backward<T>(x_buf.get(), dy_buf.get(), alpha_buf.get(), dx_buf.get(), nullptr, shape,
                     GradMode::overwrite, nullptr, 0, nullptr);
   dalpha_buf.upload(dalpha_init);
@@ -160,7 +187,7 @@ TEST_P(Prelu, MatchesTheCpuReferenceForwardBackwardOverwriteAccumulateAndInPlace
   if (shape.numel() > test_max_elements()) {
     GTEST_SKIP() << shape.numel() << " elements is above CUACT_TEST_MAX_N";
   }
-  with_dtype(dtype, [&](auto tag) { run_case<decltype(tag)>(shape); });
+  with_dtype(dtype, [&](auto tag) { run_case<decltype(tag)>(shape, 0); });
 }
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
@@ -177,7 +204,94 @@ INSTANTIATE_TEST_SUITE_P(AllLayouts, Prelu,
                                             ::testing::Values<std::int64_t>(1, 7, 49, 3136)),
                          case_name);
 
+/// (dtype, layout, channels, spatial, offset): every tensor `offset` elements past a
+/// 16-byte boundary, the vector path's any-offset case (odd offsets also shift the rows of
+/// shapes whose rows are a multiple of the vector).
+using OffsetCase = std::tuple<Dtype, Layout, std::int64_t, std::int64_t, std::int64_t>;
+
+class PreluAtAnOffset : public GpuTestWithParam<OffsetCase> {};
+
+TEST_P(PreluAtAnOffset, MatchesTheCpuReferenceForwardBackwardOverwriteAccumulateAndInPlace) {
+  const auto& [dtype, layout, channels, spatial, offset] = GetParam();
+  const PreluShape shape = make_shape(layout, channels, spatial);
+  if (shape.numel() > test_max_elements()) {
+    GTEST_SKIP() << shape.numel() << " elements is above CUACT_TEST_MAX_N";
+  }
+  with_dtype(dtype, [&](auto tag) { run_case<decltype(tag)>(shape, offset); });
+}
+
+std::string offset_case_name(const ::testing::TestParamInfo<OffsetCase>& info) {
+  const auto& [dtype, layout, channels, spatial, offset] = info.param;
+  return std::string(kLayoutNames[static_cast<int>(layout)]) + "_" + dtype_name(dtype) + "_c" +
+         std::to_string(channels) + "_s" + std::to_string(spatial) + "_at" +
+         std::to_string(offset);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllLayouts, PreluAtAnOffset,
+                         ::testing::Combine(::testing::ValuesIn(kAllDtypes),
+                                            ::testing::Values(Layout::nchw, Layout::nhwc,
+                                                              Layout::matrix, Layout::shared),
+                                            ::testing::Values<std::int64_t>(3, 64),
+                                            ::testing::Values<std::int64_t>(7, 64),
+                                            ::testing::Values<std::int64_t>(1, 3)),
+                         offset_case_name);
+
 class PreluSpecial : public GpuTest {};
+
+TEST_F(PreluSpecial, TensorsAtDifferentOffsetsTakeTheElementPathAndMatch) {
+  // x, dy and dx at different offsets from a 16-byte boundary: no common vector grid.
+  const PreluShape shape = PreluShape::nchw(4, 5, 7, 7);
+  const std::int64_t n = shape.numel();
+  const auto x = random_vector<__nv_bfloat16>(n, -4, 4, 51);
+  const auto dy = random_vector<__nv_bfloat16>(n, -2, 2, 52);
+  const auto alpha = random_vector<float>(5, -0.5, 0.5, 53);
+  std::vector<__nv_bfloat16> dx_ref(n);
+  std::vector<__nv_bfloat16> y_ref(n);
+  reference::prelu_forward(x.data(), alpha.data(), y_ref.data(), shape);
+  const auto g = reference::prelu_backward(x.data(), dy.data(), alpha.data(), dx_ref.data(), shape);
+  OffsetBuffer<__nv_bfloat16> xb(n, 1), dyb(n, 2), dxb(n, 5);
+  TestDeviceBuffer<float> ab(5), dab(5);
+  xb.upload(x);
+  dyb.upload(dy);
+  ab.upload(alpha);
+  prelu_forward(xb.get(), ab.get(), dxb.get(), shape, nullptr);
+  CUACT_TEST_CUDA(cudaDeviceSynchronize());
+  expect_bitwise(y_ref, dxb.download(), "y");
+  prelu_backward(xb.get(), dyb.get(), ab.get(), dxb.get(), dab.get(), shape, GradMode::overwrite,
+                 nullptr);
+  CUACT_TEST_CUDA(cudaDeviceSynchronize());
+  expect_bitwise(dx_ref, dxb.download(), "dx");
+  expect_dalpha_close<__nv_bfloat16>(dab.download(), g, std::vector<double>(5, 0.0), n / 5);
+}
+
+TEST_F(PreluSpecial, NothingIsWrittenOutsideTheOutput) {
+  // Rows off vector boundaries (7x7, NHWC with 3 channels) at an offset: the element stores
+  // of rows' first and last vectors and the tensor's edge vectors stay inside dx / y.
+  for (const PreluShape shape : {PreluShape::nchw(3, 5, 7, 7), PreluShape::nhwc(3, 5, 7, 3),
+                                 PreluShape::shared(1001)}) {
+    const std::int64_t n = shape.numel();
+    const auto x = random_vector<__half>(n, -4, 4, 61);
+    const auto alpha = random_vector<float>(shape.channels, -0.5, 0.5, 62);
+    std::vector<__half> y_ref(n);
+    reference::prelu_forward(x.data(), alpha.data(), y_ref.data(), shape);
+    constexpr std::int64_t kGuard = 16;
+    TestDeviceBuffer<__half> xb(n + 3), yb(n + 3 + kGuard);
+    TestDeviceBuffer<float> ab(shape.channels);
+    CUACT_TEST_CUDA(cudaMemcpy(xb.get() + 3, x.data(), n * 2, cudaMemcpyHostToDevice));
+    CUACT_TEST_CUDA(cudaMemset(yb.get(), 0x7B, (n + 3 + kGuard) * 2));
+    ab.upload(alpha);
+    prelu_forward(xb.get() + 3, ab.get(), yb.get() + 3, shape, nullptr);
+    CUACT_TEST_CUDA(cudaDeviceSynchronize());
+    const auto y = yb.download();
+    for (const std::int64_t i : {0, 1, 2}) {
+      EXPECT_EQ(bits_of(y[i]), 0x7B7Bu) << "element " << i << " before y";
+    }
+    for (std::int64_t i = 0; i < kGuard; ++i) {
+      EXPECT_EQ(bits_of(y[n + 3 + i]), 0x7B7Bu) << "element " << i << " past y";
+    }
+    expect_bitwise(y_ref, std::vector<__half>(y.begin() + 3, y.begin() + 3 + n), "y");
+  }
+}
 
 TEST_F(PreluSpecial, MidSizeChannelsSpanningManyBlocksAndMisalignedPointersMatch) {
   // Each channel holds 16 * 40000 elements: many tiles per channel. Then the same data at
