@@ -163,7 +163,8 @@ std::vector<BenchCase> select_cases(const Options& options) {
   }
   const std::pair<PreluLayout, const char*> layouts[] = {{PreluLayout::nchw, "prelu_nchw"},
                                                          {PreluLayout::nchw_7x7, "prelu_nchw7x7"},
-                                                         {PreluLayout::nhwc, "prelu_nhwc"}};
+                                                         {PreluLayout::nhwc, "prelu_nhwc"},
+                                                         {PreluLayout::nhwc_3, "prelu_nhwc3"}};
   for (const auto& [layout, name] : layouts) {
     if (!selected(options.ops, name)) {
       continue;
@@ -188,6 +189,8 @@ PreluDims prelu_dims(const BenchCase& c, std::int64_t n) {
   switch (c.layout) {
     case PreluLayout::nhwc:
       return {n / kChannels, kChannels, 1};
+    case PreluLayout::nhwc_3:  // an image batch's 3 colour channels: rows of 6 or 12 bytes
+      return {n / 3, 3, 1};
     case PreluLayout::nchw_7x7:
       return {n / (kChannels * 49), kChannels, 49};
     case PreluLayout::nchw:

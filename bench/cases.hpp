@@ -25,10 +25,10 @@ enum class Direction {
 
 /// PReLU's layouts, all with 64 channels: NCHW with up to 64x64 maps, NCHW with 7x7 maps
 /// (rows that are not a whole number of 16-byte vectors), NHWC.
-enum class PreluLayout { nchw, nchw_7x7, nhwc };
+enum class PreluLayout { nchw, nchw_7x7, nhwc, nhwc_3 };
 
 struct BenchCase {
-  std::string op;  // relu, ..., prelu_nchw, prelu_nchw7x7, prelu_nhwc
+  std::string op;  // relu, ..., prelu_nchw, prelu_nchw7x7, prelu_nhwc, prelu_nhwc3
   cuact_activation activation = CUACT_RELU;
   std::vector<double> params;  // its first parameters (the rest at their defaults); empty:
                                // PyTorch's defaults

@@ -598,7 +598,8 @@ def check_gated(lib, failures, rows=37, hidden=264):
 def prelu_cases():
     # (layout, N, C, H, W)
     return [("nchw", 4, 64, 56, 56), ("nhwc", 4, 64, 56, 56), ("nchw", 2, 3, 7, 7),
-            ("nhwc", 8, 1000, 1, 1), ("nchw", 2, 1, 30, 30)]
+            ("nhwc", 8, 1000, 1, 1), ("nchw", 2, 1, 30, 30), ("nhwc", 2, 3, 33, 17),
+            ("nchw", 2, 1, 3, 331)]
 
 
 def prelu_tensors(layout, n, c, h, w, dtype, seed):
@@ -731,13 +732,15 @@ def prelu_timing_shapes(n):
     """(label, layout, (N, C, H, W)) of the PReLU shapes timed: the (16, 64, s, s) maps of
     about n elements, and the shapes where cuact's design is weakest or strongest: a
     channels-last [4096, 4096] matrix, NHWC with C = 512, NCHW 32x512x7x7 (rows that are not
-    a whole number of 16-byte vectors) and one shared alpha."""
+    a whole number of 16-byte vectors), NHWC with C = 3 (an image batch: rows of 6 or 12
+    bytes) and one shared alpha."""
     side = int(math.isqrt(n // (64 * 16)))
     return [("prelu_nchw", "nchw", (16, 64, side, side)),
             ("prelu_nhwc", "nhwc", (16, 64, side, side)),
             ("prelu_matrix4096", "nhwc", (4096, 4096, 1, 1)),
             ("prelu_nhwc_c512", "nhwc", (32, 512, 28, 28)),
             ("prelu_nchw_32x512x7x7", "nchw", (32, 512, 7, 7)),
+            ("prelu_nhwc_c3", "nhwc", (16, 3, 4 * side, 4 * side)),
             ("prelu_shared", "nchw", (16, 1, 4 * side, 4 * side))]
 
 

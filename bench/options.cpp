@@ -29,7 +29,7 @@ std::vector<std::string> known_ops() {
     ops.push_back(v.name);
   }
   ops.push_back("rrelu");  // training, PyTorch's bounds
-  for (const char* prelu : {"prelu_nchw", "prelu_nchw7x7", "prelu_nhwc"}) {
+  for (const char* prelu : {"prelu_nchw", "prelu_nchw7x7", "prelu_nhwc", "prelu_nhwc3"}) {
     ops.push_back(prelu);
   }
   return ops;

@@ -9,7 +9,7 @@ namespace cuact::bench {
 
 struct Options {
   std::vector<std::string>
-      ops;  // empty: all (relu ... relu6, prelu_nchw, prelu_nchw7x7, prelu_nhwc)
+      ops;  // empty: all (relu ... relu6, prelu_nchw, prelu_nchw7x7, prelu_nhwc, prelu_nhwc3)
   std::vector<std::string> dtypes;      // empty: all (f32, f64, f16, bf16)
   std::vector<std::string> directions;  // empty: all (forward, backward_input,
                                         // backward_output, backward)
