@@ -98,11 +98,11 @@ struct PreluPlan {
   // Partial sums: one initial value (old dalpha or 0) per channel, then one per channel
   // (column element of a super-row, channels_last) and chunk. The most any path takes.
   std::int64_t partial_count = 0;
-  std::size_t cub_bytes = 0;
+  int dalpha_grid = 1;  // blocks of the kernel that sums the partials per channel
   std::size_t workspace_bytes = 0;
 };
 
-/// Partials and CUB storage start on this boundary inside the caller's workspace, which
+/// The partials start on this boundary inside the caller's workspace, which
 /// may have any alignment.
 inline constexpr std::size_t kPreluWorkspaceAlign = 256;
 

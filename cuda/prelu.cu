@@ -1,5 +1,5 @@
 // PReLU dispatch: plans the partition, picks the kernel and vector width, and finishes the
-// alpha gradient's partial sums with CUB.
+// alpha gradient's partial sums (prelu_dalpha_kernel, with cub::BlockReduce).
 #include "cuda/prelu_kernels.cuh"
 #include "cuda/launch.hpp"
 #include "cuda/resident_grid.cuh"
@@ -7,15 +7,9 @@
 #include "cuda/detail/cuda_check.hpp"
 #include "cuda/detail/per_device.hpp"
 
-#include <thrust/iterator/counting_iterator.h>
-#include <thrust/iterator/permutation_iterator.h>
-#include <thrust/iterator/transform_iterator.h>
-#include <cub/device/device_reduce.cuh>
-#include <cub/device/device_segmented_reduce.cuh>
 
 #include <algorithm>
 #include <cstdint>
-#include <vector>
 
 namespace cuact::detail {
 
@@ -37,62 +31,9 @@ inline int sm_count(int device, const char* fn) {
   });
 }
 
-/// Where one call's partials are (the path the launch took decides), for the reduction.
-struct PartialsLayout {
-  bool chunk_major = false;  // channels last: prelu_map.hpp's channels_last_* slots
-  std::int64_t channels = 1;
-  std::int64_t chunks = 1;
-  std::int64_t width = 1;  // channels last: super-row elements
-  std::int64_t off = 0;    // channels last: the tensors' offset from a vector boundary
-
-  std::int64_t per_channel() const {
-    return chunk_major ? channels_last_per_channel(chunks, channels, width) : chunks + 1;
-  }
-};
-
-/// Begin offset of channel c's partials (end = next channel's begin).
-struct PartialsOffset {
-  std::int64_t per_channel;
-  __host__ __device__ std::int64_t operator()(std::int64_t c) const { return c * per_channel; }
-};
-
-/// Where the k-th partial in channel order is in the chunk-major layout (prelu_map.hpp).
-struct ChunkMajorIndex {
-  std::int64_t chunks;
-  std::int64_t channels;
-  std::int64_t width;
-  std::int64_t off;
-  __host__ __device__ std::int64_t operator()(std::int64_t k) const {
-    return channels_last_slot_of(k, chunks, channels, width, off);
-  }
-};
-
-/// dalpha[c] = sum of channel c's layout.per_channel() partials (channel-major: partials[c *
-/// per_channel, (c + 1) * per_channel); chunk-major: through ChunkMajorIndex), in CUB's fixed
-/// order (DeviceReduce for one channel, whose partials are contiguous in both layouts,
-/// DeviceSegmentedReduce otherwise). With temp == nullptr, only sets temp_bytes.
-template <class C>
-cudaError_t reduce_partials(void* temp, std::size_t& temp_bytes, const C* partials, C* dalpha,
-                            const PartialsLayout& layout, cudaStream_t stream) {
-  const std::int64_t per_channel = layout.per_channel();
-  if (layout.channels == 1) {
-    return cub::DeviceReduce::Sum(temp, temp_bytes, partials, dalpha, per_channel, stream);
-  }
-  const auto offsets = thrust::make_transform_iterator(thrust::counting_iterator<std::int64_t>(0),
-                                                       PartialsOffset{per_channel});
-  if (layout.chunk_major) {
-    // Reads a channel's partials far apart: they are at most 1/64 of the tensor and were
-    // just written, so from L2.
-    const auto in = thrust::make_permutation_iterator(
-        partials, thrust::make_transform_iterator(
-                      thrust::counting_iterator<std::int64_t>(0),
-                      ChunkMajorIndex{layout.chunks, layout.channels, layout.width, layout.off}));
-    return cub::DeviceSegmentedReduce::Sum(temp, temp_bytes, in, dalpha, layout.channels,
-                                           offsets, offsets + 1, stream);
-  }
-  return cub::DeviceSegmentedReduce::Sum(temp, temp_bytes, partials, dalpha, layout.channels,
-                                         offsets, offsets + 1, stream);
-}
+/// Blocks of prelu_dalpha_kernel per SM: it reads at most 1/64 of the tensor, a few channels
+/// per block.
+inline constexpr int kDalphaBlocksPerSm = 8;
 
 inline bool same_shape(const PreluShape& a, const PreluShape& b) {
   return a.outer == b.outer && a.channels == b.channels && a.inner == b.inner;
@@ -115,7 +56,6 @@ PreluPlan compute_prelu_plan(PreluShape shape, bool alpha_grad, int device, cons
 
   const std::int64_t sms = sm_count(device, fn);
   const std::int64_t target_units = sms * kPreluUnitsPerSm;
-  std::vector<PartialsLayout> layouts;  // of every path a launch may take
   if (p.channels_last) {
     // Counted for the vector path, so that the chunks, and with them the workspace, depend
     // on the shape and the device only; the element path (width = channels) takes fewer.
@@ -123,26 +63,20 @@ PreluPlan compute_prelu_plan(PreluShape shape, bool alpha_grad, int device, cons
     const std::int64_t rows = (p.outer * p.channels + p.width - 1) / p.width;
     p.chunks = channels_last_chunks(rows, p.width, kVecElems<T>, target_units);
     p.partial_count = channels_last_partial_count(p.chunks, p.channels, p.width);
-    layouts = {{true, p.channels, p.chunks, p.width, 0}, {true, p.channels, p.chunks, p.channels, 0}};
   } else {
     const std::int64_t per_channel = p.outer * p.inner;
     const std::int64_t wanted = (target_units + p.channels - 1) / p.channels;
     p.chunks = std::clamp<std::int64_t>(wanted, 1,
                                         std::max<std::int64_t>(1, per_channel / kMinTileElements));
     p.partial_count = p.channels * (p.chunks + 1);
-    layouts = {{false, p.channels, p.chunks, 1, 0}};
   }
   if (alpha_grad) {
     using C = compute_t<T>;
-    for (const PartialsLayout& layout : layouts) {
-      std::size_t bytes = 0;
-      CUACT_CUDA_TRY(reduce_partials<C>(nullptr, bytes, nullptr, nullptr, layout, nullptr), fn);
-      p.cub_bytes = std::max(p.cub_bytes, bytes);
-    }
+    p.dalpha_grid = static_cast<int>(
+        std::min<std::int64_t>(p.channels, sms * kDalphaBlocksPerSm));
     p.workspace_bytes =
         kPreluWorkspaceAlign +
-        round_up(static_cast<std::size_t>(p.partial_count) * sizeof(C), kPreluWorkspaceAlign) +
-        p.cub_bytes;
+        round_up(static_cast<std::size_t>(p.partial_count) * sizeof(C), kPreluWorkspaceAlign);
   }
   return p;
 }
@@ -150,7 +84,7 @@ PreluPlan compute_prelu_plan(PreluShape shape, bool alpha_grad, int device, cons
 template <class T>
 PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
   // Training code calls the same shape step after step: each thread keeps its last plan
-  // (per element type), which saves the CUB size query on the host's hot path.
+  // (per element type), which keeps the planning off the host's hot path.
   struct LastPlan {
     int device = -1;
     PreluShape shape{};
@@ -239,13 +173,9 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
                            void* workspace, cudaStream_t stream) {
   using C = compute_t<T>;
   C* partials = nullptr;
-  void* cub_storage = nullptr;
   if (dalpha != nullptr) {
-    const auto base = round_up(reinterpret_cast<std::uintptr_t>(workspace), kPreluWorkspaceAlign);
-    partials = reinterpret_cast<C*>(base);
-    cub_storage = reinterpret_cast<void*>(
-        base +
-        round_up(static_cast<std::size_t>(plan.partial_count) * sizeof(C), kPreluWorkspaceAlign));
+    partials = reinterpret_cast<C*>(
+        round_up(reinterpret_cast<std::uintptr_t>(workspace), kPreluWorkspaceAlign));
   }
   const PreluArgs<T> args{x,  dy,       alpha,
                           dx, partials, mode == GradMode::accumulate ? dalpha : nullptr};
@@ -269,8 +199,9 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
     layout = launch_prelu<PreluMode<true, false, true, true>>(fn, plan, args, stream);
   }
   if (dalpha != nullptr) {
-    std::size_t bytes = plan.cub_bytes;
-    CUACT_CUDA_TRY(reduce_partials<C>(cub_storage, bytes, partials, dalpha, layout, stream), fn);
+    prelu_dalpha_kernel<C><<<plan.dalpha_grid, kDalphaThreads, 0, stream>>>(partials, dalpha,
+                                                                            layout);
+    CUACT_CUDA_TRY(cudaGetLastError(), fn);
   }
 }
 

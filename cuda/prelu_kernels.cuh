@@ -429,4 +429,30 @@ __global__ void __launch_bounds__(kPreluThreads)
   }
 }
 
+inline constexpr int kDalphaThreads = 256;
+
+/// Finishes the alpha gradient: dalpha[c] = the sum of channel c's partials (PartialsLayout),
+/// the initial value included. Block b takes channels b, b + gridDim.x, ...; thread t adds
+/// the channel's partials t, t + kDalphaThreads, ... in order, and cub::BlockReduce sums the
+/// threads: a fixed order for a given layout, so dalpha is the same bits on every run. One
+/// kernel with no queries on the host, where cub::DeviceSegmentedReduce asks for occupancy
+/// and checks errors on every call.
+template <class C>
+__global__ void __launch_bounds__(kDalphaThreads)
+    prelu_dalpha_kernel(const C* partials, C* dalpha, PartialsLayout layout) {
+  __shared__ typename cub::BlockReduce<C, kDalphaThreads>::TempStorage storage;
+  const std::int64_t per_channel = layout.per_channel();
+  for (std::int64_t c = blockIdx.x; c < layout.channels; c += gridDim.x) {
+    C sum = 0;
+    for (std::int64_t s = threadIdx.x; s < per_channel; s += kDalphaThreads) {
+      sum += partials[layout.slot(c * per_channel + s)];
+    }
+    const C total = cub::BlockReduce<C, kDalphaThreads>(storage).Sum(sum);
+    if (threadIdx.x == 0) {
+      dalpha[c] = total;
+    }
+    __syncthreads();  // storage is reused by the next channel
+  }
+}
+
 }  // namespace cuact::detail

@@ -152,6 +152,25 @@ CUACT_HOST_DEVICE inline std::int64_t channels_last_slot_of(std::int64_t k, std:
   return channels_last_partial_slot((c + off) % channels + j * channels, chunk, channels, width);
 }
 
+/// Where one call's partials are (the path the launch took decides), as the reduction
+/// reads them: channel c's partials are k = c * per_channel() + s, s = 0 .. per_channel() - 1,
+/// at slot(k). Channel-major (the tiles): slot(k) = k. Chunk-major (channels last):
+/// channels_last_slot_of.
+struct PartialsLayout {
+  bool chunk_major = false;
+  std::int64_t channels = 1;
+  std::int64_t chunks = 1;
+  std::int64_t width = 1;  // chunk-major: super-row elements
+  std::int64_t off = 0;    // chunk-major: the tensors' offset from a vector boundary
+
+  CUACT_HOST_DEVICE std::int64_t per_channel() const {
+    return chunk_major ? channels_last_per_channel(chunks, channels, width) : chunks + 1;
+  }
+  CUACT_HOST_DEVICE std::int64_t slot(std::int64_t k) const {
+    return chunk_major ? channels_last_slot_of(k, chunks, channels, width, off) : k;
+  }
+};
+
 /// The elements of an n-element tensor that start `off` elements past a vector boundary
 /// which lie in a vector reaching outside the tensor: [0, head_end) and [tail_begin, n),
 /// fewer than vec each. The kernels' main loops skip those vectors (a vector access there

@@ -11,12 +11,13 @@
 //
 // Backward. prelu_backward reads x and dy once and writes dx = x > 0 ? dy : alpha[c]*dy and
 // dalpha[c] (+)= sum over channel c of (x > 0 ? 0 : x*dy) in the same pass: 3 element reads
-// or writes per element, plus partial sums in compute_t<T> that CUB finishes: one per
-// channel and tile of at least 4096 of its elements (inner > 1), or, channels last
-// (inner == 1), one per column and chunk of at least 64 rows of lcm(channels, 16 / sizeof(T))
-// elements (rows of the tensor when channels is a multiple of 16 / sizeof(T); stored
-// contiguously per chunk). So at most 1/4096 or 1/64 of the elements, or, for fewer, one
-// per channel (per column, channels last). Either output may be null to skip it.
+// or writes per element, plus partial sums in compute_t<T> that a second kernel finishes:
+// one per channel and tile of at least 4096 of its elements (inner > 1), or, channels last
+// (inner == 1), one per column and chunk of at least 64 rows of lcm(channels,
+// 16 / sizeof(T)) elements (rows of the tensor when channels is a multiple of
+// 16 / sizeof(T); stored contiguously per chunk). So at most 1/4096 or 1/64 of the
+// elements, or, for fewer, one per channel (per column, channels last). Either output may
+// be null to skip it.
 //
 // Workspace. The backward pass needs scratch memory for the partial sums when it computes
 // dalpha. CUB style: ask prelu_backward_workspace_size() for the bytes, pass that much
@@ -26,9 +27,10 @@
 // (cudaMallocAsync / cudaFreeAsync on the call's stream).
 //
 // Determinism. No floating-point atomics: the work is partitioned by shape and device
-// alone, and the partial sums are combined in a fixed order (cub::BlockReduce, then
-// cub::DeviceSegmentedReduce or cub::DeviceReduce), so dalpha is bitwise identical from run
-// to run for the same inputs, shape, pointer alignment and GPU model.
+// alone, and the partial sums are combined in a fixed order (cub::BlockReduce within a
+// block, then a second kernel that sums each channel's partials in order with
+// cub::BlockReduce), so dalpha is bitwise identical from run to run for the same inputs,
+// shape, pointer alignment and GPU model.
 //
 // Calls are enqueued on `stream` and never synchronize. In place is allowed for y == x and
 // for dx == dy (or dx == x); any other overlap of an input with an output (including alpha

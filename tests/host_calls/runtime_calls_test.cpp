@@ -1,0 +1,340 @@
+// The CUDA runtime calls each entry point makes on its host path, counted without a GPU:
+// this executable is linked with -Wl,--wrap for every CUDA runtime function libcuact
+// references (tests/CMakeLists.txt), so that cuact's calls reach the stand-ins below
+// instead: a device 0 with 132 SMs, device pointers everywhere, and launches that are
+// recorded but run nothing. The counts are the host cost a GPU run would measure, minus
+// the runtime's own time per call (cuact_bench's host_us): a change that adds a query to
+// the hot path fails here. The time cuact itself spends per call (everything but the
+// runtime) is printed.
+#include <cuact/activations.hpp>
+#include <cuact/gated.hpp>
+#include <cuact/mask.hpp>
+#include <cuact/prelu.hpp>
+#include <cuact/rrelu.hpp>
+
+#include <cuda_runtime.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <algorithm>
+#include <array>
+#include <iterator>
+#include <string>
+
+namespace {
+
+/// The runtime functions counted, and their calls since the last clear_calls(). A plain
+/// array, so that the stand-ins cost next to nothing and own_host_us measures cuact.
+enum Fn {
+  kGetDevice,
+  kDeviceGetAttribute,
+  kOccupancy,
+  kFuncGetAttributes,
+  kGetLastError,
+  kPeekAtLastError,
+  kPointerGetAttributes,
+  kExchangeCaptureMode,
+  kStreamIsCapturing,
+  kMallocAsync,
+  kFreeAsync,
+  kMemsetAsync,
+  kMemcpyAsync,
+  kSetDevice,
+  kGetDeviceCount,
+  kLaunch,
+  kFnCount
+};
+const char* const kFnNames[kFnCount] = {
+    "cudaGetDevice",           "cudaDeviceGetAttribute",
+    "cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags",
+    "cudaFuncGetAttributes",   "cudaGetLastError",
+    "cudaPeekAtLastError",     "cudaPointerGetAttributes",
+    "cudaThreadExchangeStreamCaptureMode",
+    "cudaStreamIsCapturing",   "cudaMallocAsync",
+    "cudaFreeAsync",           "cudaMemsetAsync",
+    "cudaMemcpyAsync",         "cudaSetDevice",
+    "cudaGetDeviceCount",      "kernel launch"};
+int counts[kFnCount];
+void count(Fn fn) { ++counts[fn]; }
+void clear_calls() { std::fill(std::begin(counts), std::end(counts), 0); }
+
+struct CallConfiguration {
+  dim3 grid;
+  dim3 block;
+  std::size_t shared = 0;
+  void* stream = nullptr;
+};
+thread_local CallConfiguration pushed;
+thread_local cudaStreamCaptureMode capture_mode = cudaStreamCaptureModeGlobal;
+
+}  // namespace
+
+// The stand-ins: the same signatures as cuda_runtime_api.h and crt/host_runtime.h.
+extern "C" {
+
+cudaError_t __wrap_cudaGetDevice(int* device) {
+  count(kGetDevice);
+  *device = 0;
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaSetDevice(int) {
+  count(kSetDevice);
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaGetDeviceCount(int* devices) {
+  count(kGetDeviceCount);
+  *devices = 1;
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaDeviceGetAttribute(int* value, cudaDeviceAttr attribute, int) {
+  count(kDeviceGetAttribute);
+  switch (attribute) {
+    case cudaDevAttrMultiProcessorCount:
+      *value = 132;
+      break;
+    case cudaDevAttrComputeCapabilityMajor:
+      *value = 9;
+      break;
+    case cudaDevAttrMaxSharedMemoryPerBlock:
+      *value = 48 * 1024;
+      break;
+    case cudaDevAttrMaxSharedMemoryPerMultiprocessor:
+      *value = 228 * 1024;
+      break;
+    case cudaDevAttrMaxThreadsPerMultiProcessor:
+      *value = 2048;
+      break;
+    case cudaDevAttrWarpSize:
+      *value = 32;
+      break;
+    default:
+      *value = 0;
+      break;
+  }
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(int* blocks,
+                                                                         const void*, int,
+                                                                         std::size_t,
+                                                                         unsigned int) {
+  count(kOccupancy);
+  *blocks = 8;
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaFuncGetAttributes(cudaFuncAttributes* attributes, const void*) {
+  count(kFuncGetAttributes);
+  std::memset(attributes, 0, sizeof *attributes);
+  attributes->ptxVersion = 90;
+  attributes->binaryVersion = 90;
+  attributes->maxThreadsPerBlock = 1024;
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaGetLastError() {
+  count(kGetLastError);
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaPeekAtLastError() {
+  count(kPeekAtLastError);
+  return cudaSuccess;
+}
+
+const char* __wrap_cudaGetErrorName(cudaError_t) { return "cudaErrorStandIn"; }
+const char* __wrap_cudaGetErrorString(cudaError_t) { return "a stand-in error"; }
+
+cudaError_t __wrap_cudaPointerGetAttributes(cudaPointerAttributes* attributes, const void* p) {
+  count(kPointerGetAttributes);
+  std::memset(attributes, 0, sizeof *attributes);
+  attributes->type = cudaMemoryTypeDevice;
+  attributes->device = 0;
+  attributes->devicePointer = const_cast<void*>(p);
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaThreadExchangeStreamCaptureMode(cudaStreamCaptureMode* mode) {
+  count(kExchangeCaptureMode);
+  std::swap(*mode, capture_mode);
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaStreamIsCapturing(cudaStream_t, cudaStreamCaptureStatus* status) {
+  count(kStreamIsCapturing);
+  *status = cudaStreamCaptureStatusNone;
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaMallocAsync(void** p, std::size_t, cudaStream_t) {
+  count(kMallocAsync);
+  static unsigned char arena[64];
+  *p = arena;
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaFreeAsync(void*, cudaStream_t) {
+  count(kFreeAsync);
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaMemsetAsync(void*, int, std::size_t, cudaStream_t) {
+  count(kMemsetAsync);
+  return cudaSuccess;
+}
+
+cudaError_t __wrap_cudaMemcpyAsync(void*, const void*, std::size_t, cudaMemcpyKind,
+                                   cudaStream_t) {
+  count(kMemcpyAsync);
+  return cudaSuccess;
+}
+
+unsigned __wrap___cudaPushCallConfiguration(dim3 grid, dim3 block, std::size_t shared,
+                                            void* stream) {
+  pushed = {grid, block, shared, stream};
+  return 0;
+}
+
+cudaError_t __wrap___cudaPopCallConfiguration(dim3* grid, dim3* block, std::size_t* shared,
+                                              void* stream) {
+  *grid = pushed.grid;
+  *block = pushed.block;
+  *shared = pushed.shared;
+  *static_cast<void**>(stream) = pushed.stream;
+  return cudaSuccess;
+}
+
+cudaError_t __wrap___cudaGetKernel(cudaKernel_t* kernel, const void*) {
+  *kernel = nullptr;
+  return cudaSuccess;
+}
+
+cudaError_t __wrap___cudaLaunchKernel(cudaKernel_t, dim3, dim3, void**, std::size_t,
+                                      cudaStream_t) {
+  count(kLaunch);
+  return cudaSuccess;
+}
+
+}  // extern "C"
+
+namespace cuact {
+namespace {
+
+// Never dereferenced: the stand-in launches run nothing.
+template <class T>
+T* fake_device(std::uintptr_t address) {
+  return reinterpret_cast<T*>(address);
+}
+
+/// The runtime calls of one call of `f`, after a first call that fills the caches (plans,
+/// occupancy, device attributes), as in a training loop.
+template <class F>
+std::array<int, kFnCount> calls_of(F&& f) {
+  f();
+  clear_calls();
+  f();
+  std::array<int, kFnCount> got{};
+  std::copy(std::begin(counts), std::end(counts), got.begin());
+  return got;
+}
+
+/// Microseconds cuact spends per call of `f` with the stand-in runtime: its own host work.
+template <class F>
+double own_host_us(F&& f) {
+  constexpr int kCalls = 20000;
+  f();
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < kCalls; ++i) {
+    f();
+  }
+  const auto t1 = std::chrono::steady_clock::now();
+  return std::chrono::duration<double, std::micro>(t1 - t0).count() / kCalls;
+}
+
+std::string describe(const std::array<int, kFnCount>& got) {
+  std::string s;
+  for (int fn = 0; fn < kFnCount; ++fn) {
+    if (got[fn] != 0) {
+      s += std::string(kFnNames[fn]) + " x" + std::to_string(got[fn]) + "; ";
+    }
+  }
+  return s;
+}
+
+constexpr std::int64_t kN = 1 << 20;
+float* const x = fake_device<float>(0x100000000);
+float* const dy = fake_device<float>(0x200000000);
+float* const y = fake_device<float>(0x300000000);
+float* const alpha = fake_device<float>(0x400000000);
+float* const dalpha = fake_device<float>(0x500000000);
+void* const workspace = fake_device<void>(0x600000000);
+std::uint32_t* const mask = fake_device<std::uint32_t>(0x700000000);
+
+struct Expected {
+  const char* what;
+  int pointer_queries;  // one per distinct non-null pointer
+  int device_queries;
+  int launches;
+};
+
+void expect_calls(const Expected& e, const std::array<int, kFnCount>& got, double us) {
+  std::printf("[ host     ] %-24s %5.2f us of cuact's own per call; runtime: %s\n", e.what, us,
+              describe(got).c_str());
+  EXPECT_EQ(got[kPointerGetAttributes], e.pointer_queries) << e.what;
+  EXPECT_EQ(got[kGetDevice], e.device_queries) << e.what;
+  EXPECT_EQ(got[kLaunch], e.launches) << e.what;
+  EXPECT_EQ(got[kGetLastError], e.launches) << e.what;  // one check per launch
+  // Capture-safe queries: one relaxed-mode scope per call (enter and leave).
+  EXPECT_EQ(got[kExchangeCaptureMode], 2) << e.what;
+  // Everything cacheable is cached: no device attribute, occupancy or kernel attribute
+  // query after the first call, and nothing allocated, copied or synchronized.
+  for (const Fn fn : {kDeviceGetAttribute, kOccupancy, kFuncGetAttributes, kPeekAtLastError,
+                      kStreamIsCapturing, kMallocAsync, kFreeAsync, kMemsetAsync, kMemcpyAsync,
+                      kSetDevice, kGetDeviceCount}) {
+    EXPECT_EQ(got[fn], 0) << e.what << ": " << kFnNames[fn];
+  }
+}
+
+template <class F>
+void check(const Expected& e, F&& f) {
+  expect_calls(e, calls_of(f), own_host_us(f));
+}
+
+TEST(RuntimeCalls, ElementwiseForwardAndBackward) {
+  check({"relu_forward", 2, 2, 1}, [] { relu_forward(x, y, kN, nullptr); });
+  check({"relu_forward in place", 1, 2, 1}, [] { relu_forward(x, x, kN, nullptr); });
+  check({"gelu_backward", 3, 2, 1},
+        [] { gelu_backward(x, dy, y, kN, GeluApproximate::none, Saved::input, nullptr); });
+}
+
+TEST(RuntimeCalls, MasksRreluAndGated) {
+  check({"relu_forward_mask", 3, 2, 1}, [] { relu_forward_mask(x, y, mask, kN, nullptr); });
+  check({"relu_backward_mask", 3, 2, 1}, [] { relu_backward_mask(mask, dy, y, kN, nullptr); });
+  check({"rrelu_forward training", 2, 2, 1},
+        [] { rrelu_forward(x, y, kN, 0.125f, 0.25f, true, RReluKey{1, 2}, nullptr); });
+  check({"swiglu forward", 2, 2, 1}, [] {
+    gated_forward(Swiglu<float>{}, GatedLayout::gate_first, x, y, 1024, 1024, nullptr);
+  });
+}
+
+TEST(RuntimeCalls, Prelu) {
+  const PreluShape nchw = PreluShape::nchw(32, 64, 28, 28);
+  const PreluShape nhwc = PreluShape::nhwc(32, 28, 28, 3);
+  const std::size_t bytes = 1 << 24;
+  check({"prelu_forward nchw", 3, 3, 1}, [&] { prelu_forward(x, alpha, y, nchw, nullptr); });
+  check({"prelu_backward nchw", 6, 3, 2}, [&] {
+    prelu_backward(x, dy, alpha, y, dalpha, nchw, GradMode::accumulate, workspace, bytes, nullptr);
+  });
+  check({"prelu_backward nhwc3", 6, 3, 2}, [&] {
+    prelu_backward(x, dy, alpha, y, dalpha, nhwc, GradMode::overwrite, workspace, bytes, nullptr);
+  });
+}
+
+}  // namespace
+}  // namespace cuact
