@@ -98,7 +98,7 @@ struct PreluPlan {
   // Partial sums: one initial value (old dalpha or 0) per channel, then one per channel
   // (column element of a super-row, channels_last) and chunk. The most any path takes.
   std::int64_t partial_count = 0;
-  int dalpha_grid = 1;  // blocks of the kernel that sums the partials per channel
+  int sms = 1;  // of the device planned for
   std::size_t workspace_bytes = 0;
 };
 

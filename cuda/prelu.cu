@@ -7,7 +7,6 @@
 #include "cuda/detail/cuda_check.hpp"
 #include "cuda/detail/per_device.hpp"
 
-
 #include <algorithm>
 #include <cstdint>
 
@@ -31,8 +30,7 @@ inline int sm_count(int device, const char* fn) {
   });
 }
 
-/// Blocks of prelu_dalpha_kernel per SM: it reads at most 1/64 of the tensor, a few channels
-/// per block.
+/// Blocks of prelu_dalpha_kernel per SM, at most: it reads at most 1/64 of the tensor.
 inline constexpr int kDalphaBlocksPerSm = 8;
 
 inline bool same_shape(const PreluShape& a, const PreluShape& b) {
@@ -54,8 +52,8 @@ PreluPlan compute_prelu_plan(PreluShape shape, bool alpha_grad, int device, cons
   }
   p.channels_last = p.inner == 1;
 
-  const std::int64_t sms = sm_count(device, fn);
-  const std::int64_t target_units = sms * kPreluUnitsPerSm;
+  p.sms = sm_count(device, fn);
+  const std::int64_t target_units = p.sms * kPreluUnitsPerSm;
   if (p.channels_last) {
     // Counted for the vector path, so that the chunks, and with them the workspace, depend
     // on the shape and the device only; the element path (width = channels) takes fewer.
@@ -72,8 +70,6 @@ PreluPlan compute_prelu_plan(PreluShape shape, bool alpha_grad, int device, cons
   }
   if (alpha_grad) {
     using C = compute_t<T>;
-    p.dalpha_grid = static_cast<int>(
-        std::min<std::int64_t>(p.channels, sms * kDalphaBlocksPerSm));
     p.workspace_bytes =
         kPreluWorkspaceAlign +
         round_up(static_cast<std::size_t>(p.partial_count) * sizeof(C), kPreluWorkspaceAlign);
@@ -199,8 +195,19 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
     layout = launch_prelu<PreluMode<true, false, true, true>>(fn, plan, args, stream);
   }
   if (dalpha != nullptr) {
-    prelu_dalpha_kernel<C><<<plan.dalpha_grid, kDalphaThreads, 0, stream>>>(partials, dalpha,
-                                                                            layout);
+    // A warp per channel for few partials (a matrix's thousands of channels), the block for
+    // many (one shared alpha).
+    const std::int64_t most = plan.sms * kDalphaBlocksPerSm;
+    if (layout.per_channel() <= kDalphaWarpPartials) {
+      constexpr std::int64_t kWarps = kDalphaThreads / 32;
+      const auto grid = std::min<std::int64_t>((layout.channels + kWarps - 1) / kWarps, most);
+      prelu_dalpha_kernel<C, true>
+          <<<static_cast<int>(grid), kDalphaThreads, 0, stream>>>(partials, dalpha, layout);
+    } else {
+      const auto grid = std::min<std::int64_t>(layout.channels, most);
+      prelu_dalpha_kernel<C, false>
+          <<<static_cast<int>(grid), kDalphaThreads, 0, stream>>>(partials, dalpha, layout);
+    }
     CUACT_CUDA_TRY(cudaGetLastError(), fn);
   }
 }

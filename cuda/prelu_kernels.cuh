@@ -32,6 +32,7 @@
 #include <cuact/types.hpp>
 
 #include <cub/block/block_reduce.cuh>
+#include <cub/warp/warp_reduce.cuh>
 
 #include <cstdint>
 
@@ -430,28 +431,58 @@ __global__ void __launch_bounds__(kPreluThreads)
 }
 
 inline constexpr int kDalphaThreads = 256;
+/// Partials per channel up to which a warp, not the whole block, sums a channel.
+inline constexpr std::int64_t kDalphaWarpPartials = 128;
+
+/// Thread `lane` of `lanes`' share of channel c's partials: partials lane, lane + lanes, ...
+/// in order (four loads in flight).
+template <class C>
+__device__ __forceinline__ C sum_channel_share(const C* partials, const PartialsLayout& layout,
+                                               std::int64_t c, std::int64_t per_channel,
+                                               int lane, int lanes) {
+  C sum = 0;
+#pragma unroll 4
+  for (std::int64_t s = lane; s < per_channel; s += lanes) {
+    sum += partials[layout.slot(c * per_channel + s)];
+  }
+  return sum;
+}
 
 /// Finishes the alpha gradient: dalpha[c] = the sum of channel c's partials (PartialsLayout),
-/// the initial value included. Block b takes channels b, b + gridDim.x, ...; thread t adds
-/// the channel's partials t, t + kDalphaThreads, ... in order, and cub::BlockReduce sums the
-/// threads: a fixed order for a given layout, so dalpha is the same bits on every run. One
-/// kernel with no queries on the host, where cub::DeviceSegmentedReduce asks for occupancy
-/// and checks errors on every call.
-template <class C>
+/// the initial value included. kWarps: each warp takes a channel (warp w of block b channels
+/// b * warps + w, + gridDim.x * warps, ...) and cub::WarpReduce sums its lanes; otherwise
+/// the block takes a channel (b, b + gridDim.x, ...) and cub::BlockReduce sums its threads.
+/// Each thread adds its share in order: a fixed order for a given layout, so dalpha is the
+/// same bits on every run. A plain kernel, where cub::DeviceSegmentedReduce would query
+/// occupancy and check errors on the host at every call.
+template <class C, bool kWarps>
 __global__ void __launch_bounds__(kDalphaThreads)
     prelu_dalpha_kernel(const C* partials, C* dalpha, PartialsLayout layout) {
-  __shared__ typename cub::BlockReduce<C, kDalphaThreads>::TempStorage storage;
   const std::int64_t per_channel = layout.per_channel();
-  for (std::int64_t c = blockIdx.x; c < layout.channels; c += gridDim.x) {
-    C sum = 0;
-    for (std::int64_t s = threadIdx.x; s < per_channel; s += kDalphaThreads) {
-      sum += partials[layout.slot(c * per_channel + s)];
+  if constexpr (kWarps) {
+    constexpr int kWarpsPerBlock = kDalphaThreads / 32;
+    __shared__ typename cub::WarpReduce<C>::TempStorage storage[kWarpsPerBlock];
+    const int warp = static_cast<int>(threadIdx.x) / 32;
+    const int lane = static_cast<int>(threadIdx.x) % 32;
+    for (std::int64_t c = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + warp;
+         c < layout.channels; c += static_cast<std::int64_t>(gridDim.x) * kWarpsPerBlock) {
+      const C sum = sum_channel_share(partials, layout, c, per_channel, lane, 32);
+      const C total = cub::WarpReduce<C>(storage[warp]).Sum(sum);
+      if (lane == 0) {
+        dalpha[c] = total;
+      }
     }
-    const C total = cub::BlockReduce<C, kDalphaThreads>(storage).Sum(sum);
-    if (threadIdx.x == 0) {
-      dalpha[c] = total;
+  } else {
+    __shared__ typename cub::BlockReduce<C, kDalphaThreads>::TempStorage storage;
+    for (std::int64_t c = blockIdx.x; c < layout.channels; c += gridDim.x) {
+      const C sum = sum_channel_share(partials, layout, c, per_channel,
+                                      static_cast<int>(threadIdx.x), kDalphaThreads);
+      const C total = cub::BlockReduce<C, kDalphaThreads>(storage).Sum(sum);
+      if (threadIdx.x == 0) {
+        dalpha[c] = total;
+      }
+      __syncthreads();  // storage is reused by the next channel
     }
-    __syncthreads();  // storage is reused by the next channel
   }
 }
 

@@ -382,6 +382,38 @@ TEST(PreluChannelsLastMap, TheReductionReadsEachSlotOnceForItsOwnChannel) {
   }
 }
 
+TEST(PreluPartialsLayout, TheDalphaKernelReadsEverySlotOnceForItsOwnChannel) {
+  // prelu_dalpha_kernel reads channel c's partials k = c * per_channel() + s at slot(k):
+  // channel-major (the tiles) and chunk-major (channels last), every slot once.
+  for (const std::int64_t channels : {1, 3, 64}) {
+    for (const std::int64_t chunks : {1, 5}) {
+      for (const bool chunk_major : {false, true}) {
+        const std::int64_t width = chunk_major ? channels_last_width(channels, 8) : 1;
+        const PartialsLayout layout{chunk_major, channels, chunks, width, chunk_major ? 5 : 0};
+        const std::int64_t count = chunk_major
+                                       ? channels_last_partial_count(chunks, channels, width)
+                                       : channels * (chunks + 1);
+        std::vector<int> read(static_cast<std::size_t>(count));
+        for (std::int64_t c = 0; c < channels; ++c) {
+          for (std::int64_t s = 0; s < layout.per_channel(); ++s) {
+            const std::int64_t slot = layout.slot(c * layout.per_channel() + s);
+            ASSERT_GE(slot, 0);
+            ASSERT_LT(slot, count);
+            ++read[static_cast<std::size_t>(slot)];
+            if (!chunk_major) {
+              EXPECT_EQ(slot, s == 0 ? prelu_initial_slot(c, chunks)
+                                     : prelu_partial_slot(c, s - 1, chunks));
+            }
+          }
+        }
+        for (std::size_t slot = 0; slot < read.size(); ++slot) {
+          ASSERT_EQ(read[slot], 1) << "slot " << slot;
+        }
+      }
+    }
+  }
+}
+
 TEST(PreluChannelsLastChunks, PartialsStayWithinA64thOfTheTensorAndUnitsFillTheGpu) {
   const std::int64_t target = 132 * 16;  // an H100's SMs x units per SM
   struct Shape {
