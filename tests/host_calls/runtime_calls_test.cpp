@@ -7,7 +7,9 @@
 // the hot path fails here. The time cuact itself spends per call (everything but the
 // runtime) is printed.
 #include <cuact/activations.hpp>
+#include <cuact/cuact.h>
 #include <cuact/gated.hpp>
+#include <cuact/layers.hpp>
 #include <cuact/mask.hpp>
 #include <cuact/prelu.hpp>
 #include <cuact/rrelu.hpp>
@@ -275,6 +277,7 @@ float* const alpha = fake_device<float>(0x400000000);
 float* const dalpha = fake_device<float>(0x500000000);
 void* const workspace = fake_device<void>(0x600000000);
 std::uint32_t* const mask = fake_device<std::uint32_t>(0x700000000);
+float* const dx = fake_device<float>(0x800000000);
 
 struct Expected {
   const char* what;
@@ -321,6 +324,16 @@ TEST(RuntimeCalls, MasksRreluAndGated) {
   check({"swiglu forward", 2, 2, 1}, [] {
     gated_forward(Swiglu<float>{}, GatedLayout::gate_first, x, y, 1024, 1024, nullptr);
   });
+}
+
+TEST(RuntimeCalls, CApiAndLayers) {
+  check({"cuact_activation_forward", 2, 2, 1}, [] {
+    EXPECT_EQ(cuact_activation_forward(CUACT_RELU, 0.0, CUACT_DTYPE_F32, x, y, kN, nullptr),
+              CUACT_STATUS_SUCCESS);
+  });
+  ActivationLayer<float> elu(Elu<float>{1.0f});
+  check({"ActivationLayer forward", 2, 3, 1}, [&] { elu.forward(x, y, kN, nullptr); });
+  check({"ActivationLayer backward", 3, 3, 1}, [&] { elu.backward(dy, dx, kN, nullptr); });
 }
 
 TEST(RuntimeCalls, Prelu) {
