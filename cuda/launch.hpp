@@ -88,15 +88,15 @@ struct PreluPlan {
   std::int64_t outer = 0;
   std::int64_t channels = 1;
   std::int64_t inner = 1;
-  // inner == 1 (NHWC, [N, C]): blocks take chunks of super-rows of `width` elements
-  // (lcm(channels, vector width), prelu_map.hpp). Otherwise blocks take tiles of one
-  // channel's rows.
-  bool channels_last = false;
+  // Rows shorter than a vector (inner == 1: NHWC, [N, C]): blocks take chunks of super-rows
+  // of `width` elements (lcm(channels * inner, vector width), prelu_map.hpp). Otherwise
+  // blocks take tiles of one channel's rows.
+  bool super_rows = false;
   std::int64_t width = 1;
-  // Row chunks (channels_last) or tiles per channel (otherwise).
+  // Row chunks (super_rows) or tiles per channel (otherwise).
   std::int64_t chunks = 1;
   // Partial sums: one initial value (old dalpha or 0) per channel, then one per channel
-  // (column element of a super-row, channels_last) and chunk. The most any path takes.
+  // (column element of a super-row, super_rows) and chunk. The most any path takes.
   std::int64_t partial_count = 0;
   int sms = 1;  // of the device planned for
   std::size_t workspace_bytes = 0;

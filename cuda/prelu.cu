@@ -50,14 +50,17 @@ PreluPlan compute_prelu_plan(PreluShape shape, bool alpha_grad, int device, cons
     p.channels = shape.channels;
     p.inner = shape.inner;
   }
-  p.channels_last = p.inner == 1;
+  // Rows shorter than a vector (channels last: inner == 1) go to super-rows, each thread a
+  // column of them; longer rows to tiles of a channel's rows.
+  p.super_rows = p.inner < kVecElems<T>;
 
   p.sms = sm_count(device, fn);
   const std::int64_t target_units = p.sms * kPreluUnitsPerSm;
-  if (p.channels_last) {
+  if (p.super_rows) {
     // Counted for the vector path, so that the chunks, and with them the workspace, depend
-    // on the shape and the device only; the element path (width = channels) takes fewer.
-    p.width = channels_last_width(p.channels, kVecElems<T>);
+    // on the shape and the device only; the element path (width = channels * inner) takes
+    // fewer.
+    p.width = channels_last_width(p.channels * p.inner, kVecElems<T>);
     const std::int64_t rows = (p.outer * p.channels + p.width - 1) / p.width;
     p.chunks = channels_last_chunks(rows, p.width, kVecElems<T>, target_units);
     p.partial_count = channels_last_partial_count(p.chunks, p.channels, p.width);
@@ -98,9 +101,11 @@ PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
 
 /// The vector path takes tensors that all start at the same offset from a 16-byte boundary
 /// (any offset: the kernels skip the vectors reaching outside the tensor and take their
-/// elements one by one). Channels last, any channel count; otherwise rows of a multiple of
-/// the vector on boundaries take the plain tiles, other rows of at least a vector the masked
-/// tiles. Everything else takes the element path (kVec = 1). Returns where the partials are.
+/// elements one by one). Rows shorter than a vector (channels last among them) take
+/// super-rows, any channel count; rows of a multiple of the vector on boundaries the plain
+/// tiles, other rows the masked tiles. Tensors at different offsets, and rows of 2^31
+/// elements or more off boundaries, take the element path (kVec = 1). Returns where the
+/// partials are.
 template <class Mode, class T>
 PartialsLayout launch_prelu(const char* fn, const PreluPlan& p, const PreluArgs<T>& a,
                             cudaStream_t stream) {
@@ -113,21 +118,23 @@ PartialsLayout launch_prelu(const char* fn, const PreluPlan& p, const PreluArgs<
   const std::int64_t off = static_cast<std::int64_t>(misalignment / sizeof(T));
   const std::int64_t n = p.outer * p.channels * p.inner;
 
-  if (p.channels_last) {
+  if (p.super_rows) {
     if (same_offset) {
       constexpr auto kernel = prelu_channels_last_kernel<Mode, T, kVec>;
-      const ChannelsLastMap map{n, p.channels, p.width, off, kVec, p.chunks, kPreluThreads};
+      const ChannelsLastMap map{n,   p.channels, p.inner,       p.width,
+                                off, kVec,       p.chunks,      kPreluThreads};
       const int grid = resident_grid<kPreluThreads, kernel>(map.units(), fn);
       kernel<<<grid, kPreluThreads, 0, stream>>>(a, map);
       CUACT_CUDA_TRY(cudaGetLastError(), fn);
-      return {true, p.channels, p.chunks, p.width, off};
+      return {true, p.channels, p.chunks, p.inner, p.width, off};
     }
     constexpr auto kernel = prelu_channels_last_kernel<Mode, T, 1>;
-    const ChannelsLastMap map{n, p.channels, p.channels, 0, 1, p.chunks, kPreluThreads};
+    const std::int64_t period = p.channels * p.inner;
+    const ChannelsLastMap map{n, p.channels, p.inner, period, 0, 1, p.chunks, kPreluThreads};
     const int grid = resident_grid<kPreluThreads, kernel>(map.units(), fn);
     kernel<<<grid, kPreluThreads, 0, stream>>>(a, map);
     CUACT_CUDA_TRY(cudaGetLastError(), fn);
-    return {true, p.channels, p.chunks, p.channels, 0};
+    return {true, p.channels, p.chunks, p.inner, period, 0};
   }
 
   const std::int64_t tiles = p.channels * p.chunks;
@@ -135,7 +142,7 @@ PartialsLayout launch_prelu(const char* fn, const PreluPlan& p, const PreluArgs<
     constexpr auto kernel = prelu_channel_tiles_kernel<Mode, T, kVec>;
     const int grid = resident_grid<kPreluThreads, kernel>(tiles, fn);
     kernel<<<grid, kPreluThreads, 0, stream>>>(a, p.outer, p.channels, p.inner, p.chunks);
-  } else if (same_offset && p.inner >= kVec && MaskedRowsMap::fits(p.inner, kVec)) {
+  } else if (same_offset && MaskedRowsMap::fits(p.inner, kVec)) {  // inner >= kVec here
     constexpr auto kernel = prelu_channel_tiles_masked_kernel<Mode, T, kVec>;
     const MaskedRowsMap map{
         ChannelTilesMap{p.outer, p.channels, MaskedRowsMap::slots(p.inner, kVec), p.chunks,
@@ -149,7 +156,7 @@ PartialsLayout launch_prelu(const char* fn, const PreluPlan& p, const PreluArgs<
     kernel<<<grid, kPreluThreads, 0, stream>>>(a, p.outer, p.channels, p.inner, p.chunks);
   }
   CUACT_CUDA_TRY(cudaGetLastError(), fn);
-  return {false, p.channels, p.chunks, 1, 0};
+  return {false, p.channels, p.chunks, p.inner, 1, 0};
 }
 
 template <class T>

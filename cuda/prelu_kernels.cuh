@@ -10,9 +10,10 @@
 //                                views): each row's vectors are loaded whole, the elements of
 //                                neighbouring rows masked out of the sums, and the row's first
 //                                and last vectors stored element by element.
-//   prelu_channels_last_kernel   inner == 1 (NHWC, [N, C]): a block takes a unit of one
-//                                column group (32 vectors wide) by one chunk of super-rows
-//                                (rows of lcm(channels, kVec) elements); each thread owns one
+//   prelu_channels_last_kernel   inner == 1 (NHWC, [N, C]), or rows shorter than a vector
+//                                (NCHW 2x2 in 16-bit): a block takes a unit of one column
+//                                group (32 vectors wide) by one chunk of super-rows (rows of
+//                                lcm(channels * inner, kVec) elements); each thread owns one
 //                                column (so fixed channels) and walks rows, alpha is loaded
 //                                once, and the block reduces over its row lanes.
 //
@@ -364,11 +365,18 @@ __global__ void __launch_bounds__(kPreluThreads)
     C acc[kVec] = {};
     if (active) {
       if constexpr (Mode::write_out) {  // alpha may be null when only dalpha is computed
-        std::int64_t c = channels_last_channel_of(q * kVec, map.channels, map.width, map.off);
+        // Column element q*kVec's channel and place in the channel's run, then step.
+        const std::int64_t period = map.channels * map.inner;
+        const std::int64_t at = (q * kVec + map.width - map.off) % period;
+        std::int64_t c = at / map.inner;
+        std::int64_t in_run = at - c * map.inner;
 #pragma unroll
         for (int k = 0; k < kVec; ++k) {
           alpha[k] = a.alpha[c];
-          c = c + 1 == map.channels ? 0 : c + 1;
+          if (++in_run == map.inner) {
+            in_run = 0;
+            c = c + 1 == map.channels ? 0 : c + 1;
+          }
         }
       }
       const std::int64_t r_begin = max(map.row_begin(chunk), map.inside_begin(q));

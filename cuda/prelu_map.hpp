@@ -92,22 +92,24 @@ CUACT_HOST_DEVICE inline std::int64_t gcd_of(std::int64_t a, std::int64_t b) {
   return a;
 }
 
-/// Elements of a channels-last super-row: the fewest that hold whole rows of `channels`
-/// elements and whole vectors of `vec`, lcm(channels, vec). A thread that keeps one vector
-/// column of super-rows then keeps its channels, whatever `channels` is: its k-th element
-/// is always column element q * vec + k of a super-row.
-CUACT_HOST_DEVICE inline std::int64_t channels_last_width(std::int64_t channels, int vec) {
-  return channels / gcd_of(channels, vec) * vec;
+/// Elements of a super-row of prelu_channels_last_kernel: the fewest that hold whole periods
+/// of the channel pattern (`period` = channels * inner elements: one outer slice) and whole
+/// vectors of `vec`, lcm(period, vec). A thread that keeps one vector column of super-rows
+/// then keeps its channels, whatever the shape: its k-th element is always column element
+/// q * vec + k of a super-row.
+CUACT_HOST_DEVICE inline std::int64_t channels_last_width(std::int64_t period, int vec) {
+  return period / gcd_of(period, vec) * vec;
 }
 
 /// The channel of column element v of a super-row (`width` elements) when the tensor starts
-/// `off` elements past a vector boundary: element e is at v = (e + off) % width, and
-/// width % channels == 0.
+/// `off` elements past a vector boundary: element e is at v = (e + off) % width, of channel
+/// e / inner % channels, and width is a multiple of channels * inner.
 CUACT_HOST_DEVICE inline std::int64_t channels_last_channel_of(std::int64_t v,
                                                                std::int64_t channels,
+                                                               std::int64_t inner,
                                                                std::int64_t width,
                                                                std::int64_t off) {
-  return (v + width - off) % channels;
+  return (v + width - off) % (channels * inner) / inner;
 }
 
 /// Partials of prelu_channels_last_kernel, chunk-major so that a block's stores are
@@ -136,9 +138,12 @@ CUACT_HOST_DEVICE inline std::int64_t channels_last_per_channel(std::int64_t chu
 
 /// For the reduction, which reads channel by channel: where partial s of channel c is,
 /// numbered k = c * per_channel + s. s = 0 is the initial value; s = 1 + j * chunks + chunk
-/// the chunk's sum of c's j-th column element, (c + off) % channels + j * channels.
+/// the chunk's sum of c's j-th column element: element j % inner of the channel's run in
+/// period j / inner of the super-row, (c * inner + j % inner + off) % period + j / inner *
+/// period with period = channels * inner.
 CUACT_HOST_DEVICE inline std::int64_t channels_last_slot_of(std::int64_t k, std::int64_t chunks,
                                                             std::int64_t channels,
+                                                            std::int64_t inner,
                                                             std::int64_t width,
                                                             std::int64_t off) {
   const std::int64_t per_channel = channels_last_per_channel(chunks, channels, width);
@@ -149,7 +154,9 @@ CUACT_HOST_DEVICE inline std::int64_t channels_last_slot_of(std::int64_t k, std:
   }
   const std::int64_t j = (s - 1) / chunks;
   const std::int64_t chunk = s - 1 - j * chunks;
-  return channels_last_partial_slot((c + off) % channels + j * channels, chunk, channels, width);
+  const std::int64_t period = channels * inner;
+  const std::int64_t v = (c * inner + j % inner + off) % period + j / inner * period;
+  return channels_last_partial_slot(v, chunk, channels, width);
 }
 
 /// Where one call's partials are (the path the launch took decides), as the reduction
@@ -160,6 +167,7 @@ struct PartialsLayout {
   bool chunk_major = false;
   std::int64_t channels = 1;
   std::int64_t chunks = 1;
+  std::int64_t inner = 1;  // chunk-major: the shape's inner
   std::int64_t width = 1;  // chunk-major: super-row elements
   std::int64_t off = 0;    // chunk-major: the tensors' offset from a vector boundary
 
@@ -167,7 +175,7 @@ struct PartialsLayout {
     return chunk_major ? channels_last_per_channel(chunks, channels, width) : chunks + 1;
   }
   CUACT_HOST_DEVICE std::int64_t slot(std::int64_t k) const {
-    return chunk_major ? channels_last_slot_of(k, chunks, channels, width, off) : k;
+    return chunk_major ? channels_last_slot_of(k, chunks, channels, inner, width, off) : k;
   }
 };
 
@@ -218,19 +226,20 @@ CUACT_HOST_DEVICE inline std::int64_t channels_last_chunks(std::int64_t rows,
   return wanted < 1 ? 1 : (wanted < most ? wanted : most);
 }
 
-/// prelu_channels_last_kernel (inner == 1): the n elements, shifted by `off` (the tensor
-/// starts off elements past a vector boundary), as `rows` super-rows of cols() vectors
-/// (width elements: channels_last_width). The work is cut into units of one column group
+/// prelu_channels_last_kernel (inner == 1, or rows of fewer elements than a vector): the n
+/// elements, shifted by `off` (the tensor starts off elements past a vector boundary), as
+/// rows() super-rows of cols() vectors (width elements: channels_last_width). The work is cut into units of one column group
 /// (col_lanes() columns) by one chunk of chunk_rows() rows: unit u is group u % col_groups(),
 /// chunk u / col_groups(). Threads are col_lanes() x row_lanes(): thread t is lane
 /// (t % col_lanes, t / col_lanes); lane (cl, rl) takes column group * col_lanes + cl and rows
 /// chunk start + rl, + row_lanes, ... Vector (r, q) starts at element (r * cols + q) * vec -
 /// off; its k-th element is column element q * vec + k, of channel
-/// channels_last_channel_of(q * vec + k). With channels % vec == 0 and off == 0 a super-row
-/// is a row of the tensor.
+/// channels_last_channel_of(q * vec + k). With inner == 1, channels % vec == 0 and off == 0
+/// a super-row is a row of the tensor.
 struct ChannelsLastMap {
   std::int64_t n;
   std::int64_t channels;
+  std::int64_t inner;
   std::int64_t width;
   std::int64_t off;
   int vec;

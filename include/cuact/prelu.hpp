@@ -12,12 +12,12 @@
 // Backward. prelu_backward reads x and dy once and writes dx = x > 0 ? dy : alpha[c]*dy and
 // dalpha[c] (+)= sum over channel c of (x > 0 ? 0 : x*dy) in the same pass: 3 element reads
 // or writes per element, plus partial sums in compute_t<T> that a second kernel finishes:
-// one per channel and tile of at least 4096 of its elements (inner > 1), or, channels last
-// (inner == 1), one per column and chunk of at least 64 rows of lcm(channels,
-// 16 / sizeof(T)) elements (rows of the tensor when channels is a multiple of
-// 16 / sizeof(T); stored contiguously per chunk). So at most 1/4096 or 1/64 of the
-// elements, or, for fewer, one per channel (per column, channels last). Either output may
-// be null to skip it.
+// one per channel and tile of at least 4096 of its elements, or, where inner is shorter
+// than a 16-byte vector (channels last: inner == 1), one per column and chunk of at least
+// 64 rows of lcm(channels * inner, 16 / sizeof(T)) elements (rows of the tensor when inner
+// == 1 and channels is a multiple of 16 / sizeof(T); stored contiguously per chunk). So at
+// most 1/4096 or 1/64 of the elements, or, for fewer, one per channel (per column). Either
+// output may be null to skip it.
 //
 // Workspace. The backward pass needs scratch memory for the partial sums when it computes
 // dalpha. CUB style: ask prelu_backward_workspace_size() for the bytes, pass that much
@@ -36,8 +36,7 @@
 // for dx == dy (or dx == x); any other overlap of an input with an output (including alpha
 // with dalpha and the workspace with anything) is an error. No alignment is required:
 // tensors that all start at the same offset from a 16-byte boundary take the 16-byte vector
-// path whatever the row length (except rows of inner > 1 elements shorter than a vector),
-// others an element path with the same results. Bad arguments throw
+// path whatever the shape, others an element path with the same results. Bad arguments throw
 // cuact::invalid_argument before anything is launched; CUDA failures throw
 // cuact::cuda_error.
 //

@@ -232,7 +232,7 @@ INSTANTIATE_TEST_SUITE_P(AllLayouts, PreluAtAnOffset,
                                             ::testing::Values(Layout::nchw, Layout::nhwc,
                                                               Layout::matrix, Layout::shared),
                                             ::testing::Values<std::int64_t>(3, 64),
-                                            ::testing::Values<std::int64_t>(7, 64),
+                                            ::testing::Values<std::int64_t>(3, 7, 64),
                                             ::testing::Values<std::int64_t>(1, 3)),
                          offset_case_name);
 

@@ -87,8 +87,8 @@ TEST(ElementwiseMap, PastTwoToThe31EachThreadTakesExactlyItsResidueClassOfVector
   const std::int64_t stride = 132 * 8 * 256;
   const ElementwiseMap map(n, 3, 8, kUnroll, stride);
   EXPECT_EQ(map.single_count(), 3 + (n - 3) % 8);
-  for (std::int64_t t : {std::int64_t(0), std::int64_t(1), std::int64_t(4095), stride / 2,
-                         stride - 2, stride - 1}) {
+  for (std::int64_t t :
+       {std::int64_t(0), std::int64_t(1), std::int64_t(4095), stride / 2, stride - 2, stride - 1}) {
     std::int64_t expected = map.vector_start(t);
     std::int64_t vectors = 0;
     replay_thread(map, t, [&](std::int64_t first, int count) {
@@ -233,92 +233,105 @@ TEST(PreluChannelTilesMaskedMap, EveryElementOnceInItsChannelAndEveryPartialSlot
 }
 
 TEST(PreluChannelsLastMap, EveryElementOnceInItsChannelAndEveryPartialSlotOnce) {
-  // Any channel count (super-rows of lcm(channels, vec) elements) and any offset from a
-  // vector boundary: every access aligned and inside the tensor, the row loops and the edge
-  // vectors together exactly the tensor, each element in the channel its thread's alpha is
-  // for, and every partial slot written once.
+  // Any channel count and row length (super-rows of lcm(channels * inner, vec) elements) and
+  // any offset from a vector boundary: every access aligned and inside the tensor, the row
+  // loops and the edge vectors together exactly the tensor, each element in the channel its
+  // thread's alpha is for, and every partial slot written once.
   for (const int vec : {1, 2, 4, 8}) {
     for (const int unroll : {4, 8}) {  // kPreluUnroll: 4 vectors of 8-16 bytes, else 8
       for (const std::int64_t rows : {1, 5, 33, 300}) {
         for (const std::int64_t channels : {1, 3, 8, 12, 64, 100, 600}) {
-          for (std::int64_t off = 0; off < vec; ++off) {
-            for (const std::int64_t chunks : {1, 4, 9}) {
-              SCOPED_TRACE(::testing::Message() << "vec " << vec << " [" << rows << ", "
-                                                << channels << "] off " << off << " chunks "
-                                                << chunks << " unroll " << unroll);
-              const std::int64_t n = rows * channels;
-              const std::int64_t width = channels_last_width(channels, vec);
-              ASSERT_EQ(width % channels, 0);
-              ASSERT_EQ(width % vec, 0);
-              const ChannelsLastMap map{n, channels, width, off, vec, chunks, kThreads};
-              Coverage cover{std::vector<int>(static_cast<std::size_t>(n)),
-                             std::vector<int>(static_cast<std::size_t>(
-                                 channels_last_partial_count(chunks, channels, width)))};
-              const int col_lanes = map.col_lanes();
-              const int row_lanes = map.row_lanes();
-              ASSERT_LE(col_lanes, kChannelsLastGroupCols);
-              for (std::int64_t unit = 0; unit < map.units(); ++unit) {
-                const std::int64_t chunk = map.chunk_of(unit);
-                ASSERT_LT(chunk, chunks);
-                for (int t = 0; t < kThreads; ++t) {
-                  const int cl = t % col_lanes;
-                  const int rl = t / col_lanes;
-                  const std::int64_t q = map.column(map.group_of(unit), cl);
-                  if (rl >= row_lanes || q >= map.cols()) {
-                    continue;
-                  }
-                  // The channel of the thread's alpha[k], as the kernel steps it.
-                  std::vector<std::int64_t> alpha_channel(static_cast<std::size_t>(vec));
-                  std::int64_t ch = channels_last_channel_of(q * vec, channels, width, off);
-                  for (int k = 0; k < vec; ++k) {
-                    alpha_channel[static_cast<std::size_t>(k)] = ch;
-                    ch = ch + 1 == channels ? 0 : ch + 1;
-                  }
-                  if (chunk == 0 && rl == 0) {
+          for (const std::int64_t inner : {1, 2, 3, 7}) {
+            for (std::int64_t off = 0; off < vec; ++off) {
+              for (const std::int64_t chunks : {1, 4, 9}) {
+                if (inner > 1 && (channels > 64 || unroll == 8)) {
+                  continue;  // inner > 1 (NCHW maps smaller than a vector): fewer cases, for time
+                }
+                SCOPED_TRACE(::testing::Message()
+                             << "vec " << vec << " [" << rows << ", " << channels << ", " << inner
+                             << "] off " << off << " chunks " << chunks << " unroll " << unroll);
+                const std::int64_t n = rows * channels * inner;
+                const std::int64_t width = channels_last_width(channels * inner, vec);
+                ASSERT_EQ(width % (channels * inner), 0);
+                ASSERT_EQ(width % vec, 0);
+                const ChannelsLastMap map{n, channels, inner, width, off, vec, chunks, kThreads};
+                Coverage cover{std::vector<int>(static_cast<std::size_t>(n)),
+                               std::vector<int>(static_cast<std::size_t>(
+                                   channels_last_partial_count(chunks, channels, width)))};
+                const int col_lanes = map.col_lanes();
+                const int row_lanes = map.row_lanes();
+                ASSERT_LE(col_lanes, kChannelsLastGroupCols);
+                for (std::int64_t unit = 0; unit < map.units(); ++unit) {
+                  const std::int64_t chunk = map.chunk_of(unit);
+                  ASSERT_LT(chunk, chunks);
+                  for (int t = 0; t < kThreads; ++t) {
+                    const int cl = t % col_lanes;
+                    const int rl = t / col_lanes;
+                    const std::int64_t q = map.column(map.group_of(unit), cl);
+                    if (rl >= row_lanes || q >= map.cols()) {
+                      continue;
+                    }
+                    // The channel of the thread's alpha[k], as the kernel steps it.
+                    std::vector<std::int64_t> alpha_channel(static_cast<std::size_t>(vec));
+                    const std::int64_t at = (q * vec + width - off) % (channels * inner);
+                    std::int64_t ch = at / inner;
+                    std::int64_t in_run = at - ch * inner;
+                    ASSERT_EQ(ch, channels_last_channel_of(q * vec, channels, inner, width, off));
                     for (int k = 0; k < vec; ++k) {
-                      if (q * vec + k < channels) {
-                        cover.slot(channels_last_initial_slot(q * vec + k));
+                      alpha_channel[static_cast<std::size_t>(k)] = ch;
+                      if (++in_run == inner) {
+                        in_run = 0;
+                        ch = ch + 1 == channels ? 0 : ch + 1;
                       }
                     }
-                  }
-                  const std::int64_t r_begin = std::max(map.row_begin(chunk), map.inside_begin(q));
-                  const std::int64_t r_end = std::min(map.row_end(chunk), map.inside_end(q));
-                  for (std::int64_t r = r_begin + rl; r < r_end;
-                       r += static_cast<std::int64_t>(unroll) * row_lanes) {
-                    for (int u = 0; u < unroll; ++u) {
-                      const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
-                      if (ru < r_end) {
-                        const std::int64_t e = map.element(ru, q);
-                        ASSERT_TRUE(vector_inside(e, vec, n)) << "row " << ru << " column " << q;
-                        ASSERT_EQ((e + off) % vec, 0) << "a misaligned vector";
-                        for (int k = 0; k < vec; ++k) {
-                          cover.element(e + k, (e + k) % channels,
-                                        alpha_channel[static_cast<std::size_t>(k)]);
-                        }
-                      }
-                    }
-                  }
-                  for (int side = 0; rl == 0 && side < 2; ++side) {
-                    const std::int64_t v = map.edge_vector(side);
-                    if (v >= 0 && v % map.cols() == q && v / map.cols() / map.chunk_rows() == chunk) {
-                      const std::int64_t start = map.element(v / map.cols(), q);
-                      ASSERT_FALSE(vector_inside(start, vec, n));
+                    if (chunk == 0 && rl == 0) {
                       for (int k = 0; k < vec; ++k) {
-                        if (start + k >= 0 && start + k < n) {
-                          cover.element(start + k, (start + k) % channels,
-                                        alpha_channel[static_cast<std::size_t>(k)]);
+                        if (q * vec + k < channels) {
+                          cover.slot(channels_last_initial_slot(q * vec + k));
                         }
                       }
                     }
-                  }
-                  if (rl == 0) {
-                    for (int k = 0; k < vec; ++k) {
-                      cover.slot(channels_last_partial_slot(q * vec + k, chunk, channels, width));
+                    const std::int64_t r_begin =
+                        std::max(map.row_begin(chunk), map.inside_begin(q));
+                    const std::int64_t r_end = std::min(map.row_end(chunk), map.inside_end(q));
+                    for (std::int64_t r = r_begin + rl; r < r_end;
+                         r += static_cast<std::int64_t>(unroll) * row_lanes) {
+                      for (int u = 0; u < unroll; ++u) {
+                        const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
+                        if (ru < r_end) {
+                          const std::int64_t e = map.element(ru, q);
+                          ASSERT_TRUE(vector_inside(e, vec, n)) << "row " << ru << " column " << q;
+                          ASSERT_EQ((e + off) % vec, 0) << "a misaligned vector";
+                          for (int k = 0; k < vec; ++k) {
+                            cover.element(e + k, (e + k) / inner % channels,
+                                          alpha_channel[static_cast<std::size_t>(k)]);
+                          }
+                        }
+                      }
+                    }
+                    for (int side = 0; rl == 0 && side < 2; ++side) {
+                      const std::int64_t v = map.edge_vector(side);
+                      if (v >= 0 && v % map.cols() == q &&
+                          v / map.cols() / map.chunk_rows() == chunk) {
+                        const std::int64_t start = map.element(v / map.cols(), q);
+                        ASSERT_FALSE(vector_inside(start, vec, n));
+                        for (int k = 0; k < vec; ++k) {
+                          if (start + k >= 0 && start + k < n) {
+                            cover.element(start + k, (start + k) / inner % channels,
+                                          alpha_channel[static_cast<std::size_t>(k)]);
+                          }
+                        }
+                      }
+                    }
+                    if (rl == 0) {
+                      for (int k = 0; k < vec; ++k) {
+                        cover.slot(channels_last_partial_slot(q * vec + k, chunk, channels, width));
+                      }
                     }
                   }
                 }
+                cover.expect_each_once("channels last");
               }
-              cover.expect_each_once("channels last");
             }
           }
         }
@@ -328,7 +341,7 @@ TEST(PreluChannelsLastMap, EveryElementOnceInItsChannelAndEveryPartialSlotOnce) 
 }
 
 TEST(PreluChannelsLastMap, AWarpReadsConsecutiveVectorsOfOneRowAndItsPartialStoresAreContiguous) {
-  const ChannelsLastMap map{4096 * 4096, 4096, 4096, 0, 4, 64, kThreads};  // [4096, 4096] f32
+  const ChannelsLastMap map{4096 * 4096, 4096, 1, 4096, 0, 4, 64, kThreads};  // [4096, 4096] f32
   ASSERT_EQ(map.cols(), 1024);
   for (int warp = 0; warp < kThreads / 32; ++warp) {
     const int t0 = warp * 32;
@@ -349,32 +362,35 @@ TEST(PreluChannelsLastMap, TheReductionReadsEachSlotOnceForItsOwnChannel) {
   // column elements' sums chunk by chunk; together every slot once.
   for (const int vec : {1, 2, 4, 8}) {
     for (const std::int64_t channels : {1, 3, 12, 64, 100}) {
-      for (std::int64_t off = 0; off < vec; ++off) {
-        for (const std::int64_t chunks : {1, 2, 7}) {
-          const std::int64_t width = channels_last_width(channels, vec);
-          const std::int64_t per_channel = channels_last_per_channel(chunks, channels, width);
-          std::vector<int> read(
-              static_cast<std::size_t>(channels_last_partial_count(chunks, channels, width)));
-          ASSERT_EQ(static_cast<std::int64_t>(read.size()), channels * per_channel);
-          for (std::int64_t c = 0; c < channels; ++c) {
-            EXPECT_EQ(channels_last_slot_of(c * per_channel, chunks, channels, width, off),
-                      channels_last_initial_slot(c));
-            for (std::int64_t s = 0; s < per_channel; ++s) {
-              const std::int64_t slot =
-                  channels_last_slot_of(c * per_channel + s, chunks, channels, width, off);
-              ASSERT_GE(slot, 0);
-              ASSERT_LT(slot, static_cast<std::int64_t>(read.size()));
-              ++read[static_cast<std::size_t>(slot)];
-              if (slot >= channels) {  // a chunk's sum of column element v
-                const std::int64_t v = (slot - channels) % width;
-                EXPECT_EQ(channels_last_channel_of(v, channels, width, off), c) << "slot " << slot;
-              } else {
-                EXPECT_EQ(slot, c);
+      for (const std::int64_t inner : {1, 2, 3, 7}) {
+        for (std::int64_t off = 0; off < vec; ++off) {
+          for (const std::int64_t chunks : {1, 2, 7}) {
+            const std::int64_t width = channels_last_width(channels * inner, vec);
+            const std::int64_t per_channel = channels_last_per_channel(chunks, channels, width);
+            std::vector<int> read(
+                static_cast<std::size_t>(channels_last_partial_count(chunks, channels, width)));
+            ASSERT_EQ(static_cast<std::int64_t>(read.size()), channels * per_channel);
+            for (std::int64_t c = 0; c < channels; ++c) {
+              EXPECT_EQ(channels_last_slot_of(c * per_channel, chunks, channels, inner, width, off),
+                        channels_last_initial_slot(c));
+              for (std::int64_t s = 0; s < per_channel; ++s) {
+                const std::int64_t slot =
+                    channels_last_slot_of(c * per_channel + s, chunks, channels, inner, width, off);
+                ASSERT_GE(slot, 0);
+                ASSERT_LT(slot, static_cast<std::int64_t>(read.size()));
+                ++read[static_cast<std::size_t>(slot)];
+                if (slot >= channels) {  // a chunk's sum of column element v
+                  const std::int64_t v = (slot - channels) % width;
+                  EXPECT_EQ(channels_last_channel_of(v, channels, inner, width, off), c)
+                      << "slot " << slot;
+                } else {
+                  EXPECT_EQ(slot, c);
+                }
               }
             }
-          }
-          for (std::size_t slot = 0; slot < read.size(); ++slot) {
-            ASSERT_EQ(read[slot], 1) << "slot " << slot;
+            for (std::size_t slot = 0; slot < read.size(); ++slot) {
+              ASSERT_EQ(read[slot], 1) << "slot " << slot;
+            }
           }
         }
       }
@@ -388,8 +404,10 @@ TEST(PreluPartialsLayout, TheDalphaKernelReadsEverySlotOnceForItsOwnChannel) {
   for (const std::int64_t channels : {1, 3, 64}) {
     for (const std::int64_t chunks : {1, 5}) {
       for (const bool chunk_major : {false, true}) {
-        const std::int64_t width = chunk_major ? channels_last_width(channels, 8) : 1;
-        const PartialsLayout layout{chunk_major, channels, chunks, width, chunk_major ? 5 : 0};
+        const std::int64_t inner = chunk_major ? 3 : 1;
+        const std::int64_t width = chunk_major ? channels_last_width(channels * inner, 8) : 1;
+        const PartialsLayout layout{chunk_major, channels, chunks,
+                                    inner,       width,    chunk_major ? 5 : 0};
         const std::int64_t count = chunk_major
                                        ? channels_last_partial_count(chunks, channels, width)
                                        : channels * (chunks + 1);
@@ -425,7 +443,7 @@ TEST(PreluChannelsLastChunks, PartialsStayWithinA64thOfTheTensorAndUnitsFillTheG
     for (const int vec : {2, 4, 8}) {
       // As the plan counts them: super-rows of lcm(channels, vec) elements.
       const std::int64_t n = s.rows * s.channels;
-      const std::int64_t width = channels_last_width(s.channels, vec);
+      const std::int64_t width = channels_last_width(s.channels, vec);  // inner == 1
       const std::int64_t rows = (n + width - 1) / width;
       const std::int64_t chunks = channels_last_chunks(rows, width, vec, target);
       SCOPED_TRACE(::testing::Message() << "[" << s.rows << ", " << s.channels << "] vec " << vec
@@ -433,7 +451,7 @@ TEST(PreluChannelsLastChunks, PartialsStayWithinA64thOfTheTensorAndUnitsFillTheG
       ASSERT_GE(chunks, 1);
       // One partial per column element and chunk: at most n / 64, or one per column element.
       EXPECT_LE(chunks * width, std::max(n / kMinChunkRows, width));
-      const ChannelsLastMap map{n, s.channels, width, 0, vec, chunks, kThreads};
+      const ChannelsLastMap map{n, s.channels, 1, width, 0, vec, chunks, kThreads};
       // Enough units for the GPU unless the 64-row floor stops it.
       if (chunks < rows / kMinChunkRows) {
         EXPECT_GE(map.units(), target);
