@@ -199,6 +199,21 @@ __device__ __forceinline__ void write_initial_partial(const PreluArgs<T>& a, std
   a.partials[slot] = a.dalpha != nullptr ? a.dalpha[c] : compute_t<T>(0);
 }
 
+/// A tile's alpha, alpha[c], in every lane of a vector; zeros when only dalpha is computed
+/// (alpha may then be null).
+template <class Mode, class T, int kVec>
+__device__ __forceinline__ void tile_alpha(const PreluArgs<T>& a, std::int64_t c,
+                                           compute_t<T> (&alpha)[kVec]) {
+#pragma unroll
+  for (int j = 0; j < kVec; ++j) {
+    if constexpr (Mode::write_out) {
+      alpha[j] = a.alpha[c];
+    } else {
+      alpha[j] = compute_t<T>(0);
+    }
+  }
+}
+
 /// The end of a tile's work: the block's sum of acc is the tile's partial, and chunk 0 also
 /// writes the channel's initial one.
 template <class Mode, class T, int kVec, class ReduceStorage>
@@ -242,13 +257,8 @@ __global__ void __launch_bounds__(kPreluThreads)
   for (std::int64_t tile = blockIdx.x; tile < map.tiles(); tile += gridDim.x) {
     const std::int64_t c = map.channel_of(tile);
     const std::int64_t end = map.end_of(tile);
-    C alpha[kVec] = {};
-    if constexpr (Mode::write_out) {  // alpha may be null when only dalpha is computed
-#pragma unroll
-      for (int j = 0; j < kVec; ++j) {
-        alpha[j] = a.alpha[c];
-      }
-    }
+    C alpha[kVec];
+    tile_alpha<Mode>(a, c, alpha);
     C acc[kVec] = {};
 
     auto cursor = map.first(tile, static_cast<int>(threadIdx.x));
@@ -286,13 +296,8 @@ __global__ void __launch_bounds__(kPreluThreads)
     const std::int64_t c = tiles.channel_of(tile);
     const std::int64_t chunk = tiles.chunk_of(tile);
     const std::int64_t end = tiles.end_of(tile);
-    C alpha[kVec] = {};
-    if constexpr (Mode::write_out) {  // alpha may be null when only dalpha is computed
-#pragma unroll
-      for (int j = 0; j < kVec; ++j) {
-        alpha[j] = a.alpha[c];
-      }
-    }
+    C alpha[kVec];
+    tile_alpha<Mode>(a, c, alpha);
     C acc[kVec] = {};
 
     auto cursor = map.first(tile, static_cast<int>(threadIdx.x));

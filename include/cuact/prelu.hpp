@@ -29,14 +29,15 @@
 // Determinism. No floating-point atomics: the work is partitioned by shape and device
 // alone, and the partial sums are combined in a fixed order (cub::BlockReduce within a
 // block, then a second kernel that sums each channel's partials in order with
-// cub::BlockReduce), so dalpha is bitwise identical from run to run for the same inputs,
-// shape, pointer alignment and GPU model.
+// cub::WarpReduce or cub::BlockReduce), so dalpha is bitwise identical from run to run for
+// the same inputs, shape, pointer alignment and GPU model.
 //
 // Calls are enqueued on `stream` and never synchronize. In place is allowed for y == x and
 // for dx == dy (or dx == x); any other overlap of an input with an output (including alpha
 // with dalpha and the workspace with anything) is an error. No alignment is required:
 // tensors that all start at the same offset from a 16-byte boundary take the 16-byte vector
-// path whatever the shape, others an element path with the same results. Bad arguments throw
+// path whatever the shape (but for rows of 2^31 elements or more off vector boundaries),
+// others an element path with the same results. Bad arguments throw
 // cuact::invalid_argument before anything is launched; CUDA failures throw
 // cuact::cuda_error.
 //
