@@ -327,15 +327,16 @@ __global__ void __launch_bounds__(kPreluThreads)
   }
 }
 
-/// inner == 1: super-rows of cols() vectors in units of a column group by a chunk of rows
-/// (ChannelsLastMap). Thread (cl, rl) takes column q = group * col_lanes + cl and rows
-/// r0 + rl, r0 + rl + row_lanes, ... of the chunk, kPreluUnroll rows at a time: a warp reads
-/// consecutive vectors of a row. Its column elements (q*kVec + k) and so its channels are
-/// fixed: alpha is loaded once and acc[k] belongs to one channel. The row loop keeps to the
-/// rows where the column's vectors lie inside the tensor; the two vectors that reach outside
-/// it are taken element by element by their column's row lane 0. The block then sums acc over row lanes in lane order through shared memory,
-/// and the lanes of row 0 store the chunk's partials of the group's column elements, which
-/// are contiguous.
+/// inner == 1, or rows shorter than a vector: super-rows of cols() vectors in units of a
+/// column group by a chunk of rows (ChannelsLastMap). Thread (cl, rl) takes column
+/// q = group * col_lanes + cl and rows r0 + rl, r0 + rl + row_lanes, ... of the chunk,
+/// kPreluUnroll rows at a time: a warp reads consecutive vectors of a row. Its column
+/// elements (q*kVec + k) and so its channels are fixed: alpha is loaded once and acc[k]
+/// belongs to one channel. The row loop keeps to the rows where the column's vectors lie
+/// inside the tensor; the two vectors that reach outside it are taken element by element by
+/// their column's row lane 0. The block then sums acc over row lanes in lane order through
+/// shared memory, and the lanes of row 0 store the chunk's partials of the group's column
+/// elements, which are contiguous.
 template <class Mode, class T, int kVec>
 __global__ void __launch_bounds__(kPreluThreads)
     prelu_channels_last_kernel(PreluArgs<T> a, ChannelsLastMap map) {

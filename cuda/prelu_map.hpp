@@ -228,14 +228,14 @@ CUACT_HOST_DEVICE inline std::int64_t channels_last_chunks(std::int64_t rows,
 
 /// prelu_channels_last_kernel (inner == 1, or rows of fewer elements than a vector): the n
 /// elements, shifted by `off` (the tensor starts off elements past a vector boundary), as
-/// rows() super-rows of cols() vectors (width elements: channels_last_width). The work is cut into units of one column group
-/// (col_lanes() columns) by one chunk of chunk_rows() rows: unit u is group u % col_groups(),
-/// chunk u / col_groups(). Threads are col_lanes() x row_lanes(): thread t is lane
-/// (t % col_lanes, t / col_lanes); lane (cl, rl) takes column group * col_lanes + cl and rows
-/// chunk start + rl, + row_lanes, ... Vector (r, q) starts at element (r * cols + q) * vec -
-/// off; its k-th element is column element q * vec + k, of channel
-/// channels_last_channel_of(q * vec + k). With inner == 1, channels % vec == 0 and off == 0
-/// a super-row is a row of the tensor.
+/// rows() super-rows of cols() vectors (width elements: channels_last_width). The work is
+/// cut into units of one column group (col_lanes() columns) by one chunk of chunk_rows()
+/// rows: unit u is group u % col_groups(), chunk u / col_groups(). Threads are col_lanes() x
+/// row_lanes(): thread t is lane (t % col_lanes, t / col_lanes); lane (cl, rl) takes column
+/// group * col_lanes + cl and rows chunk start + rl, + row_lanes, ... Vector (r, q) starts
+/// at element (r * cols + q) * vec - off; its k-th element is column element q * vec + k, of
+/// channel channels_last_channel_of(q * vec + k). With inner == 1, channels % vec == 0 and
+/// off == 0 a super-row is a row of the tensor.
 struct ChannelsLastMap {
   std::int64_t n;
   std::int64_t channels;

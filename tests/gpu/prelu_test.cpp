@@ -80,7 +80,8 @@ void expect_bitwise(const std::vector<T>& expected, const std::vector<T>& got, c
 template <class T>
 class OffsetBuffer {
  public:
-  OffsetBuffer(std::int64_t n, std::int64_t offset) : buffer_(n + offset), n_(n), offset_(offset) {}
+  OffsetBuffer(std::int64_t n, std::int64_t offset)
+      : buffer_(n + offset), n_(n), offset_(offset) {}
   T* get() const { return buffer_.get() + offset_; }
   void upload(const std::vector<T>& host) {
     CUACT_TEST_CUDA(cudaMemcpy(get(), host.data(), n_ * sizeof(T), cudaMemcpyHostToDevice));
