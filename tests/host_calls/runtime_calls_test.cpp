@@ -2,12 +2,12 @@
 // this executable is linked with -Wl,--wrap for every CUDA runtime function libcuact
 // references (tests/CMakeLists.txt), so that cuact's calls reach the stand-ins below
 // instead: a device 0 with 132 SMs, device pointers everywhere, and launches that are
-// recorded but run nothing. The counts are the host cost a GPU run would measure, minus
-// the runtime's own time per call (cuact_bench's host_us): a change that adds a query to
-// the hot path fails here. The time cuact itself spends per call (everything but the
-// runtime) is printed.
-#include <cuact/activations.hpp>
+// recorded but run nothing. These calls and cuact's own code make up the host cost a GPU
+// run measures (cuact_bench's host_us): a change that adds a query to the hot path fails
+// here. The time cuact itself spends per call (everything but the runtime) is printed. A runtime function libcuact starts to call without a stand-in here
+// reaches the real runtime, which fails on a machine without a GPU: the test fails then too.
 #include <cuact/cuact.h>
+#include <cuact/activations.hpp>
 #include <cuact/gated.hpp>
 #include <cuact/layers.hpp>
 #include <cuact/mask.hpp>
@@ -17,12 +17,12 @@
 #include <cuda_runtime.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
-#include <array>
 #include <iterator>
 #include <string>
 
@@ -49,16 +49,22 @@ enum Fn {
   kLaunch,
   kFnCount
 };
-const char* const kFnNames[kFnCount] = {
-    "cudaGetDevice",           "cudaDeviceGetAttribute",
-    "cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags",
-    "cudaFuncGetAttributes",   "cudaGetLastError",
-    "cudaPeekAtLastError",     "cudaPointerGetAttributes",
-    "cudaThreadExchangeStreamCaptureMode",
-    "cudaStreamIsCapturing",   "cudaMallocAsync",
-    "cudaFreeAsync",           "cudaMemsetAsync",
-    "cudaMemcpyAsync",         "cudaSetDevice",
-    "cudaGetDeviceCount",      "kernel launch"};
+const char* const kFnNames[kFnCount] = {"cudaGetDevice",
+                                        "cudaDeviceGetAttribute",
+                                        "cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags",
+                                        "cudaFuncGetAttributes",
+                                        "cudaGetLastError",
+                                        "cudaPeekAtLastError",
+                                        "cudaPointerGetAttributes",
+                                        "cudaThreadExchangeStreamCaptureMode",
+                                        "cudaStreamIsCapturing",
+                                        "cudaMallocAsync",
+                                        "cudaFreeAsync",
+                                        "cudaMemsetAsync",
+                                        "cudaMemcpyAsync",
+                                        "cudaSetDevice",
+                                        "cudaGetDeviceCount",
+                                        "kernel launch"};
 int counts[kFnCount];
 void count(Fn fn) { ++counts[fn]; }
 void clear_calls() { std::fill(std::begin(counts), std::end(counts), 0); }
@@ -122,10 +128,9 @@ cudaError_t __wrap_cudaDeviceGetAttribute(int* value, cudaDeviceAttr attribute, 
   return cudaSuccess;
 }
 
-cudaError_t __wrap_cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(int* blocks,
-                                                                         const void*, int,
-                                                                         std::size_t,
-                                                                         unsigned int) {
+cudaError_t __wrap_cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(int* blocks, const void*,
+                                                                          int, std::size_t,
+                                                                          unsigned int) {
   count(kOccupancy);
   *blocks = 8;
   return cudaSuccess;
@@ -191,8 +196,7 @@ cudaError_t __wrap_cudaMemsetAsync(void*, int, std::size_t, cudaStream_t) {
   return cudaSuccess;
 }
 
-cudaError_t __wrap_cudaMemcpyAsync(void*, const void*, std::size_t, cudaMemcpyKind,
-                                   cudaStream_t) {
+cudaError_t __wrap_cudaMemcpyAsync(void*, const void*, std::size_t, cudaMemcpyKind, cudaStream_t) {
   count(kMemcpyAsync);
   return cudaSuccess;
 }
@@ -217,8 +221,7 @@ cudaError_t __wrap___cudaGetKernel(cudaKernel_t* kernel, const void*) {
   return cudaSuccess;
 }
 
-cudaError_t __wrap___cudaLaunchKernel(cudaKernel_t, dim3, dim3, void**, std::size_t,
-                                      cudaStream_t) {
+cudaError_t __wrap___cudaLaunchKernel(cudaKernel_t, dim3, dim3, void**, std::size_t, cudaStream_t) {
   count(kLaunch);
   return cudaSuccess;
 }
@@ -297,9 +300,9 @@ void expect_calls(const Expected& e, const std::array<int, kFnCount>& got, doubl
   EXPECT_EQ(got[kExchangeCaptureMode], 2) << e.what;
   // Everything cacheable is cached: no device attribute, occupancy or kernel attribute
   // query after the first call, and nothing allocated, copied or synchronized.
-  for (const Fn fn : {kDeviceGetAttribute, kOccupancy, kFuncGetAttributes, kPeekAtLastError,
-                      kStreamIsCapturing, kMallocAsync, kFreeAsync, kMemsetAsync, kMemcpyAsync,
-                      kSetDevice, kGetDeviceCount}) {
+  for (const Fn fn :
+       {kDeviceGetAttribute, kOccupancy, kFuncGetAttributes, kPeekAtLastError, kStreamIsCapturing,
+        kMallocAsync, kFreeAsync, kMemsetAsync, kMemcpyAsync, kSetDevice, kGetDeviceCount}) {
     EXPECT_EQ(got[fn], 0) << e.what << ": " << kFnNames[fn];
   }
 }
@@ -319,11 +322,11 @@ TEST(RuntimeCalls, ElementwiseForwardAndBackward) {
 TEST(RuntimeCalls, MasksRreluAndGated) {
   check({"relu_forward_mask", 3, 2, 1}, [] { relu_forward_mask(x, y, mask, kN, nullptr); });
   check({"relu_backward_mask", 3, 2, 1}, [] { relu_backward_mask(mask, dy, y, kN, nullptr); });
-  check({"rrelu_forward training", 2, 2, 1},
-        [] { rrelu_forward(x, y, kN, 0.125f, 0.25f, true, RReluKey{1, 2}, nullptr); });
-  check({"swiglu forward", 2, 2, 1}, [] {
-    gated_forward(Swiglu<float>{}, GatedLayout::gate_first, x, y, 1024, 1024, nullptr);
+  check({"rrelu_forward training", 2, 2, 1}, [] {
+    rrelu_forward(x, y, kN, 0.125f, 0.25f, true, RReluKey{1, 2}, nullptr);
   });
+  check({"swiglu forward", 2, 2, 1},
+        [] { gated_forward(Swiglu<float>{}, GatedLayout::gate_first, x, y, 1024, 1024, nullptr); });
 }
 
 TEST(RuntimeCalls, CApiAndLayers) {
