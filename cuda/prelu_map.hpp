@@ -208,18 +208,17 @@ CUACT_HOST_DEVICE inline bool vector_inside(std::int64_t start, int vec, std::in
 /// Columns (vectors) of a channels-last column group: one warp's width, so that a warp reads
 /// 32 consecutive vectors of a row.
 inline constexpr int kChannelsLastGroupCols = 32;
-/// Rows of a channels-last chunk, at least: its partial sums (one per channel and chunk) are
-/// then at most 1/64 of the tensor (for fewer rows, one per channel).
+/// Super-rows of a channels-last chunk, at least: its partial sums (one per column element
+/// and chunk) are then at most 1/64 of the tensor (for fewer rows, one per column element).
 inline constexpr std::int64_t kMinChunkRows = 64;
 
-/// The chunks of a channels-last call of `rows` rows of `channels` elements: enough that
+/// The chunks of a channels-last call of `rows` super-rows of `width` elements: enough that
 /// column groups x chunks reach `target_units` work units, at least kMinChunkRows rows each.
 /// The groups are counted for the vector path (vec elements per vector), so the chunks, and
 /// with them the workspace, depend on the shape and the device only.
-CUACT_HOST_DEVICE inline std::int64_t channels_last_chunks(std::int64_t rows,
-                                                           std::int64_t channels, int vec,
-                                                           std::int64_t target_units) {
-  const std::int64_t cols = (channels + vec - 1) / vec;
+CUACT_HOST_DEVICE inline std::int64_t channels_last_chunks(std::int64_t rows, std::int64_t width,
+                                                           int vec, std::int64_t target_units) {
+  const std::int64_t cols = (width + vec - 1) / vec;
   const std::int64_t groups = (cols + kChannelsLastGroupCols - 1) / kChannelsLastGroupCols;
   const std::int64_t wanted = (target_units + groups - 1) / groups;
   const std::int64_t most = rows / kMinChunkRows > 1 ? rows / kMinChunkRows : 1;
