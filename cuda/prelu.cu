@@ -1,5 +1,5 @@
 // PReLU dispatch: plans the partition, picks the kernel and vector width, and finishes the
-// alpha gradient's partial sums (prelu_dalpha_kernel, with cub::BlockReduce).
+// alpha gradient's partial sums (prelu_dalpha_kernel, with cub::WarpReduce or BlockReduce).
 #include "cuda/prelu_kernels.cuh"
 #include "cuda/launch.hpp"
 #include "cuda/resident_grid.cuh"
@@ -61,7 +61,7 @@ PreluPlan compute_prelu_plan(PreluShape shape, bool alpha_grad, int device, cons
     // on the shape and the device only; the element path (width = channels * inner) takes
     // fewer.
     p.width = channels_last_width(p.channels * p.inner, kVecElems<T>);
-    const std::int64_t rows = (p.outer * p.channels + p.width - 1) / p.width;
+    const std::int64_t rows = (p.outer * p.channels * p.inner + p.width - 1) / p.width;
     p.chunks = channels_last_chunks(rows, p.width, kVecElems<T>, target_units);
     p.partial_count = channels_last_partial_count(p.chunks, p.channels, p.width);
   } else {
@@ -121,8 +121,8 @@ PartialsLayout launch_prelu(const char* fn, const PreluPlan& p, const PreluArgs<
   if (p.super_rows) {
     if (same_offset) {
       constexpr auto kernel = prelu_channels_last_kernel<Mode, T, kVec>;
-      const ChannelsLastMap map{n,   p.channels, p.inner,       p.width,
-                                off, kVec,       p.chunks,      kPreluThreads};
+      const ChannelsLastMap map{n, p.channels, p.inner, p.width, off, kVec, p.chunks,
+                                kPreluThreads};
       const int grid = resident_grid<kPreluThreads, kernel>(map.units(), fn);
       kernel<<<grid, kPreluThreads, 0, stream>>>(a, map);
       CUACT_CUDA_TRY(cudaGetLastError(), fn);
