@@ -99,6 +99,20 @@ PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
   return last.plan;
 }
 
+/// prelu_channels_last_kernel over super-rows of `width` elements, the tensors `off` elements
+/// past a vector boundary. Returns where the partials are.
+template <class Mode, class T, int kVec>
+PartialsLayout launch_super_rows(const char* fn, const PreluPlan& p, const PreluArgs<T>& a,
+                                 std::int64_t n, std::int64_t width, std::int64_t off,
+                                 cudaStream_t stream) {
+  constexpr auto kernel = prelu_channels_last_kernel<Mode, T, kVec>;
+  const ChannelsLastMap map{n, p.channels, p.inner, width, off, kVec, p.chunks, kPreluThreads};
+  const int grid = resident_grid<kPreluThreads, kernel>(map.units(), fn);
+  kernel<<<grid, kPreluThreads, 0, stream>>>(a, map);
+  CUACT_CUDA_TRY(cudaGetLastError(), fn);
+  return {true, p.channels, p.chunks, p.inner, width, off};
+}
+
 /// The vector path takes tensors that all start at the same offset from a 16-byte boundary
 /// (any offset: the kernels skip the vectors reaching outside the tensor and take their
 /// elements one by one). Rows shorter than a vector (channels last among them) take
@@ -119,22 +133,9 @@ PartialsLayout launch_prelu(const char* fn, const PreluPlan& p, const PreluArgs<
   const std::int64_t n = p.outer * p.channels * p.inner;
 
   if (p.super_rows) {
-    if (same_offset) {
-      constexpr auto kernel = prelu_channels_last_kernel<Mode, T, kVec>;
-      const ChannelsLastMap map{n, p.channels, p.inner, p.width, off, kVec, p.chunks,
-                                kPreluThreads};
-      const int grid = resident_grid<kPreluThreads, kernel>(map.units(), fn);
-      kernel<<<grid, kPreluThreads, 0, stream>>>(a, map);
-      CUACT_CUDA_TRY(cudaGetLastError(), fn);
-      return {true, p.channels, p.chunks, p.inner, p.width, off};
-    }
-    constexpr auto kernel = prelu_channels_last_kernel<Mode, T, 1>;
-    const std::int64_t period = p.channels * p.inner;
-    const ChannelsLastMap map{n, p.channels, p.inner, period, 0, 1, p.chunks, kPreluThreads};
-    const int grid = resident_grid<kPreluThreads, kernel>(map.units(), fn);
-    kernel<<<grid, kPreluThreads, 0, stream>>>(a, map);
-    CUACT_CUDA_TRY(cudaGetLastError(), fn);
-    return {true, p.channels, p.chunks, p.inner, period, 0};
+    return same_offset
+               ? launch_super_rows<Mode, T, kVec>(fn, p, a, n, p.width, off, stream)
+               : launch_super_rows<Mode, T, 1>(fn, p, a, n, p.channels * p.inner, 0, stream);
   }
 
   const std::int64_t tiles = p.channels * p.chunks;
