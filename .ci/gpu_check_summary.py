@@ -2,8 +2,9 @@
 """Writes .ci/gpu-check's summary.md: readable from the last lines of a reply alone.
 
 One line per step (status, seconds, why skipped or failed), the failures' first lines, then
-per op x direction and dtype at the largest size measured: cuact_bench's % of same-run copy
-bandwidth and PyTorch's time over cuact's (> 1: cuact faster). Kept under 6,000 characters.
+the host time per call against its 3 us target, then per op x direction and dtype at the
+largest size measured: cuact_bench's % of same-run copy bandwidth and PyTorch's time over
+cuact's (> 1: cuact faster). Kept under 6,000 characters.
 """
 
 import argparse
@@ -13,6 +14,8 @@ import re
 import sys
 
 LIMIT = 6000
+HOST_TARGET_US = 3.0  # the host time one call may take to enqueue its work (issue #11)
+HOST_LISTED = 8  # calls over the target named in the summary; the rest are counted
 DTYPES = ["f32", "f64", "f16", "bf16"]
 FAILURE_LINE = re.compile(r"FAILED|Failure|MISMATCH|FAIL |error|Error|Expected|Which is|"
                           r"Timeout|killed|No such|not found")
@@ -65,6 +68,43 @@ def read_bench(path):
         except (KeyError, ValueError):
             continue
     return {k: v[1] for k, v in best.items()}
+
+
+def read_host(path):
+    """[(host_us, op, direction, dtype)] for every row cuact_bench timed on the host."""
+    rows = []
+    try:
+        with open(path, newline="") as f:
+            for r in csv.DictReader(f):
+                try:
+                    host_us = float(r["host_us"])
+                except (KeyError, TypeError, ValueError):
+                    continue
+                if host_us >= 0 and not r.get("skipped") and r.get("ok") == "1":
+                    rows.append((host_us, r["op"], r["direction"], r["dtype"]))
+    except (OSError, csv.Error):
+        return []
+    return rows
+
+
+def host_lines(rows):
+    """The host-time section: the worst call, and every call over the target."""
+    if not rows:
+        return []
+    rows = sorted(rows, reverse=True)
+    times = sorted(r[0] for r in rows)
+    over = [r for r in rows if r[0] > HOST_TARGET_US]
+    worst = rows[0]
+    lines = ["", f"## Host time per call (cuact_bench host_us; target <= {HOST_TARGET_US:g} us)",
+             "",
+             f"{len(rows)} calls timed: median {times[len(times) // 2]:.2f} us, worst "
+             f"{worst[0]:.2f} us ({worst[1]} {worst[2]} {worst[3]}); over the target: "
+             f"{len(over) if over else 'none'}"]
+    for host_us, op, direction, dtype in over[:HOST_LISTED]:
+        lines.append(f"- {op} {direction} {dtype}: {host_us:.2f} us")
+    if len(over) > HOST_LISTED:
+        lines.append(f"- ... and {len(over) - HOST_LISTED} more (bench.csv)")
+    return lines
 
 
 def read_torch(path):
@@ -120,6 +160,8 @@ def main():
         for name, _, _, _ in failed:
             out.append(f"{name}:")
             out += ["    " + l for l in failure_lines(os.path.join(a.logs, name + ".log"))]
+
+    out += host_lines(read_host(a.bench))
 
     bench = read_bench(a.bench)
     torch = read_torch(a.torch)
