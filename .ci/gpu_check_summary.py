@@ -2,9 +2,10 @@
 """Writes .ci/gpu-check's summary.md: readable from the last lines of a reply alone.
 
 One line per step (status, seconds, why skipped or failed), the failures' first lines, then
-the host time per call against its 3 us target, then per op x direction and dtype at the
-largest size measured: cuact_bench's % of same-run copy bandwidth and PyTorch's time over
-cuact's (> 1: cuact faster). Kept under 6,000 characters.
+the host time per call against its 3 us target (and the runtime calls' own host times,
+from the bench's log), then per op x direction and dtype at the largest size measured:
+cuact_bench's % of same-run copy bandwidth and PyTorch's time over cuact's (> 1: cuact
+faster). Kept under 6,000 characters.
 """
 
 import argparse
@@ -16,6 +17,7 @@ import sys
 LIMIT = 6000
 HOST_TARGET_US = 3.0  # the host time one call may take to enqueue its work (issue #11)
 HOST_LISTED = 8  # calls over the target named in the summary; the rest are counted
+RUNTIME_COSTS = "runtime calls, host us per call"  # cuact_bench's line (bench/runtime_costs.cu)
 DTYPES = ["f32", "f64", "f16", "bf16"]
 FAILURE_LINE = re.compile(r"FAILED|Failure|MISMATCH|FAIL |error|Error|Expected|Which is|"
                           r"Timeout|killed|No such|not found")
@@ -87,23 +89,39 @@ def read_host(path):
     return rows
 
 
-def host_lines(rows):
-    """The host-time section: the worst call, and every call over the target."""
-    if not rows:
+def runtime_costs_line(log):
+    """cuact_bench's line of the runtime calls' own host times, from its log ('' if none)."""
+    try:
+        with open(log, errors="replace") as f:
+            for line in f:
+                if line.startswith(RUNTIME_COSTS):
+                    return line.strip()[:600]
+    except OSError:
+        pass
+    return ""
+
+
+def host_lines(rows, runtime_costs):
+    """The host-time section: the worst call, every call over the target, and what the
+    runtime calls a cuact call is made of cost on their own."""
+    if not rows and not runtime_costs:
         return []
-    rows = sorted(rows, reverse=True)
-    times = sorted(r[0] for r in rows)
-    over = [r for r in rows if r[0] > HOST_TARGET_US]
-    worst = rows[0]
     lines = ["", f"## Host time per call (cuact_bench host_us; target <= {HOST_TARGET_US:g} us)",
-             "",
-             f"{len(rows)} calls timed: median {times[len(times) // 2]:.2f} us, worst "
-             f"{worst[0]:.2f} us ({worst[1]} {worst[2]} {worst[3]}); over the target: "
-             f"{len(over) if over else 'none'}"]
-    for host_us, op, direction, dtype in over[:HOST_LISTED]:
-        lines.append(f"- {op} {direction} {dtype}: {host_us:.2f} us")
-    if len(over) > HOST_LISTED:
-        lines.append(f"- ... and {len(over) - HOST_LISTED} more (bench.csv)")
+             ""]
+    if rows:
+        rows = sorted(rows, reverse=True)
+        times = sorted(r[0] for r in rows)
+        over = [r for r in rows if r[0] > HOST_TARGET_US]
+        worst = rows[0]
+        lines.append(f"{len(rows)} calls timed: median {times[len(times) // 2]:.2f} us, worst "
+                     f"{worst[0]:.2f} us ({worst[1]} {worst[2]} {worst[3]}); over the target: "
+                     f"{len(over) if over else 'none'}")
+        for host_us, op, direction, dtype in over[:HOST_LISTED]:
+            lines.append(f"- {op} {direction} {dtype}: {host_us:.2f} us")
+        if len(over) > HOST_LISTED:
+            lines.append(f"- ... and {len(over) - HOST_LISTED} more (bench.csv)")
+    if runtime_costs:
+        lines += ["", runtime_costs]
     return lines
 
 
@@ -161,7 +179,7 @@ def main():
             out.append(f"{name}:")
             out += ["    " + l for l in failure_lines(os.path.join(a.logs, name + ".log"))]
 
-    out += host_lines(read_host(a.bench))
+    out += host_lines(read_host(a.bench), runtime_costs_line(os.path.join(a.logs, "bench.log")))
 
     bench = read_bench(a.bench)
     torch = read_torch(a.torch)

@@ -3,6 +3,8 @@
 #include "bench/options.hpp"
 #include "bench/report.hpp"
 #include "bench/runner.hpp"
+#include "bench/runtime_costs.hpp"
+#include "bench/timing.hpp"
 
 #include <cuda_runtime.h>
 
@@ -98,6 +100,14 @@ int main(int argc, char** argv) {
 
     const Environment env = describe_environment();
     print_environment(std::cout, env);
+    {
+      void* scratch = nullptr;
+      if (cudaMalloc(&scratch, 256) != cudaSuccess) {
+        throw std::runtime_error("cudaMalloc of 256 bytes failed");
+      }
+      print_runtime_costs(std::cout, measure_runtime_costs(scratch, stream));
+      cuda_ok(cudaFree(scratch), "cudaFree");
+    }
     print_table_header(std::cout);
     std::vector<Row> rows;
     bool all_ok = true;

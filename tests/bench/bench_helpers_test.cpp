@@ -4,6 +4,7 @@
 #include "bench/cases.hpp"
 #include "bench/options.hpp"
 #include "bench/report.hpp"
+#include "bench/runtime_costs.hpp"
 
 #include <gtest/gtest.h>
 
@@ -102,6 +103,38 @@ TEST(BenchReport, TheTableShowsTheCudnnRatio) {
   std::ostringstream none;
   print_table_row(none, r);
   EXPECT_NE(none.str().find(" -  ok"), std::string::npos) << none.str();
+}
+
+// The line .ci/gpu_check_summary.py reads from the bench's log (its test,
+// tests/ci/check_gpu_check_summary.py, uses this same line).
+TEST(BenchReport, TheRuntimeCostLineNamesEveryCallAndWhatFailed) {
+  RuntimeCosts c;
+  c.pointer_query_us = 0.104;
+  c.get_device_us = 0.01;
+  c.capture_mode_us = 0.02;
+  c.last_error_us = 0.0;
+  c.launch_us = 1.8;
+  c.cooperative_us = 2.25;
+  c.cooperative_captures = true;
+  c.memset_us = 1.5;
+  std::ostringstream line;
+  print_runtime_costs(line, c);
+  EXPECT_EQ(line.str(),
+            "runtime calls, host us per call (median of 9 batches of 200): "
+            "cudaPointerGetAttributes 0.10, cudaGetDevice 0.01, "
+            "cudaThreadExchangeStreamCaptureMode 0.02, cudaGetLastError 0.00, cudaLaunchKernel "
+            "1.80, cudaLaunchCooperativeKernel 2.25 (in a graph: yes), cudaMemsetAsync 1.50\n");
+  c.cooperative_us = -1;
+  c.cooperative_captures = false;
+  c.note = "no cooperative launch on this device";
+  std::ostringstream failed;
+  print_runtime_costs(failed, c);
+  EXPECT_NE(failed.str().find("cudaLaunchCooperativeKernel failed (in a graph: no)"),
+            std::string::npos)
+      << failed.str();
+  EXPECT_NE(failed.str().find("1.50 [no cooperative launch on this device]\n"),
+            std::string::npos)
+      << failed.str();
 }
 
 Options parse(std::vector<std::string> args) {
