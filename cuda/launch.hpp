@@ -98,6 +98,11 @@ struct PreluPlan {
   // Partial sums: one initial value (old dalpha or 0) per channel, then one per channel
   // (column element of a super-row, super_rows) and chunk. The most any path takes.
   std::int64_t partial_count = 0;
+  // Every channel's alpha gradient is summed whole by one block (one chunk; a tile is a
+  // channel, or a super-row's column element is one): the backward's blocks then write
+  // dalpha themselves, with no partials and no second kernel (small tensors, where the
+  // second launch would cost about as much as the work).
+  bool direct_dalpha = false;
   int sms = 1;  // of the device planned for
   std::size_t workspace_bytes = 0;
 };
@@ -119,8 +124,8 @@ constexpr std::size_t prelu_workspace_lower_bound(std::int64_t channels) {
                   kPreluWorkspaceAlign);
 }
 
-/// Plans a call on the current device; with `alpha_grad`, also sizes the CUB storage and
-/// the workspace for the alpha gradient. shape.numel() > 0 and does not overflow.
+/// Plans a call on the current device (plan_prelu, prelu_plan.hpp); with `alpha_grad`, also
+/// sizes the workspace for the alpha gradient. shape.numel() > 0 and does not overflow.
 template <class T>
 PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn);
 
@@ -129,7 +134,7 @@ void launch_prelu_forward(const char* fn, const PreluPlan& plan, const T* x,
                           const compute_t<T>* alpha, T* y, cudaStream_t stream);
 
 /// dx and/or dalpha (at least one not null); `workspace` holds plan.workspace_bytes when
-/// dalpha is not null.
+/// dalpha is not null and the plan is not direct_dalpha (which uses none: it may be null).
 template <class T>
 void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, const T* dy,
                            const compute_t<T>* alpha, T* dx, compute_t<T>* dalpha, GradMode mode,

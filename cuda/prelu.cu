@@ -1,7 +1,9 @@
-// PReLU dispatch: plans the partition, picks the kernel and vector width, and finishes the
-// alpha gradient's partial sums (prelu_dalpha_kernel, with cub::WarpReduce or BlockReduce).
+// PReLU dispatch: plans the partition (prelu_plan.hpp), picks the kernel and vector width,
+// and finishes the alpha gradient's partial sums (prelu_dalpha_kernel, with cub::WarpReduce
+// or BlockReduce) unless the plan lets the blocks write dalpha themselves.
 #include "cuda/prelu_kernels.cuh"
 #include "cuda/launch.hpp"
+#include "cuda/prelu_plan.hpp"
 #include "cuda/resident_grid.cuh"
 #include "cuda/vector_io.cuh"
 #include "cuda/detail/cuda_check.hpp"
@@ -11,15 +13,6 @@
 #include <cstdint>
 
 namespace cuact::detail {
-
-// Each tile of prelu_channel_tiles_kernel covers at least this many elements of its channel,
-// so its partial sums are at most 1/4096 of the tensor (for a channel of fewer elements, that
-// channel's single partial).
-inline constexpr std::int64_t kMinTileElements = 4096;
-
-// Work units (tiles or chunks) to cut per SM: several per resident block, so that blocks
-// looping over them finish close together.
-inline constexpr int kPreluUnitsPerSm = 16;
 
 inline int sm_count(int device, const char* fn) {
   static PerDeviceValue sms;
@@ -38,49 +31,6 @@ inline bool same_shape(const PreluShape& a, const PreluShape& b) {
 }
 
 template <class T>
-PreluPlan compute_prelu_plan(PreluShape shape, bool alpha_grad, int device, const char* fn) {
-  PreluPlan p;
-  if (shape.channels == 1) {
-    // One alpha: the layout is one row of every element.
-    p.outer = 1;
-    p.channels = 1;
-    p.inner = shape.outer * shape.inner;
-  } else {
-    p.outer = shape.outer;
-    p.channels = shape.channels;
-    p.inner = shape.inner;
-  }
-  // Rows shorter than a vector (channels last: inner == 1) go to super-rows, each thread a
-  // column of them; longer rows to tiles of a channel's rows.
-  p.super_rows = p.inner < kVecElems<T>;
-
-  p.sms = sm_count(device, fn);
-  const std::int64_t target_units = p.sms * kPreluUnitsPerSm;
-  if (p.super_rows) {
-    // Counted for the vector path, so that the chunks, and with them the workspace, depend
-    // on the shape and the device only; the element path (width = channels * inner) takes
-    // fewer.
-    p.width = channels_last_width(p.channels * p.inner, kVecElems<T>);
-    const std::int64_t rows = (p.outer * p.channels * p.inner + p.width - 1) / p.width;
-    p.chunks = channels_last_chunks(rows, p.width, kVecElems<T>, target_units);
-    p.partial_count = channels_last_partial_count(p.chunks, p.channels, p.width);
-  } else {
-    const std::int64_t per_channel = p.outer * p.inner;
-    const std::int64_t wanted = (target_units + p.channels - 1) / p.channels;
-    p.chunks = std::clamp<std::int64_t>(wanted, 1,
-                                        std::max<std::int64_t>(1, per_channel / kMinTileElements));
-    p.partial_count = p.channels * (p.chunks + 1);
-  }
-  if (alpha_grad) {
-    using C = compute_t<T>;
-    p.workspace_bytes =
-        kPreluWorkspaceAlign +
-        round_up(static_cast<std::size_t>(p.partial_count) * sizeof(C), kPreluWorkspaceAlign);
-  }
-  return p;
-}
-
-template <class T>
 PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
   // Training code calls the same shape step after step: each thread keeps its last plan
   // (per element type), which keeps the planning off the host's hot path.
@@ -94,7 +44,9 @@ PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
   int device = 0;
   CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
   if (last.device != device || !same_shape(last.shape, shape) || (alpha_grad && !last.alpha_grad)) {
-    last = {device, shape, alpha_grad, compute_prelu_plan<T>(shape, alpha_grad, device, fn)};
+    last = {device, shape, alpha_grad,
+            plan_prelu(shape, alpha_grad, sm_count(device, fn), kVecElems<T>,
+                       sizeof(compute_t<T>))};
   }
   return last.plan;
 }
@@ -163,7 +115,7 @@ PartialsLayout launch_prelu(const char* fn, const PreluPlan& p, const PreluArgs<
 template <class T>
 void launch_prelu_forward(const char* fn, const PreluPlan& plan, const T* x,
                           const compute_t<T>* alpha, T* y, cudaStream_t stream) {
-  const PreluArgs<T> args{x, nullptr, alpha, y, nullptr, nullptr};
+  const PreluArgs<T> args{x, nullptr, alpha, y, nullptr, nullptr, nullptr};
   if (y == x) {
     launch_prelu<PreluMode<false, true, false, false>>(fn, plan, args, stream);
   } else {
@@ -176,13 +128,21 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
                            const compute_t<T>* alpha, T* dx, compute_t<T>* dalpha, GradMode mode,
                            void* workspace, cudaStream_t stream) {
   using C = compute_t<T>;
+  // A direct plan's blocks write dalpha; otherwise they write partials into the workspace
+  // and prelu_dalpha_kernel sums them.
+  const bool direct = dalpha != nullptr && plan.direct_dalpha;
   C* partials = nullptr;
-  if (dalpha != nullptr) {
+  if (dalpha != nullptr && !direct) {
     partials = reinterpret_cast<C*>(
         round_up(reinterpret_cast<std::uintptr_t>(workspace), kPreluWorkspaceAlign));
   }
-  const PreluArgs<T> args{x,  dy,       alpha,
-                          dx, partials, mode == GradMode::accumulate ? dalpha : nullptr};
+  const PreluArgs<T> args{x,
+                          dy,
+                          alpha,
+                          dx,
+                          partials,
+                          mode == GradMode::accumulate ? dalpha : nullptr,
+                          direct ? dalpha : nullptr};
   // In place (dx == dy or dx == x) the inputs are written during the kernel: no read-only
   // loads then.
   const bool in_place = dx != nullptr && (dx == dy || dx == x);
@@ -202,7 +162,7 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
   } else {
     layout = launch_prelu<PreluMode<true, false, true, true>>(fn, plan, args, stream);
   }
-  if (dalpha != nullptr) {
+  if (dalpha != nullptr && !direct) {
     // A warp per channel for few partials (a matrix's thousands of channels), the block for
     // many (one shared alpha).
     const std::int64_t most = plan.sms * kDalphaBlocksPerSm;

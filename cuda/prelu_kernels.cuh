@@ -20,7 +20,8 @@
 // All produce one partial per channel (column element, channels last) and chunk plus each
 // channel's initial value (prelu_map.hpp: channel-major for the tiles, chunk-major for
 // channels last, so that the stores of a block's channels are contiguous), summed in a fixed
-// order; no atomics. kVec elements move per access: 16 / sizeof(T) when every tensor starts
+// order; no atomics. When one block sums a channel whole (PreluPlan::direct_dalpha), it
+// writes dalpha itself instead: one launch for small tensors. kVec elements move per access: 16 / sizeof(T) when every tensor starts
 // at the same offset from a 16-byte boundary, else 1. Vectors reaching outside the tensor
 // are skipped by the main loops and their elements taken one by one (VectorEdges).
 #pragma once
@@ -64,8 +65,9 @@ struct PreluArgs {
   const T* dy;  // backward only
   const compute_t<T>* alpha;
   T* out;                      // y or dx
-  compute_t<T>* partials;      // alpha gradient only
+  compute_t<T>* partials;      // alpha gradient only, unless dalpha_out is set
   const compute_t<T>* dalpha;  // old dalpha for GradMode::accumulate, else null
+  compute_t<T>* dalpha_out;    // PreluPlan::direct_dalpha: written here, no partials
 };
 
 /// Applies PReLU to one vector: writes the output and adds the alpha-gradient terms of the
@@ -192,11 +194,26 @@ __device__ __forceinline__ void prelu_element(const PreluArgs<T>& a, std::int64_
   acc = sums[0];
 }
 
+/// Channel c's initial value: what its alpha gradient starts from (old dalpha or 0).
+template <class T>
+__device__ __forceinline__ compute_t<T> initial_value(const PreluArgs<T>& a, std::int64_t c) {
+  return a.dalpha != nullptr ? a.dalpha[c] : compute_t<T>(0);
+}
+
 /// Channel c's initial partial, at `slot`: what the reduction starts from.
 template <class T>
 __device__ __forceinline__ void write_initial_partial(const PreluArgs<T>& a, std::int64_t c,
                                                       std::int64_t slot) {
-  a.partials[slot] = a.dalpha != nullptr ? a.dalpha[c] : compute_t<T>(0);
+  a.partials[slot] = initial_value(a, c);
+}
+
+/// A block's sum of all of channel c's terms (a direct plan): dalpha[c] = initial + sum, the
+/// sum the reduction would make of the channel's two partials. The thread reads the old
+/// dalpha[c] before it writes it, and no other thread touches it.
+template <class T>
+__device__ __forceinline__ void write_direct_dalpha(const PreluArgs<T>& a, std::int64_t c,
+                                                    compute_t<T> sum) {
+  a.dalpha_out[c] = initial_value(a, c) + sum;
 }
 
 /// A tile's alpha, alpha[c], in every lane of a vector; zeros when only dalpha is computed
@@ -215,7 +232,8 @@ __device__ __forceinline__ void tile_alpha(const PreluArgs<T>& a, std::int64_t c
 }
 
 /// The end of a tile's work: the block's sum of acc is the tile's partial, and chunk 0 also
-/// writes the channel's initial one.
+/// writes the channel's initial one; in a direct plan (one chunk: the tile is the whole
+/// channel) it goes to dalpha instead.
 template <class Mode, class T, int kVec, class ReduceStorage>
 __device__ __forceinline__ void finish_tile(const PreluArgs<T>& a, const compute_t<T> (&acc)[kVec],
                                             std::int64_t c, std::int64_t chunk,
@@ -229,9 +247,13 @@ __device__ __forceinline__ void finish_tile(const PreluArgs<T>& a, const compute
     }
     const C block_sum = cub::BlockReduce<C, kPreluThreads>(storage).Sum(thread_sum);
     if (threadIdx.x == 0) {
-      a.partials[prelu_partial_slot(c, chunk, chunks)] = block_sum;
-      if (chunk == 0) {
-        write_initial_partial(a, c, prelu_initial_slot(c, chunks));
+      if (a.dalpha_out != nullptr) {
+        write_direct_dalpha(a, c, block_sum);
+      } else {
+        a.partials[prelu_partial_slot(c, chunk, chunks)] = block_sum;
+        if (chunk == 0) {
+          write_initial_partial(a, c, prelu_initial_slot(c, chunks));
+        }
       }
     }
     __syncthreads();  // storage is reused by the next tile
@@ -357,7 +379,7 @@ __global__ void __launch_bounds__(kPreluThreads)
     const std::int64_t q = map.column(map.group_of(unit), cl);
     const bool active = lane_used && q < cols;
     if constexpr (Mode::alpha_grad) {
-      if (chunk == 0 && active && rl == 0) {
+      if (chunk == 0 && active && rl == 0 && a.dalpha_out == nullptr) {
 #pragma unroll
         for (int k = 0; k < kVec; ++k) {
           const std::int64_t c = q * kVec + k;  // each channel's initial value once
@@ -434,10 +456,22 @@ __global__ void __launch_bounds__(kPreluThreads)
         __syncthreads();  // lane_sums is reused by the next unit
       }
       if (active && rl == 0) {
+        if (a.dalpha_out != nullptr) {
+          // A direct plan: one chunk, and column element q*kVec + k is the only one of its
+          // channel.
 #pragma unroll
-        for (int k = 0; k < kVec; ++k) {
-          a.partials[channels_last_partial_slot(q * kVec + k, chunk, map.channels, map.width)] =
-              acc[k];
+          for (int k = 0; k < kVec; ++k) {
+            write_direct_dalpha(a,
+                                channels_last_channel_of(q * kVec + k, map.channels, map.inner,
+                                                         map.width, map.off),
+                                acc[k]);
+          }
+        } else {
+#pragma unroll
+          for (int k = 0; k < kVec; ++k) {
+            a.partials[channels_last_partial_slot(q * kVec + k, chunk, map.channels,
+                                                  map.width)] = acc[k];
+          }
         }
       }
     }

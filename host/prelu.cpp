@@ -116,7 +116,7 @@ void prelu_backward_checked(const char* fn, const T* x, const T* dy, const compu
   if (needs_workspace) {
     expect_workspace(fn, workspace, workspace_bytes, plan.workspace_bytes);
   }
-  if (dalpha == nullptr || !allocate) {
+  if (dalpha == nullptr || !allocate || plan.direct_dalpha) {  // a direct plan needs none
     detail::launch_prelu_backward<T>(fn, plan, x, dy, alpha, dx, dalpha, mode, workspace, stream);
     return;
   }

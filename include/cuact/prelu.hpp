@@ -16,21 +16,26 @@
 // than a 16-byte vector (channels last: inner == 1), one per column and chunk of at least
 // 64 rows of lcm(channels * inner, 16 / sizeof(T)) elements (rows of the tensor when inner
 // == 1 and channels is a multiple of 16 / sizeof(T); stored contiguously per chunk). So at
-// most 1/4096 or 1/64 of the elements, or, for fewer, one per channel (per column). Either
-// output may be null to skip it.
+// most 1/4096 or 1/64 of the elements, or, for fewer, one per channel (per column). Small
+// tensors, where one block sums each channel whole (channels of fewer than 8192 elements,
+// shared alpha over fewer than 8192, channels last of fewer than 128 rows with channels a
+// multiple of 16 / sizeof(T)), skip the partials and the second kernel: the block writes
+// dalpha[c] itself, one launch per call. Either output may be null to skip it.
 //
 // Workspace. The backward pass needs scratch memory for the partial sums when it computes
 // dalpha. CUB style: ask prelu_backward_workspace_size() for the bytes, pass that much
 // device memory; no allocation happens and the call can be captured in a CUDA graph. The
 // size depends on the shape, the element type and the current device (its SM count), and
 // is valid only for those. An overload without workspace allocates it stream-ordered
-// (cudaMallocAsync / cudaFreeAsync on the call's stream).
+// (cudaMallocAsync / cudaFreeAsync on the call's stream), except for the small tensors
+// above, which use none (the call with a workspace still takes one, and leaves it alone).
 //
 // Determinism. No floating-point atomics: the work is partitioned by shape and device
 // alone, and the partial sums are combined in a fixed order (cub::BlockReduce within a
-// block, then a second kernel that sums each channel's partials in order with
-// cub::WarpReduce or cub::BlockReduce), so dalpha is bitwise identical from run to run for
-// the same inputs, shape, pointer alignment and GPU model.
+// block, then, unless the block summed the channel whole, a second kernel that sums each
+// channel's partials in order with cub::WarpReduce or cub::BlockReduce), so dalpha is
+// bitwise identical from run to run for the same inputs, shape, pointer alignment and GPU
+// model.
 //
 // Calls are enqueued on `stream` and never synchronize. In place is allowed for y == x and
 // for dx == dy (or dx == x); any other overlap of an input with an output (including alpha

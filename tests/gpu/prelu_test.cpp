@@ -3,7 +3,8 @@
 // within a bound from the reduction length; overwrite and accumulate; in place; bitwise
 // identical dalpha from run to run; every tensor at the same offset from a 16-byte boundary
 // (the vector path) or at different ones (the element path); nothing written outside the
-// output; and dalpha against a finite difference of the loss in double.
+// output; both sides of the plans' direct-dalpha threshold; and dalpha against a finite
+// difference of the loss in double.
 #include <cuact/error.hpp>
 #include <cuact/prelu.hpp>
 
@@ -12,6 +13,8 @@
 #include "tests/support/device_buffer.hpp"
 #include "tests/support/gpu_environment.hpp"
 #include "tests/support/test_data.hpp"
+
+#include "cuda/prelu_plan.hpp"
 
 #include <gtest/gtest.h>
 
@@ -381,6 +384,52 @@ TEST_F(PreluSpecial, AlphaGradientMatchesAFiniteDifferenceOfTheLossInDouble) {
     minus[c] -= h;
     const double fd = (loss(plus) - loss(minus)) / (2 * h);
     EXPECT_NEAR(dalpha[c], fd, 1e-8 * std::fmax(1.0, std::fabs(fd))) << "channel " << c;
+  }
+}
+
+// Small tensors' plans let one block sum each channel whole and write dalpha (no partials,
+// no second kernel): NCHW channels of fewer than 8192 elements, shared alpha over fewer
+// than 8192, channels last of fewer than 128 rows (and channels a multiple of the vector).
+// Every call on both sides of that threshold, on and off vector boundaries.
+TEST_F(PreluSpecial, BothSidesOfTheDirectDalphaThresholdMatch) {
+  int device = 0;
+  int sms = 0;
+  CUACT_TEST_CUDA(cudaGetDevice(&device));
+  CUACT_TEST_CUDA(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  struct Side {
+    PreluShape shape;
+    bool direct;
+  };
+  const Side sides[] = {{PreluShape::nchw(1, 4, 8191, 1), true},
+                        {PreluShape::nchw(1, 4, 8192, 1), false},
+                        {PreluShape::shared(8191), true},
+                        {PreluShape::shared(8192), false},
+                        {PreluShape::nhwc(127, 1, 1, 64), true},
+                        {PreluShape::nhwc(128, 1, 1, 64), false}};
+  int ran = 0;
+  for (const Dtype dtype : kAllDtypes) {
+    with_dtype(dtype, [&](auto tag) {
+      using T = decltype(tag);
+      for (const Side& side : sides) {
+        const PreluShape& shape = side.shape;
+        if (shape.numel() > test_max_elements()) {
+          continue;
+        }
+        ++ran;
+        SCOPED_TRACE(::testing::Message() << dtype_name(dtype) << " [" << shape.outer << ", "
+                                          << shape.channels << ", " << shape.inner << "]");
+        const detail::PreluPlan plan = detail::plan_prelu(
+            shape, true, sms, 16 / static_cast<int>(sizeof(T)), sizeof(compute_t<T>));
+        ASSERT_EQ(plan.direct_dalpha, side.direct);
+        for (const std::int64_t offset : {0, 3}) {
+          SCOPED_TRACE(::testing::Message() << "offset " << offset);
+          run_case<T>(shape, offset);
+        }
+      }
+    });
+  }
+  if (ran == 0) {
+    GTEST_SKIP() << "every shape is above CUACT_TEST_MAX_N";
   }
 }
 

@@ -4,8 +4,9 @@
 // instead: a device 0 with 132 SMs, device pointers everywhere, and launches that are
 // recorded but run nothing. These calls and cuact's own code make up the host cost a GPU
 // run measures (cuact_bench's host_us): a change that adds a query to the hot path fails
-// here. The time cuact itself spends per call (everything but the runtime) is printed. A runtime function libcuact starts to call without a stand-in here
-// reaches the real runtime, which fails on a machine without a GPU: the test fails then too.
+// here. The time cuact itself spends per call (everything but the runtime) is printed. A
+// runtime function libcuact starts to call without a stand-in here reaches the real
+// runtime, which fails on a machine without a GPU: the test fails then too.
 #include <cuact/cuact.h>
 #include <cuact/activations.hpp>
 #include <cuact/gated.hpp>
@@ -349,6 +350,21 @@ TEST(RuntimeCalls, Prelu) {
   });
   check({"prelu_backward nhwc3", 6, 3, 2}, [&] {
     prelu_backward(x, dy, alpha, y, dalpha, nhwc, GradMode::overwrite, workspace, bytes, nullptr);
+  });
+  // Small tensors: one block sums each channel whole and writes dalpha (a direct plan), so
+  // one launch; the overload without a workspace then allocates none.
+  const PreluShape small_nchw = PreluShape::nchw(2, 64, 7, 7);
+  const PreluShape small_nhwc = PreluShape::nhwc(2, 7, 7, 64);
+  check({"prelu_backward small nchw", 6, 3, 1}, [&] {
+    prelu_backward(x, dy, alpha, y, dalpha, small_nchw, GradMode::accumulate, workspace, bytes,
+                   nullptr);
+  });
+  check({"prelu_backward small nhwc", 6, 3, 1}, [&] {
+    prelu_backward(x, dy, alpha, y, dalpha, small_nhwc, GradMode::overwrite, workspace, bytes,
+                   nullptr);
+  });
+  check({"prelu_backward small, own", 5, 3, 1}, [&] {
+    prelu_backward(x, dy, alpha, y, dalpha, small_nchw, GradMode::overwrite, nullptr);
   });
 }
 

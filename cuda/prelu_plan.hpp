@@ -1,0 +1,75 @@
+// How a PReLU call is partitioned (PreluPlan, launch.hpp): a pure function of the shape, the
+// vector width, the size of a partial sum and the SM count, so that the CPU tests
+// (tests/host/index_map_test.cpp) check every plan's invariants without a device.
+#pragma once
+
+#include "cuda/launch.hpp"
+#include "cuda/prelu_map.hpp"
+
+#include <cuact/prelu.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+namespace cuact::detail {
+
+// Each tile of prelu_channel_tiles_kernel covers at least this many elements of its channel,
+// so its partial sums are at most 1/4096 of the tensor (for a channel of fewer elements, that
+// channel's single partial).
+inline constexpr std::int64_t kMinTileElements = 4096;
+
+// Work units (tiles or chunks) to cut per SM: several per resident block, so that blocks
+// looping over them finish close together.
+inline constexpr int kPreluUnitsPerSm = 16;
+
+/// The plan of a call of `shape` (numel() > 0) on a device of `sms` SMs, for vectors of
+/// `vec` elements and partial sums of `partial_bytes` bytes; with `alpha_grad`, also the
+/// workspace.
+inline PreluPlan plan_prelu(PreluShape shape, bool alpha_grad, int sms, int vec,
+                            std::size_t partial_bytes) {
+  PreluPlan p;
+  if (shape.channels == 1) {
+    // One alpha: the layout is one row of every element.
+    p.outer = 1;
+    p.channels = 1;
+    p.inner = shape.outer * shape.inner;
+  } else {
+    p.outer = shape.outer;
+    p.channels = shape.channels;
+    p.inner = shape.inner;
+  }
+  // Rows shorter than a vector (channels last: inner == 1) go to super-rows, each thread a
+  // column of them; longer rows to tiles of a channel's rows.
+  p.super_rows = p.inner < vec;
+
+  p.sms = sms;
+  const std::int64_t target_units = static_cast<std::int64_t>(sms) * kPreluUnitsPerSm;
+  if (p.super_rows) {
+    // Counted for the vector path, so that the chunks, and with them the workspace, depend
+    // on the shape and the device only; the element path (width = channels * inner) takes
+    // fewer.
+    p.width = channels_last_width(p.channels * p.inner, vec);
+    const std::int64_t rows = (p.outer * p.channels * p.inner + p.width - 1) / p.width;
+    p.chunks = channels_last_chunks(rows, p.width, vec, target_units);
+    p.partial_count = channels_last_partial_count(p.chunks, p.channels, p.width);
+    // One chunk, and each column element its own channel (then inner == 1, and the element
+    // path's width, channels, is the same).
+    p.direct_dalpha = p.chunks == 1 && p.width == p.channels;
+  } else {
+    const std::int64_t per_channel = p.outer * p.inner;
+    const std::int64_t wanted = (target_units + p.channels - 1) / p.channels;
+    p.chunks = std::clamp<std::int64_t>(wanted, 1,
+                                        std::max<std::int64_t>(1, per_channel / kMinTileElements));
+    p.partial_count = p.channels * (p.chunks + 1);
+    p.direct_dalpha = p.chunks == 1;  // a tile is a whole channel
+  }
+  if (alpha_grad) {
+    p.workspace_bytes =
+        kPreluWorkspaceAlign +
+        round_up(static_cast<std::size_t>(p.partial_count) * partial_bytes, kPreluWorkspaceAlign);
+  }
+  return p;
+}
+
+}  // namespace cuact::detail
