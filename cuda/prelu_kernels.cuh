@@ -21,9 +21,10 @@
 // channel's initial value (prelu_map.hpp: channel-major for the tiles, chunk-major for
 // channels last, so that the stores of a block's channels are contiguous), summed in a fixed
 // order; no atomics. When one block sums a channel whole (PreluPlan::direct_dalpha), it
-// writes dalpha itself instead: one launch for small tensors. kVec elements move per access: 16 / sizeof(T) when every tensor starts
-// at the same offset from a 16-byte boundary, else 1. Vectors reaching outside the tensor
-// are skipped by the main loops and their elements taken one by one (VectorEdges).
+// writes dalpha itself instead: one launch for small tensors. kVec elements move per access:
+// 16 / sizeof(T) when every tensor starts at the same offset from a 16-byte boundary, else
+// 1. Vectors reaching outside the tensor are skipped by the main loops and their elements
+// taken one by one (VectorEdges).
 #pragma once
 
 #include "cuda/launch.hpp"
