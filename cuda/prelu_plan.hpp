@@ -72,4 +72,58 @@ inline PreluPlan plan_prelu(PreluShape shape, bool alpha_grad, int sms, int vec,
   return p;
 }
 
+/// Which kernel a call takes (launch_prelu, prelu.cu; the emulation tests run the same).
+enum class PreluKernel { channels_last, channel_tiles, channel_tiles_masked };
+
+struct PreluRoute {
+  PreluKernel kernel = PreluKernel::channel_tiles;
+  bool vector = false;     // 16-byte vectors; else one element per access
+  std::int64_t width = 1;  // channels_last: super-row elements
+  std::int64_t off = 0;    // vector paths: the tensors' offset from a vector boundary
+};
+
+/// The vector path takes tensors that all start at the same offset (`off` elements) from a
+/// 16-byte boundary (`same_offset`; any offset: the kernels skip the vectors reaching outside
+/// the tensor and take their elements one by one). Rows shorter than a vector (channels last
+/// among them) take super-rows, any channel count; rows of a multiple of the vector on
+/// boundaries the plain tiles, other rows the masked tiles. Tensors at different offsets,
+/// and rows of 2^31 elements or more off boundaries, take the element path.
+inline PreluRoute prelu_route(const PreluPlan& p, bool same_offset, std::int64_t off, int vec) {
+  if (p.super_rows) {
+    return same_offset ? PreluRoute{PreluKernel::channels_last, true, p.width, off}
+                       : PreluRoute{PreluKernel::channels_last, false, p.channels * p.inner, 0};
+  }
+  if (same_offset && off == 0 && p.inner % vec == 0) {
+    return {PreluKernel::channel_tiles, true, 1, 0};
+  }
+  if (same_offset && MaskedRowsMap::fits(p.inner, vec)) {  // inner >= vec here
+    return {PreluKernel::channel_tiles_masked, true, 1, off};
+  }
+  return {PreluKernel::channel_tiles, false, 1, 0};
+}
+
+/// Where a route's partials are, as prelu_dalpha_kernel reads them.
+inline PartialsLayout partials_layout(const PreluPlan& p, const PreluRoute& r) {
+  if (r.kernel == PreluKernel::channels_last) {
+    return {true, p.channels, p.chunks, p.inner, r.width, r.off};
+  }
+  return {false, p.channels, p.chunks, p.inner, 1, 0};
+}
+
+/// The index map of a channels_last route, for `vec` elements per access (1 on the element
+/// path) and blocks of `threads`.
+inline ChannelsLastMap channels_last_map(const PreluPlan& p, const PreluRoute& r, int vec,
+                                         int threads) {
+  return {p.outer * p.channels * p.inner, p.channels, p.inner, r.width, r.off, vec, p.chunks,
+          threads};
+}
+
+/// The index map of a channel_tiles_masked route.
+inline MaskedRowsMap masked_rows_map(const PreluPlan& p, const PreluRoute& r, int vec,
+                                     int threads) {
+  return {ChannelTilesMap{p.outer, p.channels, MaskedRowsMap::slots(p.inner, vec), p.chunks,
+                          threads},
+          p.inner, r.off, p.outer * p.channels * p.inner};
+}
+
 }  // namespace cuact::detail

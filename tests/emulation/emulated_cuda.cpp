@@ -1,0 +1,159 @@
+#include "tests/emulation/emulated_cuda.hpp"
+
+#include <ucontext.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace cuact::emulation {
+
+namespace {
+
+enum class State { ready, at_block_barrier, at_warp_barrier, done };
+
+struct Fiber {
+  ucontext_t context{};
+  std::vector<char> stack;
+  State state = State::ready;
+};
+
+/// The block being run: its fibers and the scheduler's context.
+struct Block {
+  std::vector<Fiber> fibers;
+  ucontext_t scheduler{};
+  int current = -1;
+  const std::function<void()>* kernel = nullptr;
+};
+
+thread_local Block* running = nullptr;
+
+constexpr std::size_t kStackBytes = 256 * 1024;
+
+void fiber_main() {
+  Block& b = *running;
+  (*b.kernel)();
+  b.fibers[static_cast<std::size_t>(b.current)].state = State::done;
+  // Returning ends the fiber: uc_link resumes the scheduler.
+}
+
+void wait(State state) {
+  Block& b = *running;
+  Fiber& f = b.fibers[static_cast<std::size_t>(b.current)];
+  f.state = state;
+  swapcontext(&f.context, &b.scheduler);
+}
+
+std::string describe(const Block& b) {
+  std::string s;
+  for (std::size_t t = 0; t < b.fibers.size(); ++t) {
+    const State st = b.fibers[t].state;
+    s += st == State::done ? 'D' : st == State::at_block_barrier ? 'B'
+                                  : st == State::at_warp_barrier ? 'W'
+                                                                 : 'R';
+  }
+  return s;
+}
+
+/// Releases what can go on: a warp whose unfinished lanes all wait at a warp barrier, or
+/// the block when every thread waits at a block barrier. False when nothing can.
+bool release(Block& b) {
+  bool released = false;
+  const std::size_t n = b.fibers.size();
+  for (std::size_t w = 0; w < n; w += 32) {
+    const std::size_t end = std::min(n, w + 32);
+    bool all = true;
+    bool any = false;
+    for (std::size_t t = w; t < end; ++t) {
+      all = all && b.fibers[t].state == State::at_warp_barrier;
+      any = any || b.fibers[t].state == State::at_warp_barrier;
+    }
+    if (any && all) {
+      for (std::size_t t = w; t < end; ++t) {
+        b.fibers[t].state = State::ready;
+      }
+      released = true;
+    }
+  }
+  if (released) {
+    return true;
+  }
+  bool all_at_block = true;
+  for (const Fiber& f : b.fibers) {
+    all_at_block = all_at_block && f.state == State::at_block_barrier;
+  }
+  if (all_at_block) {
+    for (Fiber& f : b.fibers) {
+      f.state = State::ready;
+    }
+    return true;
+  }
+  return false;
+}
+
+void run_block(Block& b) {
+  for (;;) {
+    bool ran = false;
+    for (std::size_t t = 0; t < b.fibers.size(); ++t) {
+      if (b.fibers[t].state != State::ready) {
+        continue;
+      }
+      b.current = static_cast<int>(t);
+      thread_index = uint3{static_cast<unsigned>(t), 0, 0};
+      swapcontext(&b.scheduler, &b.fibers[t].context);
+      ran = true;
+    }
+    if (ran) {
+      continue;
+    }
+    bool all_done = true;
+    for (const Fiber& f : b.fibers) {
+      all_done = all_done && f.state == State::done;
+    }
+    if (all_done) {
+      return;
+    }
+    if (!release(b)) {
+      throw std::logic_error(
+          "emulated kernel: a barrier not every thread reaches (per thread: R ready, B at "
+          "__syncthreads, W at a warp barrier, D done): " +
+          describe(b));
+    }
+  }
+}
+
+}  // namespace
+
+void block_barrier() { wait(State::at_block_barrier); }
+
+void warp_barrier() { wait(State::at_warp_barrier); }
+
+void launch(unsigned grid, unsigned threads, const std::function<void()>& kernel) {
+  grid_size = dim3(grid, 1, 1);
+  block_size = dim3(threads, 1, 1);
+  for (unsigned block = grid; block-- > 0;) {
+    Block b;
+    b.kernel = &kernel;
+    b.fibers.resize(threads);
+    for (Fiber& f : b.fibers) {
+      f.stack.resize(kStackBytes);
+      getcontext(&f.context);
+      f.context.uc_stack.ss_sp = f.stack.data();
+      f.context.uc_stack.ss_size = f.stack.size();
+      f.context.uc_link = &b.scheduler;
+      makecontext(&f.context, fiber_main, 0);
+    }
+    block_index = uint3{block, 0, 0};
+    running = &b;
+    try {
+      run_block(b);
+    } catch (...) {
+      running = nullptr;
+      throw;
+    }
+    running = nullptr;
+  }
+}
+
+}  // namespace cuact::emulation
