@@ -25,14 +25,12 @@ inline constexpr int kDalphaBlocksPerSm = 8;
 /// The kernel prelu_route picks for these tensors (prelu_plan.hpp), launched. Returns where
 /// the partials are.
 template <class Mode, class T, class Launcher>
-PartialsLayout dispatch_prelu(const Launcher& launcher, const PreluPlan& p,
-                              const PreluArgs<T>& a) {
+PartialsLayout dispatch_prelu(const Launcher& launcher, const PreluPlan& p, const PreluArgs<T>& a) {
   constexpr int kVec = kVecElems<T>;
   const std::size_t misalignment = vector_misalignment(a.x);
-  const bool same_offset =
-      misalignment % sizeof(T) == 0 &&
-      (!Mode::backward || vector_misalignment(a.dy) == misalignment) &&
-      (!Mode::write_out || vector_misalignment(a.out) == misalignment);
+  const bool same_offset = misalignment % sizeof(T) == 0 &&
+                           (!Mode::backward || vector_misalignment(a.dy) == misalignment) &&
+                           (!Mode::write_out || vector_misalignment(a.out) == misalignment);
   const PreluRoute r =
       prelu_route(p, same_offset, static_cast<std::int64_t>(misalignment / sizeof(T)), kVec);
   const std::int64_t tiles = p.channels * p.chunks;
@@ -125,8 +123,8 @@ void dispatch_prelu_backward(const Launcher& launcher, const PreluPlan& plan, co
     if (layout.per_channel() <= kDalphaWarpPartials) {
       constexpr std::int64_t kWarps = kDalphaThreads / 32;
       launcher.template exact<prelu_dalpha_kernel<C, true>, kDalphaThreads>(
-          std::min<std::int64_t>((layout.channels + kWarps - 1) / kWarps, most), partials,
-          dalpha, layout);
+          std::min<std::int64_t>((layout.channels + kWarps - 1) / kWarps, most), partials, dalpha,
+          layout);
     } else {
       launcher.template exact<prelu_dalpha_kernel<C, false>, kDalphaThreads>(
           std::min<std::int64_t>(layout.channels, most), partials, dalpha, layout);
