@@ -2,7 +2,11 @@
 
 #include <ucontext.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
+#include <numeric>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,7 +19,6 @@ enum class State { ready, at_block_barrier, at_warp_barrier, done };
 
 struct Fiber {
   ucontext_t context{};
-  std::vector<char> stack;
   State state = State::ready;
 };
 
@@ -29,7 +32,16 @@ struct Block {
 
 thread_local Block* running = nullptr;
 
-constexpr std::size_t kStackBytes = 256 * 1024;
+constexpr std::size_t kStackBytes = 128 * 1024;
+
+/// Fiber stacks, kept from launch to launch (uninitialized: nothing reads them first).
+char* stack_of(std::size_t t) {
+  thread_local std::vector<std::unique_ptr<char[]>> stacks;
+  while (stacks.size() <= t) {
+    stacks.emplace_back(new char[kStackBytes]);
+  }
+  return stacks[t].get();
+}
 
 void fiber_main() {
   Block& b = *running;
@@ -49,9 +61,10 @@ std::string describe(const Block& b) {
   std::string s;
   for (std::size_t t = 0; t < b.fibers.size(); ++t) {
     const State st = b.fibers[t].state;
-    s += st == State::done ? 'D' : st == State::at_block_barrier ? 'B'
-                                  : st == State::at_warp_barrier ? 'W'
-                                                                 : 'R';
+    s += st == State::done               ? 'D'
+         : st == State::at_block_barrier ? 'B'
+         : st == State::at_warp_barrier  ? 'W'
+                                         : 'R';
   }
   return s;
 }
@@ -92,10 +105,27 @@ bool release(Block& b) {
   return false;
 }
 
-void run_block(Block& b) {
+/// Readies `f` to run fiber_main on `stack`, returning to `scheduler` when it ends. Its own
+/// function, so that no caller's variable lives across getcontext (which returns twice).
+[[gnu::noinline]] void start_fiber(Fiber& f, char* stack, ucontext_t* scheduler) {
+  getcontext(&f.context);
+  f.context.uc_stack.ss_sp = stack;
+  f.context.uc_stack.ss_size = kStackBytes;
+  f.context.uc_link = scheduler;
+  makecontext(&f.context, fiber_main, 0);
+}
+
+void run_block(Block& b, std::uint64_t seed) {
+  // Between barriers the threads run one after another in an order shuffled afresh each
+  // round, so that a thread that reads what another writes without a barrier between them
+  // sees the wrong phase's value in some order (on a GPU: a race).
+  std::mt19937_64 random(seed);
+  std::vector<std::size_t> order(b.fibers.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
   for (;;) {
     bool ran = false;
-    for (std::size_t t = 0; t < b.fibers.size(); ++t) {
+    std::shuffle(order.begin(), order.end(), random);
+    for (const std::size_t t : order) {
       if (b.fibers[t].state != State::ready) {
         continue;
       }
@@ -136,18 +166,13 @@ void launch(unsigned grid, unsigned threads, const std::function<void()>& kernel
     Block b;
     b.kernel = &kernel;
     b.fibers.resize(threads);
-    for (Fiber& f : b.fibers) {
-      f.stack.resize(kStackBytes);
-      getcontext(&f.context);
-      f.context.uc_stack.ss_sp = f.stack.data();
-      f.context.uc_stack.ss_size = f.stack.size();
-      f.context.uc_link = &b.scheduler;
-      makecontext(&f.context, fiber_main, 0);
+    for (std::size_t t = 0; t < b.fibers.size(); ++t) {
+      start_fiber(b.fibers[t], stack_of(t), &b.scheduler);
     }
     block_index = uint3{block, 0, 0};
     running = &b;
     try {
-      run_block(b);
+      run_block(b, 0x9E3779B97F4A7C15ull * (block + 1) + threads);
     } catch (...) {
       running = nullptr;
       throw;

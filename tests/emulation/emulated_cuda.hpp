@@ -1,8 +1,10 @@
 // Runs CUDA kernel code on the CPU, so that CPU tests execute the kernels themselves, not
-// only their index maps: each block's threads are fibers (ucontext) switched at barriers,
-// blocks run one after another (last first, so that no kernel can rely on an order), and
-// __shared__ variables are statics, one copy for the block that runs. Enough of CUDA for
-// cuact's PReLU kernels: the thread and block indices, __syncthreads, the load and store
+// only their index maps: each block's threads are fibers (ucontext) switched at barriers and
+// run, between two barriers, one after another in a shuffled order (so that a value one
+// thread reads and another writes with no barrier between them comes out wrong in some
+// order), blocks run one after another (last first, so that no kernel can rely on an
+// order), and __shared__ variables are statics, one copy for the block that runs. Enough of CUDA
+// for cuact's PReLU kernels: the thread and block indices, __syncthreads, the load and store
 // intrinsics of vector_io.cuh, and cub::BlockReduce / cub::WarpReduce (tests/emulation/cub).
 //
 // A barrier some threads of a block (or of a warp, for the warp reductions) never reach is
