@@ -1,6 +1,7 @@
 // PReLU dispatch: plans the partition (prelu_plan.hpp), picks the kernel and vector width,
 // and finishes the alpha gradient's partial sums (prelu_dalpha_kernel, with cub::WarpReduce
 // or BlockReduce) unless the plan lets the blocks write dalpha themselves.
+#include "cuda/device_launcher.cuh"
 #include "cuda/prelu_dispatch.hpp"
 #include "cuda/launch.hpp"
 #include "cuda/prelu_plan.hpp"
@@ -47,25 +48,6 @@ PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
   }
   return last.plan;
 }
-
-/// Launches on the device: the grid sized by resident_grid (at most what stays resident),
-/// each launch checked.
-struct DeviceLauncher {
-  const char* fn;
-  cudaStream_t stream;
-
-  template <auto kKernel, int kThreads, class... Args>
-  void resident(std::int64_t blocks_wanted, const Args&... args) const {
-    const int grid = resident_grid<kThreads, kKernel>(blocks_wanted, fn);
-    kKernel<<<grid, kThreads, 0, stream>>>(args...);
-    CUACT_CUDA_TRY(cudaGetLastError(), fn);
-  }
-  template <auto kKernel, int kThreads, class... Args>
-  void exact(std::int64_t grid, const Args&... args) const {
-    kKernel<<<static_cast<int>(grid), kThreads, 0, stream>>>(args...);
-    CUACT_CUDA_TRY(cudaGetLastError(), fn);
-  }
-};
 
 template <class T>
 void launch_prelu_forward(const char* fn, const PreluPlan& plan, const T* x,

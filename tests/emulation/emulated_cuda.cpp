@@ -155,13 +155,40 @@ void run_block(Block& b, std::uint64_t seed) {
 
 }  // namespace
 
+namespace {
+/// One value per thread of the block, for the warp exchanges.
+thread_local std::vector<std::uint32_t> exchange;
+}  // namespace
+
 void block_barrier() { wait(State::at_block_barrier); }
 
 void warp_barrier() { wait(State::at_warp_barrier); }
 
+std::uint32_t warp_exchange_xor(std::uint32_t value, int lane_mask) {
+  const unsigned t = thread_index.x;
+  exchange[t] = value;
+  warp_barrier();
+  const std::uint32_t got = exchange[(t & ~31u) | ((t % 32) ^ static_cast<unsigned>(lane_mask))];
+  warp_barrier();  // every lane has read before any writes again
+  return got;
+}
+
+std::uint32_t warp_ballot(bool predicate) {
+  const unsigned t = thread_index.x;
+  exchange[t] = predicate ? 1u : 0u;
+  warp_barrier();
+  std::uint32_t bits = 0;
+  for (unsigned l = 0; l < 32; ++l) {
+    bits |= exchange[(t & ~31u) + l] << l;
+  }
+  warp_barrier();
+  return bits;
+}
+
 void launch(unsigned grid, unsigned threads, const std::function<void()>& kernel) {
   grid_size = dim3(grid, 1, 1);
   block_size = dim3(threads, 1, 1);
+  exchange.assign(threads, 0);
   for (unsigned block = grid; block-- > 0;) {
     Block b;
     b.kernel = &kernel;

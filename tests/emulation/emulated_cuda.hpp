@@ -5,7 +5,8 @@
 // order), blocks run one after another (last first, so that no kernel can rely on an
 // order), and __shared__ variables are statics, one copy for the block that runs. Enough of CUDA
 // for cuact's PReLU kernels: the thread and block indices, __syncthreads, the load and store
-// intrinsics of vector_io.cuh, and cub::BlockReduce / cub::WarpReduce (tests/emulation/cub).
+// intrinsics of vector_io.cuh, full-warp shuffles and ballots, and cub::BlockReduce /
+// cub::WarpReduce (tests/emulation/cub).
 //
 // A barrier some threads of a block (or of a warp, for the warp reductions) never reach is
 // reported as an error, as is a kernel that finishes some threads while others wait: on a GPU
@@ -23,6 +24,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 
 namespace cuact::emulation {
@@ -37,6 +39,12 @@ inline thread_local dim3 block_size;
 void block_barrier();
 /// Waits until every thread of the calling thread's warp (32 threads) is here.
 void warp_barrier();
+
+/// The value `value` of lane (this lane ^ lane_mask) of the calling thread's warp, every
+/// lane taking part (the full-mask __shfl_xor_sync).
+std::uint32_t warp_exchange_xor(std::uint32_t value, int lane_mask);
+/// Bit l set when lane l's predicate is true, every lane taking part.
+std::uint32_t warp_ballot(bool predicate);
 
 /// Runs kernel() once per thread of `grid` x `threads` blocks (1-D), blocks one after
 /// another from the last. Throws std::logic_error for a barrier not all threads reach.
@@ -61,6 +69,15 @@ R __ldca(const R* p) {
 template <class R>
 void __stwb(R* p, R value) {
   *p = value;
+}
+/// Only the full-warp forms (mask 0xffffffff), the only ones cuact's kernels use.
+inline std::uint32_t __shfl_xor_sync(unsigned mask, std::uint32_t value, int lane_mask) {
+  (void)mask;
+  return ::cuact::emulation::warp_exchange_xor(value, lane_mask);
+}
+inline std::uint32_t __ballot_sync(unsigned mask, bool predicate) {
+  (void)mask;
+  return ::cuact::emulation::warp_ballot(predicate);
 }
 using std::max;
 using std::min;

@@ -11,6 +11,7 @@
 #include "tests/emulation/emulated_cuda.hpp"
 
 #include "cuda/prelu_dispatch.hpp"
+#include "tests/emulation/emulated_launcher.hpp"
 #include "tests/support/reference.hpp"
 #include "tests/support/test_data.hpp"
 #include "tests/support/ulp.hpp"
@@ -29,21 +30,7 @@ namespace {
 
 using test::Dtype;
 
-/// Launches every kernel on the emulation, with at most grid_limit blocks for the
-/// grid-stride kernels (the device takes as many as stay resident).
-struct EmulatedLauncher {
-  std::int64_t grid_limit;
-
-  template <auto kKernel, int kThreads, class... Args>
-  void resident(std::int64_t blocks_wanted, const Args&... args) const {
-    const auto grid = std::clamp<std::int64_t>(blocks_wanted, 1, grid_limit);
-    emulation::launch(static_cast<unsigned>(grid), kThreads, [&] { kKernel(args...); });
-  }
-  template <auto kKernel, int kThreads, class... Args>
-  void exact(std::int64_t grid, const Args&... args) const {
-    emulation::launch(static_cast<unsigned>(grid), kThreads, [&] { kKernel(args...); });
-  }
-};
+using emulation::EmulatedLauncher;
 
 /// n elements of T starting `offset` elements past a 16-byte boundary, between guard bytes
 /// that nothing may write.
