@@ -1,7 +1,7 @@
 // PReLU dispatch: from a plan and the tensors to the kernel launches, templated on how a
-// kernel is launched, so that the device (prelu.cu's DeviceLauncher: resident grid, <<< >>>,
-// checked) and the CPU emulation tests (tests/emulation: every block's threads run as
-// fibers) run the same code. A Launcher has
+// kernel is launched, so that the device (DeviceLauncher, device_launcher.cuh: resident
+// grid, <<< >>>, checked) and the CPU emulation tests (tests/emulation: every block's
+// threads run as fibers) run the same code. A Launcher has
 //   resident<kernel, threads>(blocks_wanted, args...)  at most blocks_wanted blocks, as
 //                                                      many as stay resident (grid-stride
 //                                                      kernels, results independent of it)

@@ -72,7 +72,7 @@ inline PreluPlan plan_prelu(PreluShape shape, bool alpha_grad, int sms, int vec,
   return p;
 }
 
-/// Which kernel a call takes (launch_prelu, prelu.cu; the emulation tests run the same).
+/// Which kernel a call takes (dispatch_prelu, prelu_dispatch.hpp).
 enum class PreluKernel { channels_last, channel_tiles, channel_tiles_masked };
 
 struct PreluRoute {
