@@ -27,8 +27,8 @@ enum class Pass {
 /// One pass of unary activation Op over n elements in compute_t<T>, on `stream`: out =
 /// op.forward(v[i]) or op's gradient at v[i] times dy[i] (dy unused by the forward).
 /// Arguments are already validated; n > 0. Throws cuda_error naming `fn` when the launch
-/// fails. Defined in cuda/elementwise.cuh, instantiated per activation and element type in
-/// the generated kernel files.
+/// fails. Defined in cuda/elementwise.cuh (the dispatch in elementwise_dispatch.hpp),
+/// instantiated per activation and element type in the generated kernel files.
 template <class Op, class T>
 void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* dy, T* out,
                   std::int64_t n, cudaStream_t stream);
@@ -36,8 +36,8 @@ void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* 
 /// The 1-bit-mask passes of unary activation Op (mask.hpp) over n > 0 elements: the forward
 /// (backward false) reads `in` = x and writes `out` = y and `mask`; the backward reads `in` =
 /// dy and `mask` and writes `out` = dx. Arguments are already validated. Defined in
-/// cuda/masked.cuh, instantiated with launch_unary; throws invalid_argument for an op
-/// without a mask.
+/// cuda/masked.cuh (the dispatch in masked_dispatch.hpp), instantiated with launch_unary;
+/// throws invalid_argument for an op without a mask.
 template <class Op, class T>
 void launch_masked(const char* fn, bool backward, const Op& op, const T* in, std::uint32_t* mask,
                    T* out, std::int64_t n, cudaStream_t stream);

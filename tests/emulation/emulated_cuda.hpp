@@ -3,10 +3,10 @@
 // run, between two barriers, one after another in a shuffled order (so that a value one
 // thread reads and another writes with no barrier between them comes out wrong in some
 // order), blocks run one after another (last first, so that no kernel can rely on an
-// order), and __shared__ variables are statics, one copy for the block that runs. Enough of CUDA
-// for cuact's PReLU kernels: the thread and block indices, __syncthreads, the load and store
-// intrinsics of vector_io.cuh, full-warp shuffles and ballots, and cub::BlockReduce /
-// cub::WarpReduce (tests/emulation/cub).
+// order), and __shared__ variables are statics, one copy for the block that runs. Enough of
+// CUDA for cuact's elementwise, mask and PReLU kernels: the thread and block indices,
+// __syncthreads, the load and store intrinsics of vector_io.cuh, full-warp shuffles and
+// ballots, and cub::BlockReduce / cub::WarpReduce (tests/emulation/cub).
 //
 // A barrier some threads of a block (or of a warp, for the warp reductions) never reach is
 // reported as an error, as is a kernel that finishes some threads while others wait: on a GPU

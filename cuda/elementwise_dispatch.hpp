@@ -1,0 +1,91 @@
+// The elementwise passes' dispatch (launch.hpp's launch_unary): the vector path with its
+// peeled head, or the element path, and read-only or in-place loads, templated on how a
+// kernel is launched (see prelu_dispatch.hpp), so that the device and the CPU emulation run
+// the same code.
+#pragma once
+
+#include "cuda/elementwise_kernels.cuh"
+#include "cuda/launch.hpp"
+
+#include <cuact/error.hpp>
+#include <cuact/op_traits.hpp>
+#include <cuact/types.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace cuact::detail {
+
+template <class F, class T, int kInputs, bool kReadOnly, int kVec, class Launcher>
+void dispatch_elementwise_width(const Launcher& launcher, F f, std::array<const T*, kInputs> in,
+                                T* out, std::int64_t n, std::int64_t head) {
+  // One thread per vector, up to what the device keeps resident; past that, threads loop.
+  const std::int64_t vectors = (n - head) / kVec;
+  InputPointers<T, kInputs> pointers;
+  for (int k = 0; k < kInputs; ++k) {
+    pointers.p[k] = in[k];
+  }
+  launcher
+      .template resident<elementwise_kernel<F, T, kInputs, kReadOnly, kVec>, kElementwiseThreads>(
+          (vectors + kElementwiseThreads - 1) / kElementwiseThreads, f, pointers, out, n, head);
+}
+
+template <class F, class T, int kInputs, class Launcher>
+void dispatch_elementwise(const Launcher& launcher, F f, std::array<const T*, kInputs> in, T* out,
+                          std::int64_t n) {
+  // The vector path needs every tensor to reach a 16-byte boundary after the same number of
+  // elements (the common case: all aligned, head = 0); otherwise go scalar.
+  const std::size_t misalignment = vector_misalignment(out);
+  bool shared = misalignment % sizeof(T) == 0;
+  for (const T* p : in) {
+    shared = shared && vector_misalignment(p) == misalignment;
+  }
+  const std::int64_t head = vector_head(misalignment, sizeof(T));
+  // In place (the output is one of the inputs, exactly: partial overlaps are refused before),
+  // the inputs are written during the kernel, so they may not take the read-only path.
+  bool in_place = false;
+  for (const T* p : in) {
+    in_place = in_place || p == out;
+  }
+  const bool vector = shared && head < n;
+  if (vector && !in_place) {
+    dispatch_elementwise_width<F, T, kInputs, true, kVecElems<T>>(launcher, f, in, out, n, head);
+  } else if (vector) {
+    dispatch_elementwise_width<F, T, kInputs, false, kVecElems<T>>(launcher, f, in, out, n, head);
+  } else if (!in_place) {
+    dispatch_elementwise_width<F, T, kInputs, true, 1>(launcher, f, in, out, n, 0);
+  } else {
+    dispatch_elementwise_width<F, T, kInputs, false, 1>(launcher, f, in, out, n, 0);
+  }
+}
+
+/// launch.hpp's launch_unary, on `launcher`.
+template <class Op, class T, class Launcher>
+void dispatch_unary(const Launcher& launcher, const char* fn, Pass pass, const Op& op, const T* v,
+                    const T* dy, T* out, std::int64_t n) {
+  if constexpr (has_visit<Op>::value) {
+    // One kernel per formula the op's parameters select (gelu: erf or tanh).
+    op.visit([&](const auto& form) { dispatch_unary(launcher, fn, pass, form, v, dy, out, n); });
+  } else {
+    switch (pass) {
+      case Pass::forward:
+        return dispatch_elementwise<Forward<Op, T>, T, 1>(launcher, Forward<Op, T>{op}, {v}, out,
+                                                          n);
+      case Pass::grad_from_input:
+        return dispatch_elementwise<GradFromInput<Op, T>, T, 2>(launcher, GradFromInput<Op, T>{op},
+                                                                {v, dy}, out, n);
+      case Pass::grad_from_output:
+        // Only ops with a gradient from the output get these kernels; the entry points never
+        // ask the others for it.
+        if constexpr (has_grad_from_output_v<Op>) {
+          return dispatch_elementwise<GradFromOutput<Op>, T, 2>(launcher, GradFromOutput<Op>{op},
+                                                                {v, dy}, out, n);
+        }
+        break;
+    }
+    throw invalid_argument(std::string(fn) + ": internal error: no such pass for " + Op::name);
+  }
+}
+
+}  // namespace cuact::detail
