@@ -10,6 +10,7 @@
 
 #include "cuda/elementwise_dispatch.hpp"
 #include "tests/emulation/emulated_launcher.hpp"
+#include "tests/emulation/guarded_buffer.hpp"
 #include "tests/support/reference.hpp"
 #include "tests/support/test_data.hpp"
 #include "tests/support/ulp.hpp"
@@ -17,8 +18,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <cstring>
-#include <memory>
 #include <tuple>
 #include <vector>
 
@@ -26,55 +25,8 @@ namespace cuact::detail {
 namespace {
 
 using emulation::EmulatedLauncher;
+using emulation::expect_bitwise;
 using test::Dtype;
-
-/// n elements of T starting `offset` elements past a 16-byte boundary, between guard bytes.
-template <class T>
-class Guarded {
- public:
-  static constexpr std::size_t kGuard = 64;
-  static constexpr unsigned char kPattern = 0xC3;
-
-  Guarded(std::int64_t n, std::int64_t offset)
-      : n_(n),
-        bytes_(kGuard * 2 + static_cast<std::size_t>(n + offset) * sizeof(T) + 16),
-        storage_(new unsigned char[bytes_]) {
-    std::memset(storage_.get(), kPattern, bytes_);
-    const auto base = (reinterpret_cast<std::uintptr_t>(storage_.get()) + 15) / 16 * 16;
-    data_ = reinterpret_cast<T*>(base + kGuard + static_cast<std::size_t>(offset) * sizeof(T));
-  }
-  T* get() { return data_; }
-  void set(const std::vector<T>& values) {
-    std::memcpy(data_, values.data(), values.size() * sizeof(T));
-  }
-  std::vector<T> values() const { return std::vector<T>(data_, data_ + n_); }
-  bool guards_intact() const {
-    const auto* first = reinterpret_cast<const unsigned char*>(data_);
-    const auto* last = reinterpret_cast<const unsigned char*>(data_ + n_);
-    for (const unsigned char* p = storage_.get(); p < storage_.get() + bytes_; ++p) {
-      if ((p < first || p >= last) && *p != kPattern) {
-        return false;
-      }
-    }
-    return true;
-  }
-
- private:
-  std::int64_t n_;
-  std::size_t bytes_;
-  std::unique_ptr<unsigned char[]> storage_;
-  T* data_;
-};
-
-template <class T>
-void expect_bitwise(const std::vector<T>& expected, const std::vector<T>& got, const char* what) {
-  ASSERT_EQ(expected.size(), got.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    ASSERT_EQ(reference::ulp_distance(expected[i], got[i]), 0u)
-        << what << "[" << i << "]: expected " << to_compute(expected[i]) << ", got "
-        << to_compute(got[i]);
-  }
-}
 
 /// Every pass of `op` over n elements: v (x, or y for the gradient from the output) and dy
 /// at offset ov, the output at offset oo (elements past a 16-byte boundary).
@@ -100,12 +52,15 @@ void run_case(const Op& op, std::int64_t n, std::int64_t ov, std::int64_t oo, bo
       reference::backward(op, pass == Pass::grad_from_input ? Saved::input : Saved::output,
                           v.data(), dy.data(), expected.data(), n);
     }
-    Guarded<T> vb(n, ov), dyb(n, ov), outb(n, oo);
+    const auto at = [](std::int64_t offset) {
+      return static_cast<std::size_t>(offset) * sizeof(T);
+    };
+    emulation::GuardedBuffer<T> vb(n, at(ov)), dyb(n, at(ov)), outb(n, at(oo));
     vb.set(v);
     dyb.set(dy);
     // In place: the output is the input (forward) or dy (gradients), at that tensor's offset.
     T* out = outb.get();
-    Guarded<T>* written = &outb;
+    emulation::GuardedBuffer<T>* written = &outb;
     if (in_place) {
       written = pass == Pass::forward ? &vb : &dyb;
       out = written->get();
@@ -132,10 +87,8 @@ TEST_P(ElementwiseEmulation, EveryPassMatchesTheReferenceOnEveryPath) {
               [&] {
                 using Op = std::decay_t<decltype(op)>;
                 for (const std::int64_t n : {1, 7, 8, 9, 100, 1031, 4100}) {
-                  for (const auto& [ov, oo] : {std::pair<std::int64_t, std::int64_t>{0, 0},
-                                               {1, 1},
-                                               {3, 3},
-                                               {1, 2}}) {
+                  for (const auto& [ov, oo] :
+                       {std::pair<std::int64_t, std::int64_t>{0, 0}, {1, 1}, {3, 3}, {1, 2}}) {
                     for (const bool in_place : {false, true}) {
                       if (in_place && ov != oo) {
                         continue;  // in place means one tensor, one offset

@@ -9,6 +9,7 @@
 
 #include "cuda/masked_dispatch.hpp"
 #include "tests/emulation/emulated_launcher.hpp"
+#include "tests/emulation/guarded_buffer.hpp"
 #include "tests/support/reference.hpp"
 #include "tests/support/test_data.hpp"
 #include "tests/support/ulp.hpp"
@@ -19,8 +20,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
-#include <memory>
 #include <vector>
 
 namespace cuact::detail {
@@ -29,55 +28,9 @@ namespace {
 using test::Dtype;
 
 using emulation::EmulatedLauncher;
-
-/// `count` values of V starting `offset` bytes past a 16-byte boundary, between guard
-/// bytes.
+using emulation::expect_bitwise;
 template <class V>
-class Guarded {
- public:
-  static constexpr std::size_t kGuard = 64;
-  static constexpr unsigned char kPattern = 0x5A;
-
-  Guarded(std::int64_t count, std::size_t offset)
-      : count_(count),
-        bytes_(kGuard * 2 + offset + static_cast<std::size_t>(count) * sizeof(V) + 16),
-        storage_(new unsigned char[bytes_]) {
-    std::memset(storage_.get(), kPattern, bytes_);
-    const auto base = (reinterpret_cast<std::uintptr_t>(storage_.get()) + 15) / 16 * 16;
-    data_ = reinterpret_cast<V*>(base + kGuard + offset);
-  }
-  V* get() { return data_; }
-  void set(const std::vector<V>& values) {
-    std::memcpy(data_, values.data(), values.size() * sizeof(V));
-  }
-  std::vector<V> values() const { return std::vector<V>(data_, data_ + count_); }
-  bool guards_intact() const {
-    const unsigned char* first = reinterpret_cast<const unsigned char*>(data_);
-    const unsigned char* last = reinterpret_cast<const unsigned char*>(data_ + count_);
-    for (const unsigned char* p = storage_.get(); p < storage_.get() + bytes_; ++p) {
-      if ((p < first || p >= last) && *p != kPattern) {
-        return false;
-      }
-    }
-    return true;
-  }
-
- private:
-  std::int64_t count_;
-  std::size_t bytes_;
-  std::unique_ptr<unsigned char[]> storage_;
-  V* data_;
-};
-
-template <class T>
-void expect_bitwise(const std::vector<T>& expected, const std::vector<T>& got, const char* what) {
-  ASSERT_EQ(expected.size(), got.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    ASSERT_EQ(reference::ulp_distance(expected[i], got[i]), 0u)
-        << what << "[" << i << "]: expected " << to_compute(expected[i]) << ", got "
-        << to_compute(got[i]);
-  }
-}
+using Guarded = emulation::GuardedBuffer<V>;
 
 /// Forward with a mask and backward from it, x and the outputs `offset` bytes past a
 /// 16-byte boundary (a multiple of sizeof(T); 0 takes the vector path), in place or not.

@@ -12,6 +12,7 @@
 
 #include "cuda/prelu_dispatch.hpp"
 #include "tests/emulation/emulated_launcher.hpp"
+#include "tests/emulation/guarded_buffer.hpp"
 #include "tests/support/reference.hpp"
 #include "tests/support/test_data.hpp"
 #include "tests/support/ulp.hpp"
@@ -31,61 +32,12 @@ namespace {
 using test::Dtype;
 
 using emulation::EmulatedLauncher;
+using emulation::expect_bitwise;
 
-/// n elements of T starting `offset` elements past a 16-byte boundary, between guard bytes
-/// that nothing may write.
+/// n elements of T starting `offset` elements past a 16-byte boundary, between guards.
 template <class T>
-class GuardedBuffer {
- public:
-  static constexpr std::size_t kGuard = 64;  // bytes each side, a multiple of 16
-  static constexpr unsigned char kPattern = 0xA5;
-
-  GuardedBuffer(std::int64_t n, std::int64_t offset)
-      : n_(n),
-        bytes_(kGuard * 2 + (static_cast<std::size_t>(n + offset)) * sizeof(T) + 16),
-        storage_(new unsigned char[bytes_ + 16]) {
-    std::memset(storage_.get(), kPattern, bytes_ + 16);
-    const auto base = (reinterpret_cast<std::uintptr_t>(storage_.get()) + 15) / 16 * 16;
-    data_ = reinterpret_cast<T*>(base + kGuard + static_cast<std::size_t>(offset) * sizeof(T));
-  }
-  T* get() { return data_; }
-  void set(const std::vector<T>& values) {
-    std::memcpy(data_, values.data(), static_cast<std::size_t>(n_) * sizeof(T));
-  }
-  std::vector<T> values() const { return std::vector<T>(data_, data_ + n_); }
-  /// True when every byte outside the n elements still holds the pattern.
-  bool guards_intact() const {
-    const auto* begin = storage_.get();
-    const auto* first = reinterpret_cast<const unsigned char*>(data_);
-    const auto* last = reinterpret_cast<const unsigned char*>(data_ + n_);
-    for (const unsigned char* p = begin; p < first; ++p) {
-      if (*p != kPattern) {
-        return false;
-      }
-    }
-    for (const unsigned char* p = last; p < begin + bytes_ + 16; ++p) {
-      if (*p != kPattern) {
-        return false;
-      }
-    }
-    return true;
-  }
-
- private:
-  std::int64_t n_;
-  std::size_t bytes_;
-  std::unique_ptr<unsigned char[]> storage_;
-  T* data_;
-};
-
-template <class T>
-void expect_bitwise(const std::vector<T>& expected, const std::vector<T>& got, const char* what) {
-  ASSERT_EQ(expected.size(), got.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    ASSERT_EQ(reference::ulp_distance(expected[i], got[i]), 0u)
-        << what << "[" << i << "]: expected " << to_compute(expected[i]) << ", got "
-        << to_compute(got[i]);
-  }
+emulation::GuardedBuffer<T> buffer(std::int64_t n, std::int64_t offset) {
+  return emulation::GuardedBuffer<T>(n, static_cast<std::size_t>(offset) * sizeof(T));
 }
 
 template <class C>
@@ -162,7 +114,9 @@ void run_case(const Case& c, std::int64_t ox, std::int64_t oo) {
   reference::prelu_forward(x.data(), alpha.data(), y_ref.data(), shape);
   const auto g = reference::prelu_backward(x.data(), dy.data(), alpha.data(), dx_ref.data(), shape);
 
-  GuardedBuffer<T> xb(n, ox), dyb(n, ox), out(n, oo);
+  auto xb = buffer<T>(n, ox);
+  auto dyb = buffer<T>(n, ox);
+  auto out = buffer<T>(n, oo);
   xb.set(x);
   dyb.set(dy);
   std::vector<unsigned char> workspace(plan.workspace_bytes);
@@ -172,7 +126,7 @@ void run_case(const Case& c, std::int64_t ox, std::int64_t oo) {
   expect_bitwise(y_ref, out.values(), "y");
   ASSERT_TRUE(out.guards_intact()) << "y: written outside";
   {
-    GuardedBuffer<T> inplace(n, ox);
+    auto inplace = buffer<T>(n, ox);
     inplace.set(x);
     dispatch_prelu_forward(EmulatedLauncher{3}, plan, inplace.get(), alpha.data(), inplace.get());
     expect_bitwise(y_ref, inplace.values(), "y in place");
@@ -199,7 +153,7 @@ void run_case(const Case& c, std::int64_t ox, std::int64_t oo) {
 
   // Accumulate in place (dx == dy), when the tensors share an offset.
   if (ox == oo) {
-    GuardedBuffer<T> inplace(n, ox);
+    auto inplace = buffer<T>(n, ox);
     inplace.set(dy);
     std::vector<C> dalpha = init;
     dispatch_prelu_backward(EmulatedLauncher{3}, plan, xb.get(), inplace.get(), alpha.data(),
@@ -211,7 +165,7 @@ void run_case(const Case& c, std::int64_t ox, std::int64_t oo) {
 
   // Each output alone.
   {
-    GuardedBuffer<T> dx_only(n, oo);
+    auto dx_only = buffer<T>(n, oo);
     dispatch_prelu_backward<T>(EmulatedLauncher{3}, plan, xb.get(), dyb.get(), alpha.data(),
                                dx_only.get(), nullptr, GradMode::overwrite, nullptr);
     expect_bitwise(dx_ref, dx_only.values(), "dx alone");
