@@ -74,8 +74,8 @@ struct GatedLaunch {
 };
 
 /// The forward (out = op.forward(g, u)) or backward pass of gated functor G over a call.
-/// Arguments are already validated. Defined in cuda/gated.cuh, instantiated in the
-/// generated kernel files.
+/// Arguments are already validated. Defined in cuda/gated.cuh (the dispatch in
+/// gated_dispatch.hpp), instantiated in the generated kernel files.
 template <class G, class T>
 void launch_gated(const char* fn, bool backward, const G& op, const GatedLaunch<T>& p,
                   cudaStream_t stream);

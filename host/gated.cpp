@@ -6,6 +6,7 @@
 #include "cuda/detail/nvtx.hpp"
 #include "cuda/launch.hpp"
 #include "host/argument_checks.hpp"
+#include "host/gated_launch.hpp"
 
 #include <cuact/registry.h>
 
@@ -53,36 +54,6 @@ void expect_packed_layout(const char* fn, GatedLayout layout) {
   expect_valid_gated_layout(fn, layout);
 }
 
-/// The kernels' view of a packed tensor `in` (and of its gradient `din`).
-template <class T>
-GatedLaunch<T> packed_launch(GatedLayout layout, const T* in, T* din, std::int64_t rows,
-                             std::int64_t hidden) {
-  GatedLaunch<T> p;
-  p.rows = rows;
-  p.hidden = hidden;
-  p.gate_row = p.up_row = 2 * hidden;
-  switch (layout) {
-    case GatedLayout::gate_first:
-      p.gate = in;
-      p.up = in + hidden;
-      p.out = din;
-      p.out2 = din != nullptr ? din + hidden : nullptr;
-      break;
-    case GatedLayout::gate_second:
-      p.gate = in + hidden;
-      p.up = in;
-      p.out = din != nullptr ? din + hidden : nullptr;
-      p.out2 = din;
-      break;
-    default:  // interleaved
-      p.gate = in;
-      p.out = din;
-      p.interleaved = true;
-      break;
-  }
-  return p;
-}
-
 /// What every gated entry point checks first: op's parameters and the shape. False when there
 /// is nothing to do (rows * hidden == 0).
 template <class G>
@@ -92,19 +63,6 @@ bool checked_call(const char* fn, const G& op, std::int64_t rows, std::int64_t h
   check_params(op, rules);
   expect_valid_gated_shape(fn, rows, hidden, size);
   return rows != 0 && hidden != 0;
-}
-
-/// The kernels' view of separate gate and up tensors.
-template <class T>
-GatedLaunch<T> separate_launch(const T* gate, const T* up, std::int64_t rows,
-                               std::int64_t hidden) {
-  GatedLaunch<T> p;
-  p.gate = gate;
-  p.up = up;
-  p.rows = rows;
-  p.hidden = hidden;
-  p.gate_row = p.up_row = hidden;
-  return p;
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 // thread reads and another writes with no barrier between them comes out wrong in some
 // order), blocks run one after another (last first, so that no kernel can rely on an
 // order), and __shared__ variables are statics, one copy for the block that runs. Enough of
-// CUDA for cuact's elementwise, mask and PReLU kernels: the thread and block indices,
+// CUDA for cuact's elementwise, mask, gated and PReLU kernels: the thread and block indices,
 // __syncthreads, the load and store intrinsics of vector_io.cuh, full-warp shuffles and
 // ballots, and cub::BlockReduce / cub::WarpReduce (tests/emulation/cub).
 //
