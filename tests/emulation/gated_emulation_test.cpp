@@ -1,17 +1,18 @@
 // The gated kernel itself, run on the CPU (emulated_cuda.hpp) through the same dispatch as
 // the device (cuda/gated_dispatch.hpp) and the same views of the tensors as the entry points
-// (host/gated_launch.hpp), against each layout's indexing written out here: forward and
-// backward, every layout (gate first, gate second, interleaved, separate), activations of
-// each kind (one chosen by its parameter), every dtype, the vector path (hidden a multiple
-// of the vector, aligned), the element path (odd hidden, or misaligned), the backward over
-// its input, grids of 1, 3 and 64 blocks. Bit for bit (the math runs on the host in both);
-// nothing written outside the outputs.
+// (host/gated_launch.hpp), against each layout's indexing (tests/support/gated_layout.hpp):
+// forward and backward, every layout (gate first, gate second, interleaved, separate),
+// activations of each kind (one chosen by its parameter), every dtype, the vector path
+// (hidden a multiple of the vector, aligned), the element path (odd hidden, or misaligned),
+// the backward over its input, grids of 1, 3 and 64 blocks. Bit for bit (the math runs on
+// the host in both); nothing written outside the outputs.
 #include "tests/emulation/emulated_cuda.hpp"
 
 #include "cuda/gated_dispatch.hpp"
 #include "host/gated_launch.hpp"
 #include "tests/emulation/emulated_launcher.hpp"
 #include "tests/emulation/guarded_buffer.hpp"
+#include "tests/support/gated_layout.hpp"
 #include "tests/support/test_data.hpp"
 
 #include <gtest/gtest.h>
@@ -27,26 +28,8 @@ using emulation::EmulatedLauncher;
 using emulation::expect_bitwise;
 using emulation::GuardedBuffer;
 using test::Dtype;
-
-/// Where output element (r, c)'s gate and up are: in the packed [rows, 2 * hidden] tensor,
-/// or (separate) in gate, and in up at the same offset.
-struct Where {
-  std::int64_t gate;
-  std::int64_t up;
-};
-Where where(GatedLayout layout, std::int64_t r, std::int64_t c, std::int64_t hidden) {
-  switch (layout) {
-    case GatedLayout::gate_first:
-      return {r * 2 * hidden + c, r * 2 * hidden + hidden + c};
-    case GatedLayout::gate_second:
-      return {r * 2 * hidden + hidden + c, r * 2 * hidden + c};
-    case GatedLayout::interleaved:
-      return {2 * (r * hidden + c), 2 * (r * hidden + c) + 1};
-    case GatedLayout::separate:
-      break;
-  }
-  return {r * hidden + c, r * hidden + c};
-}
+using test::Where;
+using test::where;
 
 /// Forward and backward of `op` on [rows, hidden] outputs, every tensor `offset` elements
 /// past a 16-byte boundary; separate gate and up are the two halves of one buffer. In place:

@@ -9,6 +9,7 @@
 #include "host/op_registry.hpp"
 #include "tests/support/device_buffer.hpp"
 #include "tests/support/expect_invalid.hpp"
+#include "tests/support/gated_layout.hpp"
 #include "tests/support/gpu_environment.hpp"
 #include "tests/support/test_data.hpp"
 #include "tests/support/ulp.hpp"
@@ -51,26 +52,6 @@ void with_gated_op(GatedOp op, Fn&& fn) {
     case GatedOp::clamped_swiglu:
       return fn(ClampedSwiglu<C>{C(1.702), C(3)});  // a limit the data [-4, 4] reaches
   }
-}
-
-/// Where output element (r, c)'s gate and up are, for `layout`, in the packed tensor (or,
-/// separate, in gate and up at the same offset).
-struct Where {
-  std::int64_t gate;
-  std::int64_t up;
-};
-Where where(GatedLayout layout, std::int64_t r, std::int64_t c, std::int64_t hidden) {
-  switch (layout) {
-    case GatedLayout::gate_first:
-      return {r * 2 * hidden + c, r * 2 * hidden + hidden + c};
-    case GatedLayout::gate_second:
-      return {r * 2 * hidden + hidden + c, r * 2 * hidden + c};
-    case GatedLayout::interleaved:
-      return {2 * (r * hidden + c), 2 * (r * hidden + c) + 1};
-    case GatedLayout::separate:
-      break;
-  }
-  return {r * hidden + c, r * hidden + c};
 }
 
 using Case = std::tuple<GatedOp, Dtype, int>;
