@@ -13,14 +13,10 @@
 namespace cuact::detail {
 namespace {
 
-/// Where the partials are when the launch takes the vector path (vec elements per access)
-/// or the element path (vec == 1), as launch_prelu reports them.
-PartialsLayout layout_of(const PreluPlan& p, int vec) {
-  if (!p.super_rows) {
-    return {false, p.channels, p.chunks, p.inner, 1, 0};
-  }
-  const std::int64_t width = vec > 1 ? p.width : p.channels * p.inner;
-  return {true, p.channels, p.chunks, p.inner, width, 0};
+/// Where the partials are when the launch takes the vector path (tensors sharing an offset
+/// from a 16-byte boundary) or the element path, as dispatch_prelu routes it.
+PartialsLayout layout_of(const PreluPlan& p, bool vector_path, int vec) {
+  return partials_layout(p, prelu_route(p, vector_path, 0, vec));
 }
 
 std::vector<PreluShape> shapes() {
@@ -47,8 +43,8 @@ TEST(PreluPlan, DirectExactlyWhenEveryChannelHasOnePartialOnEitherPath) {
         const PreluPlan p = plan_prelu(shape, true, sms, vec, 4);
         SCOPED_TRACE(::testing::Message() << "[" << shape.outer << ", " << shape.channels << ", "
                                           << shape.inner << "] sms " << sms << " vec " << vec);
-        const std::int64_t vector_partials = layout_of(p, vec).per_channel();
-        const std::int64_t element_partials = layout_of(p, 1).per_channel();
+        const std::int64_t vector_partials = layout_of(p, true, vec).per_channel();
+        const std::int64_t element_partials = layout_of(p, false, vec).per_channel();
         // The initial value and one partial: then the block that makes the partial can
         // add the initial value and write dalpha.
         ASSERT_EQ(p.direct_dalpha, vector_partials == 2);
