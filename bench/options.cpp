@@ -113,15 +113,17 @@ std::int64_t parse_integer(const std::string& option, const std::string& text, s
 }
 
 std::int64_t parse_size(const std::string& text) {
-  const std::string accepted = "a count N >= 1 or a power 2^K with K from 0 to 40";
+  // 2^40 elements (8 TiB of f64, times the tensors and rotations of a case) is far past any
+  // GPU's memory, and every byte count the runner forms from it fits in 64 bits.
+  const std::string accepted = "a count N from 1 to 2^40 or a power 2^K with K from 0 to 40";
   if (text.rfind("2^", 0) == 0) {
     try {
-      return std::int64_t(1) << parse_integer("--sizes", text.substr(2), 0, 40, accepted);
+      return std::int64_t(1) << parse_integer("--sizes", text.substr(2), 0, kMaxSizeLog2, accepted);
     } catch (const std::invalid_argument&) {
       throw std::invalid_argument("--sizes: '" + text + "' is not accepted (" + accepted + ")");
     }
   }
-  return parse_integer("--sizes", text, 1, std::numeric_limits<std::int64_t>::max(), accepted);
+  return parse_integer("--sizes", text, 1, std::int64_t(1) << kMaxSizeLog2, accepted);
 }
 
 /// The comma-separated names of `text`, each one of `known`.

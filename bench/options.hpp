@@ -7,6 +7,9 @@
 
 namespace cuact::bench {
 
+/// The largest --sizes value is 2^kMaxSizeLog2 elements.
+inline constexpr int kMaxSizeLog2 = 40;
+
 struct Options {
   std::vector<std::string>
       ops;  // empty: all (relu ... relu6, prelu_nchw, prelu_nchw7x7, prelu_nhwc, prelu_nhwc3)

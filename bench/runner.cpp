@@ -35,6 +35,9 @@ void status_ok(cuact_status s) {
 }
 
 std::size_t rotations_for(std::size_t set_bytes, std::size_t l2_bytes, std::size_t free_bytes) {
+  if (set_bytes == 0) {
+    return 1;  // nothing to rotate (and no division by zero)
+  }
   std::size_t r = std::clamp<std::size_t>((kL2Multiple * l2_bytes + set_bytes - 1) / set_bytes, 1,
                                           kMaxRotations);
   while (r > 1 && r * set_bytes > free_bytes * 7 / 10) {

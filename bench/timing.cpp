@@ -53,6 +53,11 @@ Stats time_launches(const std::function<void(int)>& launch, int per_rep, int rep
 
 int launches_per_rep(const std::function<void(int)>& launch, cudaStream_t stream) {
   const Stats probe = time_launches(launch, 1, 3, stream);
+  // A median that is not a positive number (no timing came back) takes the most launches;
+  // the ratio is then always in [1, 100] before it becomes an int.
+  if (!(probe.median > 0)) {
+    return 100;
+  }
   return static_cast<int>(std::clamp(kMinRepUs / std::max(probe.median, 1e-3), 1.0, 100.0));
 }
 

@@ -116,12 +116,17 @@ inline constexpr std::size_t round_up(std::size_t bytes, std::size_t align) {
 }
 
 /// A size no plan's workspace is below, known without a device: the alignment slack and one
-/// chunk's partials per channel.
+/// chunk's partials per channel. For a shape the entry points accept (its plan within
+/// kPreluPlanLimit, prelu_plan.hpp) it is at most the plan's workspace, so it does not
+/// overflow; past that it saturates.
 template <class T>
 constexpr std::size_t prelu_workspace_lower_bound(std::int64_t channels) {
-  return kPreluWorkspaceAlign +
-         round_up(static_cast<std::size_t>(channels) * 2 * sizeof(compute_t<T>),
-                  kPreluWorkspaceAlign);
+  constexpr std::size_t kPerChannel = 2 * sizeof(compute_t<T>);
+  const auto c = static_cast<std::size_t>(channels);
+  if (c > (SIZE_MAX - 2 * kPreluWorkspaceAlign) / kPerChannel) {
+    return SIZE_MAX;
+  }
+  return kPreluWorkspaceAlign + round_up(c * kPerChannel, kPreluWorkspaceAlign);
 }
 
 /// Plans a call on the current device (plan_prelu, prelu_plan.hpp); with `alpha_grad`, also

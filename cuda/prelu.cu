@@ -44,7 +44,7 @@ PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn) {
   if (last.device != device || !same_shape(last.shape, shape) || (alpha_grad && !last.alpha_grad)) {
     last = {device, shape, alpha_grad,
             plan_prelu(shape, alpha_grad, sm_count(device, fn), kVecElems<T>,
-                       sizeof(compute_t<T>))};
+                       sizeof(compute_t<T>), fn)};
   }
   return last.plan;
 }

@@ -6,11 +6,13 @@
 #include "cuda/launch.hpp"
 #include "cuda/prelu_map.hpp"
 
+#include <cuact/error.hpp>
 #include <cuact/prelu.hpp>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace cuact::detail {
 
@@ -23,11 +25,54 @@ inline constexpr std::int64_t kMinTileElements = 4096;
 // looping over them finish close together.
 inline constexpr int kPreluUnitsPerSm = 16;
 
-/// The plan of a call of `shape` (numel() > 0) on a device of `sms` SMs, for vectors of
-/// `vec` elements and partial sums of `partial_bytes` bytes; with `alpha_grad`, also the
-/// workspace.
+/// The most a plan's quantities may reach: the super-row width, the partial sums (as a count
+/// and in bytes) and the rows times the width. The kernels' index arithmetic adds at most the
+/// element count (below 2^62 for every accepted shape: its bytes fit in int64) and one such
+/// quantity, which then stays below 2^63.
+inline constexpr std::int64_t kPreluPlanLimit = std::int64_t{1} << 61;
+
+/// The arithmetic of one plan: every product and sum checked against kPreluPlanLimit, and a
+/// shape that exceeds it refused with an invalid_argument naming the function and the shape
+/// (no real tensor comes near: the limit is 2^61 elements of partial sums).
+struct PlanArithmetic {
+  const char* fn;
+  PreluShape shape;
+
+  [[noreturn]] void refuse(const char* what) const {
+    throw invalid_argument(std::string(fn) + ": 'shape' [" + std::to_string(shape.outer) + ", " +
+                           std::to_string(shape.channels) + ", " + std::to_string(shape.inner) +
+                           "] is too large to plan: its " + what + " would exceed 2^61");
+  }
+  std::int64_t checked(std::int64_t v, const char* what) const {
+    if (v > kPreluPlanLimit) {
+      refuse(what);
+    }
+    return v;
+  }
+  std::int64_t mul(std::int64_t a, std::int64_t b, const char* what) const {
+    std::int64_t r = 0;
+    if (__builtin_mul_overflow(a, b, &r)) {
+      refuse(what);
+    }
+    return checked(r, what);
+  }
+  std::int64_t add(std::int64_t a, std::int64_t b, const char* what) const {
+    std::int64_t r = 0;
+    if (__builtin_add_overflow(a, b, &r)) {
+      refuse(what);
+    }
+    return checked(r, what);
+  }
+};
+
+/// The plan of a call of `shape` (numel() > 0, its bytes within int64) on a device of `sms`
+/// SMs, for vectors of `vec` elements and partial sums of `partial_bytes` bytes; with
+/// `alpha_grad`, also the workspace. Throws invalid_argument naming `fn` for a shape whose
+/// plan exceeds kPreluPlanLimit. Every quantity grows with `sms`, so a shape planned for the
+/// most SMs (kPreluPlanMaxSms) plans on every device.
 inline PreluPlan plan_prelu(PreluShape shape, bool alpha_grad, int sms, int vec,
-                            std::size_t partial_bytes) {
+                            std::size_t partial_bytes, const char* fn = "prelu") {
+  const PlanArithmetic a{fn, shape};
   PreluPlan p;
   if (shape.channels == 1) {
     // One alpha: the layout is one row of every element.
@@ -49,10 +94,14 @@ inline PreluPlan plan_prelu(PreluShape shape, bool alpha_grad, int sms, int vec,
     // Counted for the vector path, so that the chunks, and with them the workspace, depend
     // on the shape and the device only; the element path (width = channels * inner) takes
     // fewer.
-    p.width = channels_last_width(p.channels * p.inner, vec);
-    const std::int64_t rows = (p.outer * p.channels * p.inner + p.width - 1) / p.width;
+    // lcm(channels * inner, vec) (channels_last_width), checked.
+    const std::int64_t period = p.channels * p.inner;  // <= numel
+    p.width = a.mul(period / gcd_of(period, vec), vec, "super-row width");
+    const std::int64_t n = p.outer * p.channels * p.inner;
+    const std::int64_t rows = n / p.width + (n % p.width != 0 ? 1 : 0);
+    a.mul(rows + 1, p.width, "super-rows");  // the kernels' extent, offset row included
     p.chunks = channels_last_chunks(rows, p.width, vec, target_units);
-    p.partial_count = channels_last_partial_count(p.chunks, p.channels, p.width);
+    p.partial_count = a.add(p.channels, a.mul(p.chunks, p.width, "partial sums"), "partial sums");
     // One chunk, and each column element its own channel (then inner == 1, and the element
     // path's width, channels, is the same).
     p.direct_dalpha = p.chunks == 1 && p.width == p.channels;
@@ -61,15 +110,33 @@ inline PreluPlan plan_prelu(PreluShape shape, bool alpha_grad, int sms, int vec,
     const std::int64_t wanted = (target_units + p.channels - 1) / p.channels;
     p.chunks = std::clamp<std::int64_t>(wanted, 1,
                                         std::max<std::int64_t>(1, per_channel / kMinTileElements));
-    p.partial_count = p.channels * (p.chunks + 1);
+    p.partial_count = a.mul(p.channels, p.chunks + 1, "partial sums");
     p.direct_dalpha = p.chunks == 1;  // a tile is a whole channel
   }
+  const std::int64_t bytes =
+      a.mul(p.partial_count, static_cast<std::int64_t>(partial_bytes), "partial sums' bytes");
   if (alpha_grad) {
     p.workspace_bytes =
-        kPreluWorkspaceAlign +
-        round_up(static_cast<std::size_t>(p.partial_count) * partial_bytes, kPreluWorkspaceAlign);
+        kPreluWorkspaceAlign + round_up(static_cast<std::size_t>(bytes), kPreluWorkspaceAlign);
   }
   return p;
+}
+
+/// An SM count above any GPU's: the plan for it is the largest of a shape's plans.
+inline constexpr int kPreluPlanMaxSms = 1 << 20;
+
+/// Element counts up to this plan within kPreluPlanLimit on any device, whatever the shape:
+/// the width is at most vec (<= 16) times the elements, the partials at most the channels
+/// plus two widths plus n / 64, their bytes 8 times that: below 2^50 * 16 * 4 * 8 = 2^59.
+inline constexpr std::int64_t kPreluAlwaysPlannable = std::int64_t{1} << 50;
+
+/// Refuses (invalid_argument naming `fn`) a shape of n > 0 elements that no device can plan,
+/// before the device is asked anything: the argument check of every PReLU entry point.
+inline void expect_prelu_plannable(const char* fn, PreluShape shape, std::int64_t n, int vec,
+                                   std::size_t partial_bytes) {
+  if (n > kPreluAlwaysPlannable) {
+    plan_prelu(shape, true, kPreluPlanMaxSms, vec, partial_bytes, fn);
+  }
 }
 
 /// Which kernel a call takes (dispatch_prelu, prelu_dispatch.hpp).
@@ -114,16 +181,16 @@ inline PartialsLayout partials_layout(const PreluPlan& p, const PreluRoute& r) {
 /// path) and blocks of `threads`.
 inline ChannelsLastMap channels_last_map(const PreluPlan& p, const PreluRoute& r, int vec,
                                          int threads) {
-  return {p.outer * p.channels * p.inner, p.channels, p.inner, r.width, r.off, vec, p.chunks,
-          threads};
+  return {
+      p.outer * p.channels * p.inner, p.channels, p.inner, r.width, r.off, vec, p.chunks, threads};
 }
 
 /// The index map of a channel_tiles_masked route.
 inline MaskedRowsMap masked_rows_map(const PreluPlan& p, const PreluRoute& r, int vec,
                                      int threads) {
-  return {ChannelTilesMap{p.outer, p.channels, MaskedRowsMap::slots(p.inner, vec), p.chunks,
-                          threads},
-          p.inner, r.off, p.outer * p.channels * p.inner};
+  return {
+      ChannelTilesMap{p.outer, p.channels, MaskedRowsMap::slots(p.inner, vec), p.chunks, threads},
+      p.inner, r.off, p.outer * p.channels * p.inner};
 }
 
 }  // namespace cuact::detail

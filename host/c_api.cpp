@@ -76,10 +76,9 @@ auto make_functor(const char* fn, const char* suffix, Tag, const double* params,
     throw cuact::invalid_argument(std::string(fn) + ": 'params' is null but num_params = " +
                                   std::to_string(num_params));
   }
-  const auto in_double =
-      cuact::detail::make_op<Tag, double>(params, static_cast<std::size_t>(num_params));
   const std::string op_fn = std::string(Info::name) + suffix;
-  return cuact::detail::convert_params<C>(op_fn.c_str(), in_double);
+  return cuact::detail::make_op_checked<Tag, C>(op_fn.c_str(), params,
+                                                static_cast<std::size_t>(num_params));
 }
 
 /// Calls body(op) with the functor of unary activation `op` in compute type C (make_functor).
@@ -133,6 +132,18 @@ void expect_null_for_packed(const char* fn, cuact_gated_layout layout, const cha
 int single_param_count(cuact_activation op) {
   return cuact_activation_param_count(op) > 0 ? 1 : 0;
 }
+
+// The casts below carry values from C enums to C++ ones: the same values (pinned in
+// tests/host/registry_test.cpp too).
+static_assert(static_cast<int>(cuact::Saved::input) == CUACT_SAVED_INPUT &&
+              static_cast<int>(cuact::Saved::output) == CUACT_SAVED_OUTPUT &&
+              static_cast<int>(cuact::Saved::mask) == CUACT_SAVED_MASK);
+static_assert(static_cast<int>(cuact::GatedLayout::gate_first) == CUACT_GATED_GATE_FIRST &&
+              static_cast<int>(cuact::GatedLayout::gate_second) == CUACT_GATED_GATE_SECOND &&
+              static_cast<int>(cuact::GatedLayout::interleaved) == CUACT_GATED_INTERLEAVED &&
+              static_cast<int>(cuact::GatedLayout::separate) == CUACT_GATED_SEPARATE);
+static_assert(static_cast<int>(cuact::GeluApproximate::none) == CUACT_GELU_APPROXIMATE_NONE &&
+              static_cast<int>(cuact::GeluApproximate::tanh) == CUACT_GELU_APPROXIMATE_TANH);
 
 cuact::Saved to_saved(cuact_saved saved) {
   // An invalid value passes through for the entry point's own "'saved' must be ..." check.

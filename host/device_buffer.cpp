@@ -1,4 +1,4 @@
-// The CUDA calls behind cuact::DeviceBuffer.
+// The CUDA calls behind cuact::DeviceBuffer and GrowOnlyBuffer.
 #include <cuact/device_buffer.hpp>
 
 #include "cuda/detail/cuda_check.hpp"
@@ -26,6 +26,12 @@ void free_async(void* p, cudaStream_t stream, int device) noexcept {
   if (switch_device) {
     cudaSetDevice(current);
   }
+}
+
+bool stream_is_capturing(cudaStream_t stream, const char* fn) {
+  cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
+  CUACT_CUDA_TRY(cudaStreamIsCapturing(stream, &capture), fn);
+  return capture != cudaStreamCaptureStatusNone;
 }
 
 void copy_async(void* dst, const void* src, std::size_t bytes, cudaStream_t stream) {

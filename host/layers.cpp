@@ -138,23 +138,10 @@ void ActivationLayer<T>::reserve(std::int64_t n, cudaStream_t stream) {
 template <class T>
 void ActivationLayer<T>::ensure_mask(const char* fn, std::int64_t n, cudaStream_t stream) {
   detail::expect_valid_count(fn, n, sizeof(T));
-  const auto needed = static_cast<std::size_t>(mask_words(n));
-  if (needed <= mask_.size()) {
-    return;
-  }
-  cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
-  CUACT_CUDA_TRY(cudaStreamIsCapturing(stream, &capture), fn);
-  if (capture != cudaStreamCaptureStatusNone) {
-    detail::throw_invalid_argument(
-        fn, "the mask would have to grow to " + std::to_string(n) +
-                " elements during graph capture; call reserve() with this n before capturing");
-  }
-  // The old mask may still be read by a backward on another stream, or referenced by a
-  // graph captured before: keep it until the layer goes.
-  if (mask_.size() > 0) {
-    retired_masks_.push_back(std::move(mask_));
-  }
-  mask_ = DeviceBuffer<std::uint32_t>(needed, stream);
+  mask_.grow(fn, static_cast<std::size_t>(mask_words(n)), stream, [&] {
+    return "the mask would have to grow to " + std::to_string(n) +
+           " elements during graph capture; call reserve() with this n before capturing";
+  });
 }
 
 template <class T>
@@ -257,23 +244,10 @@ void PreluLayer<T>::reserve(PreluShape shape, cudaStream_t stream) {
 template <class T>
 void PreluLayer<T>::ensure_workspace(const char* fn, PreluShape shape, cudaStream_t stream) {
   const std::size_t needed = prelu_backward_workspace_size<T>(shape);
-  if (needed <= workspace_.size()) {
-    return;
-  }
-  cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
-  CUACT_CUDA_TRY(cudaStreamIsCapturing(stream, &capture), fn);
-  if (capture != cudaStreamCaptureStatusNone) {
-    detail::throw_invalid_argument(
-        fn, "the workspace would have to grow to " + std::to_string(needed) +
-                " bytes during graph capture; call reserve() with this shape before capturing");
-  }
-  // The old workspace may still be in use by a backward on another stream, or referenced by
-  // a graph captured before: keep it until the layer goes (freeing it on its own stream
-  // would not be ordered after those).
-  if (workspace_.size() > 0) {
-    retired_workspaces_.push_back(std::move(workspace_));
-  }
-  workspace_ = DeviceBuffer<unsigned char>(needed, stream);
+  workspace_.grow(fn, needed, stream, [&] {
+    return "the workspace would have to grow to " + std::to_string(needed) +
+           " bytes during graph capture; call reserve() with this shape before capturing";
+  });
 }
 
 #define CUACT_DETAIL_INSTANTIATE_LAYERS(ctx, ENUM, value, T, name) \
@@ -284,10 +258,13 @@ CUACT_DTYPES(CUACT_DETAIL_INSTANTIATE_LAYERS, ~)
 template <class T>
 GatedActivationLayer<T>::GatedActivationLayer(AnyGatedActivation<param_t> op, GatedLayout layout,
                                               int)
-    : op_(op), layout_(layout), device_(current_device("GatedActivationLayer")) {
+    : op_(op), layout_(layout) {
+  // The arguments first, as every entry point: a bad layout or parameter is an
+  // invalid_argument even where there is no device.
   const char* fn = "GatedActivationLayer";
   std::visit([&](const auto& f) { detail::expect_valid_params(fn, f); }, op_);
   detail::expect_valid_gated_layout(fn, layout);
+  device_ = current_device(fn);
 }
 
 template <class T>

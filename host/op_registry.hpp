@@ -12,18 +12,30 @@
 #include <cuact/types.hpp>
 
 #include <array>
+#include <climits>
 #include <cstddef>
 #include <cstring>
 #include <type_traits>
 
 namespace cuact::detail {
 
+/// Whether a double names a value of an enumeration parameter: finite and its integer part
+/// within int (the enumerations' underlying type), so that converting it is defined.
+inline bool enum_param_in_range(double v) {
+  return v > -2147483649.0 && v < 2147483648.0;  // false for NaN
+}
+
 /// A parameter value from a double (the C API's and the Activation factories' type):
-/// numbers are converted, enumerations take the value's integer part.
+/// numbers are converted, enumerations take the value's integer part. A double that
+/// names no int (enum_param_in_range false: NaN, +-inf, |v| >= 2^31) becomes the
+/// enumeration's lowest int value, which no enumerator has, so that the op's check refuses
+/// it; callers that report the value passed check enum_param_in_range first.
 template <class P>
 P param_from_double(double v) {
   if constexpr (std::is_enum_v<P>) {
-    return static_cast<P>(static_cast<std::underlying_type_t<P>>(v));
+    using U = std::underlying_type_t<P>;
+    static_assert(std::is_same_v<U, int>, "enumeration parameters have int underneath");
+    return static_cast<P>(enum_param_in_range(v) ? static_cast<U>(v) : INT_MIN);
   } else {
     return static_cast<P>(v);
   }
@@ -44,6 +56,8 @@ template <template <class> class Functor>
 struct OpInfo;
 
 #define CUACT_DETAIL_PARAM_NAME_STR(ctx, index, member) #member,
+#define CUACT_DETAIL_PARAM_IS_ENUM(Functor, index, member) \
+  std::is_enum_v<decltype(Functor<float>::member)>,
 #define CUACT_DETAIL_PARAM_VALUE(ctx, index, member) param_to_double(op.member),
 #define CUACT_DETAIL_PARAM_FROM(Functor, index, member) \
   param_from_double<decltype(Functor<C>::member)>(p[index]),
@@ -55,6 +69,8 @@ struct OpInfo;
     static constexpr std::size_t num_params = CUACT_PP_PARAM_COUNT(params);              \
     static constexpr std::array<const char*, num_params> param_names{                    \
         {CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_NAME_STR, ~, params)}};                      \
+    static constexpr std::array<bool, num_params> param_is_enum{                         \
+        {CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_IS_ENUM, Functor, params)}};                 \
     static constexpr const char* pytorch = pytorch_;                                     \
     template <class C>                                                                   \
     static std::array<double, num_params> values([[maybe_unused]] const Functor<C>& op) { \
@@ -70,6 +86,7 @@ CUACT_GATED_ACTIVATIONS(CUACT_DETAIL_OP_INFO)
 #undef CUACT_DETAIL_OP_INFO
 #undef CUACT_DETAIL_PARAM_FROM
 #undef CUACT_DETAIL_PARAM_VALUE
+#undef CUACT_DETAIL_PARAM_IS_ENUM
 #undef CUACT_DETAIL_PARAM_NAME_STR
 
 constexpr bool same_string(const char* a, const char* b) {

@@ -1,10 +1,12 @@
 // Public PReLU entry points: shape helpers, argument checks, workspace, launch.
 #include <cuact/prelu.hpp>
 
-#include "cuda/launch.hpp"
-#include "host/argument_checks.hpp"
 #include "cuda/detail/cuda_check.hpp"
 #include "cuda/detail/nvtx.hpp"
+#include "cuda/launch.hpp"
+#include "cuda/prelu_plan.hpp"
+#include "cuda/vector_io.cuh"
+#include "host/argument_checks.hpp"
 
 #include <cuact/error.hpp>
 
@@ -27,8 +29,11 @@ std::int64_t checked_product(const char* fn, std::int64_t a, std::int64_t b) {
   return product;
 }
 
-/// outer, inner >= 0; channels >= 1; numel elements of `element_size` bytes fit in int64.
-std::int64_t expect_valid_shape(const char* fn, const PreluShape& shape, std::size_t element_size) {
+/// outer, inner >= 0; channels >= 1; numel elements of T and channels values of compute_t<T>
+/// fit in an int64 byte count, and a shape of any elements plans on every device
+/// (expect_prelu_plannable). Returns numel.
+template <class T>
+std::int64_t expect_valid_shape(const char* fn, const PreluShape& shape) {
   if (shape.channels < 1) {
     detail::throw_invalid_argument(
         fn, "'shape.channels' must be >= 1, got " + std::to_string(shape.channels));
@@ -40,14 +45,26 @@ std::int64_t expect_valid_shape(const char* fn, const PreluShape& shape, std::si
   }
   std::int64_t n = 0;
   std::int64_t bytes = 0;
+  std::int64_t alpha_bytes = 0;
   if (__builtin_mul_overflow(shape.outer, shape.channels, &n) ||
       __builtin_mul_overflow(n, shape.inner, &n) ||
-      __builtin_mul_overflow(n, static_cast<std::int64_t>(element_size), &bytes)) {
+      __builtin_mul_overflow(n, static_cast<std::int64_t>(sizeof(T)), &bytes) ||
+      __builtin_mul_overflow(shape.channels, static_cast<std::int64_t>(sizeof(compute_t<T>)),
+                             &alpha_bytes)) {
     detail::throw_invalid_argument(
         fn, "'shape' [" + std::to_string(shape.outer) + ", " + std::to_string(shape.channels) +
                 ", " + std::to_string(shape.inner) + "] overflows a 64-bit byte count");
   }
+  if (n > 0) {
+    detail::expect_prelu_plannable(fn, shape, n, detail::kVecElems<T>, sizeof(compute_t<T>));
+  }
   return n;
+}
+
+/// The bytes of alpha and dalpha (expect_valid_shape checked that they fit).
+template <class T>
+std::int64_t alpha_bytes_of(const PreluShape& shape) {
+  return shape.channels * static_cast<std::int64_t>(sizeof(compute_t<T>));
 }
 
 void expect_valid_mode(const char* fn, GradMode mode) {
@@ -76,9 +93,8 @@ void prelu_backward_checked(const char* fn, const T* x, const T* dy, const compu
                             T* dx, compute_t<T>* dalpha, PreluShape shape, GradMode mode,
                             void* workspace, std::size_t workspace_bytes, bool allocate,
                             cudaStream_t stream) {
-  using C = compute_t<T>;
   expect_valid_mode(fn, mode);
-  const std::int64_t n = expect_valid_shape(fn, shape, sizeof(T));
+  const std::int64_t n = expect_valid_shape<T>(fn, shape);
   if (n == 0 || (dx == nullptr && dalpha == nullptr)) {
     return;
   }
@@ -88,7 +104,7 @@ void prelu_backward_checked(const char* fn, const T* x, const T* dy, const compu
     detail::expect_not_null(fn, "alpha", alpha, n);
   }
   const auto bytes = n * static_cast<std::int64_t>(sizeof(T));
-  const auto alpha_bytes = shape.channels * static_cast<std::int64_t>(sizeof(C));
+  const auto alpha_bytes = alpha_bytes_of<T>(shape);
   const detail::ByteRange rx{"x", x, bytes};
   const detail::ByteRange rdy{"dy", dy, bytes};
   const detail::ByteRange ralpha{"alpha", alpha, alpha_bytes};
@@ -151,7 +167,7 @@ void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, PreluShape shape
                    cudaStream_t stream) {
   CUACT_NVTX_RANGE("cuact::prelu_forward");
   constexpr const char* fn = "prelu_forward";
-  const std::int64_t n = expect_valid_shape(fn, shape, sizeof(T));
+  const std::int64_t n = expect_valid_shape<T>(fn, shape);
   if (n == 0) {
     return;
   }
@@ -160,9 +176,7 @@ void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, PreluShape shape
   detail::expect_not_null(fn, "y", y, n);
   const auto bytes = n * static_cast<std::int64_t>(sizeof(T));
   detail::expect_same_or_disjoint(fn, {"y", y, bytes}, {"x", x, bytes});
-  detail::expect_disjoint(
-      fn, {"y", y, bytes},
-      {"alpha", alpha, shape.channels * static_cast<std::int64_t>(sizeof(compute_t<T>))});
+  detail::expect_disjoint(fn, {"y", y, bytes}, {"alpha", alpha, alpha_bytes_of<T>(shape)});
   detail::expect_device_accessible(fn, {{"x", x, bytes}, {"alpha", alpha, 0}, {"y", y, bytes}});
   const detail::PreluPlan plan = detail::make_prelu_plan<T>(shape, false, fn);
   detail::launch_prelu_forward<T>(fn, plan, x, alpha, y, stream);
@@ -171,7 +185,7 @@ void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, PreluShape shape
 template <class T>
 std::size_t prelu_backward_workspace_size(PreluShape shape) {
   constexpr const char* fn = "prelu_backward_workspace_size";
-  if (expect_valid_shape(fn, shape, sizeof(T)) == 0) {
+  if (expect_valid_shape<T>(fn, shape) == 0) {
     return 0;
   }
   return detail::make_prelu_plan<T>(shape, true, fn).workspace_bytes;

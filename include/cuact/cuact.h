@@ -28,7 +28,17 @@
 extern "C" {
 #endif
 
-typedef enum cuact_status {
+/* In C++ the enums below have int as their fixed underlying type, so that any int a C caller
+ * passes is a value of the enum type (the functions then refuse those that name nothing);
+ * without one, a value outside the enumerators' range would be undefined behaviour in C++.
+ * The same 32-bit int as C's enums: the ABI is unchanged. */
+#ifdef __cplusplus
+#define CUACT_DETAIL_ENUM_BASE : int
+#else
+#define CUACT_DETAIL_ENUM_BASE
+#endif
+
+typedef enum cuact_status CUACT_DETAIL_ENUM_BASE {
   CUACT_STATUS_SUCCESS = 0,
   CUACT_STATUS_INVALID_ARGUMENT = 1, /* a bad argument; nothing was launched */
   CUACT_STATUS_CUDA_ERROR = 2,       /* a CUDA call or a launch failed */
@@ -40,17 +50,17 @@ typedef enum cuact_status {
  * CUACT_ELU, CUACT_SELU, CUACT_CELU, CUACT_RELU6, ... Values never change; the registry
  * lists each activation's parameters in order. */
 #define CUACT_DETAIL_C_DTYPE(ctx, ENUM, value, type, name) CUACT_DTYPE_##ENUM = value,
-typedef enum cuact_dtype { CUACT_DTYPES(CUACT_DETAIL_C_DTYPE, ~) } cuact_dtype;
+typedef enum cuact_dtype CUACT_DETAIL_ENUM_BASE { CUACT_DTYPES(CUACT_DETAIL_C_DTYPE, ~) } cuact_dtype;
 #undef CUACT_DETAIL_C_DTYPE
 
 #define CUACT_DETAIL_C_ACTIVATION(ENUM, value, Functor, name, kind, params, pytorch) \
   CUACT_##ENUM = value,
-typedef enum cuact_activation {
+typedef enum cuact_activation CUACT_DETAIL_ENUM_BASE {
   CUACT_ACTIVATIONS(CUACT_DETAIL_C_ACTIVATION) CUACT_GATED_ACTIVATIONS(CUACT_DETAIL_C_ACTIVATION)
 } cuact_activation;
 #undef CUACT_DETAIL_C_ACTIVATION
 
-typedef enum cuact_saved {
+typedef enum cuact_saved CUACT_DETAIL_ENUM_BASE {
   CUACT_SAVED_INPUT = 0,  /* the backward pass reads the forward input x */
   CUACT_SAVED_OUTPUT = 1, /* the backward pass reads the forward output y */
   CUACT_SAVED_MASK = 2    /* the backward pass reads the 1-bit mask of cuact_activation_forward_mask
@@ -70,7 +80,8 @@ CUACT_API const char* cuact_last_error(void);
 
 /* The activations of this build, for FFI callers that build their tables from the library:
  * cuact_activation_count() of them, the i-th being cuact_activation_at(i) (i in
- * [0, count), registry order). */
+ * [0, count), registry order; any other index gives (cuact_activation)-1, which names no
+ * activation). */
 CUACT_API int cuact_activation_count(void);
 CUACT_API cuact_activation cuact_activation_at(int index);
 
@@ -156,7 +167,7 @@ CUACT_API cuact_status cuact_rrelu_backward(cuact_dtype dtype, const void* v, co
                                             cuact_saved saved, cudaStream_t stream);
 
 /* Gated activations, out = act(gate) * up (cuact/gated.hpp has the layouts' pictures). */
-typedef enum cuact_gated_layout {
+typedef enum cuact_gated_layout CUACT_DETAIL_ENUM_BASE {
   CUACT_GATED_GATE_FIRST = 0,  /* one [rows, 2*hidden] tensor, gate in the first half */
   CUACT_GATED_GATE_SECOND = 1, /* one [rows, 2*hidden] tensor, gate in the second half */
   CUACT_GATED_INTERLEAVED = 2, /* one [rows, hidden, 2] tensor: g0 u0 g1 u1 ... */

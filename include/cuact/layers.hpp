@@ -164,8 +164,7 @@ class CUACT_API ActivationLayer {
   int device_ = 0;
   const T* kept_ = nullptr;
   std::int64_t kept_n_ = -1;
-  DeviceBuffer<std::uint32_t> mask_;
-  std::vector<DeviceBuffer<std::uint32_t>> retired_masks_;
+  GrowOnlyBuffer<std::uint32_t> mask_;
 };
 
 /// A PReLU layer for element type T owning alpha (compute_t<T>, one per channel) and its
@@ -212,9 +211,7 @@ class CUACT_API PreluLayer {
   int device_ = 0;
   DeviceBuffer<param_t> alpha_;
   DeviceBuffer<param_t> grad_;
-  DeviceBuffer<unsigned char> workspace_;
-  // Workspaces outgrown, kept for work in flight and graphs captured before (see above).
-  std::vector<DeviceBuffer<unsigned char>> retired_workspaces_;
+  GrowOnlyBuffer<unsigned char> workspace_;
   const T* kept_x_ = nullptr;
   PreluShape kept_shape_{};
 };

@@ -162,14 +162,22 @@ TEST(BenchOptions, BadValuesAreRefusedWithTheOptionTheValueAndWhatIsAccepted) {
                  "--reps: '30x' is not accepted (a whole number from 20 to 100000)");
   expect_refused({"--reps", "5"}, "--reps: '5' is not accepted (a whole number from 20 to 100000)");
   expect_refused({"--sizes", "2^x"},
-                 "--sizes: '2^x' is not accepted (a count N >= 1 or a power 2^K with K from 0 "
-                 "to 40)");
+                 "--sizes: '2^x' is not accepted (a count N from 1 to 2^40 or a power 2^K "
+                 "with K from 0 to 40)");
   expect_refused({"--sizes", "1000,12k"},
-                 "--sizes: '12k' is not accepted (a count N >= 1 or a power 2^K with K from 0 "
-                 "to 40)");
+                 "--sizes: '12k' is not accepted (a count N from 1 to 2^40 or a power 2^K "
+                 "with K from 0 to 40)");
   expect_refused({"--sizes", "2^41"},
-                 "--sizes: '2^41' is not accepted (a count N >= 1 or a power 2^K with K from 0 "
-                 "to 40)");
+                 "--sizes: '2^41' is not accepted (a count N from 1 to 2^40 or a power 2^K "
+                 "with K from 0 to 40)");
+  // 2^62 wrapped the byte counts to 0 and divided by zero (SIGFPE on a GPU machine).
+  expect_refused({"--sizes", "4611686018427387904"},
+                 "--sizes: '4611686018427387904' is not accepted (a count N from 1 to 2^40 or a "
+                 "power 2^K with K from 0 to 40)");
+  expect_refused({"--sizes", "1099511627777"},
+                 "--sizes: '1099511627777' is not accepted (a count N from 1 to 2^40 or a "
+                 "power 2^K with K from 0 to 40)");
+  EXPECT_EQ(parse({"--sizes", "1099511627776"}).sizes, std::vector<std::int64_t>{1099511627776});
   expect_refused({"--dtype", "f32,fp8"}, "--dtype: unknown 'fp8' (accepted: f32,f64,f16,bf16)");
   expect_refused({"--direction", "back"},
                  "--direction: unknown 'back' (accepted: "

@@ -29,14 +29,22 @@ TEST_F(RuntimeCostsOnAGpu, EveryCallIsTimedAndNothingIsLeftBehind) {
   std::ostringstream line;
   print_runtime_costs(line, c);
   SCOPED_TRACE(line.str());
+  // Host calls of the runtime take tens of nanoseconds (an error flag, the current device) to
+  // a few microseconds (a launch, a memset): past 50 us a number measures something else (a
+  // synchronization inside the loop, a first-call initialisation left in).
   for (const double us : {c.pointer_query_us, c.get_device_us, c.capture_mode_us, c.last_error_us,
                           c.launch_us, c.memset_us}) {
     EXPECT_GE(us, 0.0);
-    EXPECT_LT(us, 1000.0);  // a host call of a millisecond is a measuring error
+    EXPECT_LT(us, 50.0);
   }
-  EXPECT_GT(c.launch_us, 0.0);
+  // Work is timed, not an empty loop: a launch and a memset enqueue something, and cost more
+  // than reading the last error.
+  EXPECT_GT(c.launch_us, 0.1);
+  EXPECT_GT(c.memset_us, 0.1);
+  EXPECT_GT(c.launch_us, c.last_error_us);
   if (cooperative != 0) {
-    EXPECT_GE(c.cooperative_us, 0.0);
+    EXPECT_GT(c.cooperative_us, 0.1);
+    EXPECT_LT(c.cooperative_us, 50.0);
   }
   EXPECT_EQ(cudaGetLastError(), cudaSuccess);
   EXPECT_EQ(cudaStreamQuery(stream), cudaSuccess);  // drained: the measuring synchronizes

@@ -2,6 +2,20 @@
 
 #include <ucontext.h>
 
+// Under AddressSanitizer every switch between the scheduler's stack and a fiber's is
+// announced, so that ASan tracks which stack is live (without it, a switch looks like a
+// wild stack-pointer jump and gives false reports).
+#if defined(__SANITIZE_ADDRESS__)
+#define CUACT_EMULATION_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CUACT_EMULATION_ASAN 1
+#endif
+#endif
+#ifdef CUACT_EMULATION_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -20,15 +34,41 @@ enum class State { ready, at_block_barrier, at_warp_barrier, done };
 struct Fiber {
   ucontext_t context{};
   State state = State::ready;
+  void* fake_stack = nullptr;  // ASan's, kept while the fiber is switched out
 };
 
-/// The block being run: its fibers and the scheduler's context.
+/// The block being run: its fibers and the scheduler's context (and stack, for ASan).
 struct Block {
   std::vector<Fiber> fibers;
   ucontext_t scheduler{};
   int current = -1;
   const std::function<void()>* kernel = nullptr;
+  const void* scheduler_stack = nullptr;
+  std::size_t scheduler_stack_bytes = 0;
 };
+
+/// A switch to the stack [bottom, bottom + bytes) begins (fake: where ASan keeps the
+/// current stack's fake frames; null when the current stack ends with the switch).
+void switch_start([[maybe_unused]] void** fake, [[maybe_unused]] const void* bottom,
+                  [[maybe_unused]] std::size_t bytes) {
+#ifdef CUACT_EMULATION_ASAN
+  __sanitizer_start_switch_fiber(fake, bottom, bytes);
+#endif
+}
+
+/// A switch has ended on this stack: `fake` as saved by its switch_start (null on a new
+/// stack); old_bottom, old_bytes (if not null) receive the stack switched from.
+void switch_finish([[maybe_unused]] void* fake, [[maybe_unused]] const void** old_bottom,
+                   [[maybe_unused]] std::size_t* old_bytes) {
+#ifdef CUACT_EMULATION_ASAN
+  __sanitizer_finish_switch_fiber(fake, old_bottom, old_bytes);
+#else
+  if (old_bottom != nullptr) {
+    *old_bottom = nullptr;
+    *old_bytes = 0;
+  }
+#endif
+}
 
 thread_local Block* running = nullptr;
 
@@ -45,16 +85,20 @@ char* stack_of(std::size_t t) {
 
 void fiber_main() {
   Block& b = *running;
+  switch_finish(nullptr, &b.scheduler_stack, &b.scheduler_stack_bytes);
   (*b.kernel)();
   b.fibers[static_cast<std::size_t>(b.current)].state = State::done;
-  // Returning ends the fiber: uc_link resumes the scheduler.
+  // Returning ends the fiber (and its stack): uc_link resumes the scheduler.
+  switch_start(nullptr, b.scheduler_stack, b.scheduler_stack_bytes);
 }
 
 void wait(State state) {
   Block& b = *running;
   Fiber& f = b.fibers[static_cast<std::size_t>(b.current)];
   f.state = state;
+  switch_start(&f.fake_stack, b.scheduler_stack, b.scheduler_stack_bytes);
   swapcontext(&f.context, &b.scheduler);
+  switch_finish(f.fake_stack, nullptr, nullptr);
 }
 
 std::string describe(const Block& b) {
@@ -131,7 +175,10 @@ void run_block(Block& b, std::uint64_t seed) {
       }
       b.current = static_cast<int>(t);
       thread_index = uint3{static_cast<unsigned>(t), 0, 0};
+      void* fake = nullptr;
+      switch_start(&fake, stack_of(t), kStackBytes);
       swapcontext(&b.scheduler, &b.fibers[t].context);
+      switch_finish(fake, nullptr, nullptr);
       ran = true;
     }
     if (ran) {

@@ -133,15 +133,23 @@ TEST_F(ActivationLayerTest, EverySaveModeItsOpAllowsGivesTheSameGradient) {
   for (const OpCase& c : all_op_cases()) {
     SCOPED_TRACE(c.label);
     std::vector<__nv_bfloat16> want_y(n), want_dx(n);
+    bool from_output = false;
     visit_functor<float>(c, [&](const auto& f) {
       reference::forward(f, host_x.data(), want_y.data(), n);
       reference::backward(f, Saved::input, host_x.data(), host_dy.data(), want_dx.data(), n);
+      from_output = allows_grad_from_output(f);
     });
+    // Every mode the op allows: the input always, the output where its gradient is exact
+    // from y, the mask where the gradient is a branch.
     std::vector<Saved> modes = {Saved::input};
+    if (from_output) {
+      modes.push_back(Saved::output);
+    }
     if (has_mask(c)) {
       modes.push_back(Saved::mask);
     }
     for (const Saved mode : modes) {
+      SCOPED_TRACE(mode == Saved::input ? "input" : mode == Saved::output ? "output" : "mask");
       std::optional<ActivationLayer<__nv_bfloat16>> layer;
       std::visit([&](const auto& f) { layer.emplace(Activation(f), mode); }, c.op);
       EXPECT_EQ(layer->saves(), mode);
@@ -154,14 +162,35 @@ TEST_F(ActivationLayerTest, EverySaveModeItsOpAllowsGivesTheSameGradient) {
       layer->forward(x.data(), y, n, stream);
       layer->backward(dy.data(), dx.data(), n, stream);
       const auto got_y = mode == Saved::mask ? read(x) : read(y_separate);
+      const auto got_dx = read(dx);
       const Accuracy accuracy = accuracy_of(c);
       for (std::size_t i = 0; i < n; ++i) {
         ASSERT_LE(reference::ulp_distance(want_y[i], got_y[i]),
                   reference::gpu_tolerance_ulp<__nv_bfloat16>(accuracy, false, Saved::input))
             << "y[" << i << "]";
       }
+      if (mode == Saved::input) {
+        for (std::size_t i = 0; i < n; ++i) {
+          ASSERT_TRUE(reference::gpu_close(want_dx[i], got_dx[i], accuracy, true, Saved::input,
+                                           static_cast<float>(host_dy[i])))
+              << "dx[" << i << "] for x = " << static_cast<float>(host_x[i]);
+        }
+      }
+      if (mode == Saved::output) {
+        // From the y the layer kept (the GPU's): the CPU's gradient from that same y.
+        std::vector<__nv_bfloat16> want_from_y(n);
+        visit_functor<float>(c, [&](const auto& f) {
+          reference::backward(f, Saved::output, got_y.data(), host_dy.data(), want_from_y.data(),
+                              n);
+        });
+        for (std::size_t i = 0; i < n; ++i) {
+          ASSERT_TRUE(reference::gpu_close(want_from_y[i], got_dx[i], accuracy, true,
+                                           Saved::output, static_cast<float>(host_dy[i])))
+              << "dx[" << i << "] from y = " << static_cast<float>(got_y[i]);
+        }
+      }
       if (mode == Saved::mask) {
-        expect_same_bits(want_dx, read(dx), "dx from the mask");
+        expect_same_bits(want_dx, got_dx, "dx from the mask");
         std::vector<std::uint32_t> mask(static_cast<std::size_t>(mask_words(n)));
         CUACT_TEST_CUDA(cudaMemcpy(mask.data(), layer->mask(), mask.size() * 4,
                                    cudaMemcpyDeviceToHost));

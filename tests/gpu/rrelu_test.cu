@@ -134,12 +134,16 @@ void run_all_training() {
   }
 }
 
-TEST_F(RReluGpu, TrainingMatchesTheCpuStreamBitForBitOnEveryPathF32) { run_all_training<float>(); }
-TEST_F(RReluGpu, TrainingMatchesTheCpuStreamBitForBitOnEveryPathF64) { run_all_training<double>(); }
-TEST_F(RReluGpu, TrainingMatchesTheCpuStreamBitForBitOnEveryPathF16) { run_all_training<__half>(); }
-TEST_F(RReluGpu, TrainingMatchesTheCpuStreamBitForBitOnEveryPathBf16) {
-  run_all_training<__nv_bfloat16>();
+class RReluTrainingGpu : public GpuTest, public ::testing::WithParamInterface<Dtype> {};
+
+TEST_P(RReluTrainingGpu, MatchesTheCpuStreamBitForBitOnEveryPath) {
+  with_dtype(GetParam(), [](auto tag) { run_all_training<decltype(tag)>(); });
 }
+
+INSTANTIATE_TEST_SUITE_P(AllDtypes, RReluTrainingGpu, ::testing::ValuesIn(kAllDtypes),
+                         [](const ::testing::TestParamInfo<Dtype>& info) {
+                           return std::string(dtype_name(info.param));
+                         });
 
 TEST_F(RReluGpu, EvaluationIsLeakyReluWithTheMeanSlope) {
   const std::int64_t n = 10007;

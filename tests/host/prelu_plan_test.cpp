@@ -5,9 +5,13 @@
 // no plan's workspace is below the bound the host checks before planning.
 #include "cuda/prelu_plan.hpp"
 
+#include <cuact/error.hpp>
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
+#include <string>
 #include <vector>
 
 namespace cuact::detail {
@@ -119,6 +123,98 @@ TEST(PreluPlan, ADirectSuperRowPlansColumnElementsAreItsChannelsOneToOne) {
       }
     }
   }
+}
+
+/// Whether a + b (both >= 0) stays within int64.
+bool sum_fits(std::int64_t a, std::int64_t b) {
+  return a <= std::numeric_limits<std::int64_t>::max() - b;
+}
+
+TEST(PreluPlan, EveryAcceptedShapeNearTwoToTheSixtyThreePlansSafelyOrIsRefused) {
+  // The entry points accept a shape when its elements and its channels' values fit in an
+  // int64 byte count; the planner must then either refuse it (invalid_argument naming the
+  // function and the shape) or plan it with every quantity the kernels form in range and a
+  // workspace that holds every partial. Shapes from the edges of int64 and of 32 bits.
+  std::vector<std::int64_t> dims = {1, 2, 3, 7, 8, 64};
+  for (const int k : {31, 32, 40, 50, 57, 59, 60, 61, 62}) {
+    dims.push_back((std::int64_t{1} << k) - 1);
+    dims.push_back(std::int64_t{1} << k);
+    dims.push_back((std::int64_t{1} << k) + 1);
+  }
+  dims.push_back(std::numeric_limits<std::int64_t>::max());
+  struct Type {
+    int vec;
+    std::size_t element_bytes;
+    std::size_t partial_bytes;
+  };
+  int planned = 0;
+  int refused = 0;
+  for (const Type t : {Type{8, 2, 4}, Type{4, 4, 4}, Type{2, 8, 8}}) {
+    for (const std::int64_t outer : dims) {
+      for (const std::int64_t channels : dims) {
+        for (const std::int64_t inner : dims) {
+          std::int64_t n = 0;
+          std::int64_t bytes = 0;
+          if (__builtin_mul_overflow(outer, channels, &n) || __builtin_mul_overflow(n, inner, &n) ||
+              __builtin_mul_overflow(n, static_cast<std::int64_t>(t.element_bytes), &bytes) ||
+              __builtin_mul_overflow(channels, static_cast<std::int64_t>(t.partial_bytes),
+                                     &bytes)) {
+            continue;  // refused by the entry points' byte-count check
+          }
+          const PreluShape shape{outer, channels, inner};
+          SCOPED_TRACE(::testing::Message()
+                       << "[" << outer << ", " << channels << ", " << inner << "] vec " << t.vec);
+          try {
+            expect_prelu_plannable("prelu_forward", shape, n, t.vec, t.partial_bytes);
+          } catch (const invalid_argument& e) {
+            const std::string shown = "prelu_forward: 'shape' [" + std::to_string(outer) + ", " +
+                                      std::to_string(channels) + ", " + std::to_string(inner) +
+                                      "] is too large to plan";
+            ASSERT_EQ(std::string(e.what()).rfind(shown, 0), 0u) << e.what();
+            ASSERT_GT(n, kPreluAlwaysPlannable);
+            ++refused;
+            continue;
+          }
+          for (const int sms : {1, 132, kPreluPlanMaxSms}) {
+            const PreluPlan p = plan_prelu(shape, true, sms, t.vec, t.partial_bytes);
+            ASSERT_GE(p.chunks, 1);
+            std::int64_t need = 0;
+            if (p.super_rows) {
+              // The vector path's map, offset vec - 1: its rows, extent and last vector.
+              const ChannelsLastMap m{n,         p.channels, p.inner,  p.width,
+                                      t.vec - 1, t.vec,      p.chunks, 256};
+              ASSERT_TRUE(sum_fits(n, p.width));
+              ASSERT_TRUE(sum_fits(n + p.width, t.vec));
+              std::int64_t extent = 0;
+              ASSERT_FALSE(__builtin_mul_overflow(m.rows(), p.width, &extent));
+              ASSERT_GE(extent, n);
+              ASSERT_GE(m.inside_end(0), 0);
+              need = channels_last_partial_count(p.chunks, p.channels, p.width);
+              // The element path's super-rows (channels * inner elements) take fewer.
+              ASSERT_LE(channels_last_partial_count(p.chunks, p.channels, p.channels * p.inner),
+                        need);
+            } else {
+              ASSERT_FALSE(__builtin_mul_overflow(p.channels, p.chunks + 1, &need));
+            }
+            ASSERT_EQ(p.partial_count, need);
+            std::int64_t need_bytes = 0;
+            ASSERT_FALSE(__builtin_mul_overflow(need, static_cast<std::int64_t>(t.partial_bytes),
+                                                &need_bytes));
+            ASSERT_GE(p.workspace_bytes,
+                      kPreluWorkspaceAlign + static_cast<std::size_t>(need_bytes));
+            ASSERT_LE(p.workspace_bytes, std::size_t{1} << 63);
+            ASSERT_GE(p.workspace_bytes, t.partial_bytes == 8
+                                             ? prelu_workspace_lower_bound<double>(channels)
+                                             : prelu_workspace_lower_bound<float>(channels));
+            ++planned;
+          }
+        }
+      }
+    }
+  }
+  // Both outcomes occur, so that neither branch above is vacuous.
+  EXPECT_GT(planned, 1000);
+  EXPECT_GT(refused, 100);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cuact/activations.hpp>
 #include <cuact/cuact.h>
 #include <cuact/error.hpp>
+#include <cuact/gated.hpp>
 #include <cuact/layers.hpp>
 
 #include "host/op_registry.hpp"
@@ -52,10 +53,60 @@ TEST(Registry, KeepsTheCAbiValuesOnceGiven) {
   EXPECT_EQ(CUACT_MISH, 14);
   EXPECT_EQ(CUACT_GELU, 15);
   EXPECT_EQ(CUACT_SOFTPLUS, 16);
+  EXPECT_EQ(CUACT_CLAMPED_SWIGLU, 17);
   EXPECT_EQ(CUACT_DTYPE_F32, 0);
   EXPECT_EQ(CUACT_DTYPE_F64, 1);
   EXPECT_EQ(CUACT_DTYPE_F16, 2);
   EXPECT_EQ(CUACT_DTYPE_BF16, 3);
+  EXPECT_EQ(CUACT_SAVED_INPUT, 0);
+  EXPECT_EQ(CUACT_SAVED_OUTPUT, 1);
+  EXPECT_EQ(CUACT_SAVED_MASK, 2);
+  EXPECT_EQ(CUACT_GATED_GATE_FIRST, 0);
+  EXPECT_EQ(CUACT_GATED_GATE_SECOND, 1);
+  EXPECT_EQ(CUACT_GATED_INTERLEAVED, 2);
+  EXPECT_EQ(CUACT_GATED_SEPARATE, 3);
+  EXPECT_EQ(CUACT_STATUS_SUCCESS, 0);
+  EXPECT_EQ(CUACT_STATUS_INVALID_ARGUMENT, 1);
+  EXPECT_EQ(CUACT_STATUS_CUDA_ERROR, 2);
+  EXPECT_EQ(CUACT_STATUS_INTERNAL_ERROR, 3);
+  EXPECT_EQ(CUACT_GELU_APPROXIMATE_NONE, 0);
+  EXPECT_EQ(CUACT_GELU_APPROXIMATE_TANH, 1);
+}
+
+// The C enums the C API casts to C++ ones carry the same values (the casts in c_api.cpp
+// rely on it; c_api.cpp static_asserts the same pairs).
+static_assert(static_cast<int>(Saved::input) == CUACT_SAVED_INPUT);
+static_assert(static_cast<int>(Saved::output) == CUACT_SAVED_OUTPUT);
+static_assert(static_cast<int>(Saved::mask) == CUACT_SAVED_MASK);
+static_assert(static_cast<int>(GatedLayout::gate_first) == CUACT_GATED_GATE_FIRST);
+static_assert(static_cast<int>(GatedLayout::gate_second) == CUACT_GATED_GATE_SECOND);
+static_assert(static_cast<int>(GatedLayout::interleaved) == CUACT_GATED_INTERLEAVED);
+static_assert(static_cast<int>(GatedLayout::separate) == CUACT_GATED_SEPARATE);
+static_assert(static_cast<int>(GeluApproximate::none) == CUACT_GELU_APPROXIMATE_NONE);
+static_assert(static_cast<int>(GeluApproximate::tanh) == CUACT_GELU_APPROXIMATE_TANH);
+
+/// The X( entries of a macro in registry.h, counted in the file's text: independent of the
+/// C++ that the macro generates.
+int entries_in_registry_file(const std::string& macro) {
+  std::ifstream in(std::string(CUACT_SOURCE_DIR) + "/include/cuact/registry.h");
+  std::string line;
+  bool inside = false;
+  int entries = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("#define " + macro + "(", 0) == 0) {
+      inside = true;
+      continue;
+    }
+    if (inside) {
+      if (line.find("  X(") == 0) {
+        ++entries;
+      }
+      if (line.empty() || line.back() != '\\') {
+        break;
+      }
+    }
+  }
+  return entries;
 }
 
 TEST(Registry, NamesEachActivationOnceWithDistinctValues) {
@@ -67,6 +118,10 @@ TEST(Registry, NamesEachActivationOnceWithDistinctValues) {
     EXPECT_TRUE(values.insert(Info::c_enum).second) << Info::name;
   });
   EXPECT_EQ(static_cast<int>(names.size()), cuact_activation_count());
+  // Counted independently: the lines of the registry itself.
+  EXPECT_EQ(cuact_activation_count(), entries_in_registry_file("CUACT_ACTIVATIONS"));
+  EXPECT_EQ(entries_in_registry_file("CUACT_GATED_ACTIVATIONS"), 1);
+  EXPECT_GE(cuact_activation_count(), 17);
 }
 
 TEST(Registry, CApiDescribesEveryActivationAsTheFunctorDoes) {

@@ -1,8 +1,8 @@
 // The CUDA runtime calls each entry point makes on its host path, counted without a GPU:
 // this executable is linked with -Wl,--wrap for every CUDA runtime function libcuact
-// references (tests/CMakeLists.txt), so that cuact's calls reach the stand-ins below
-// instead: a device 0 with 132 SMs, device pointers everywhere, and launches that are
-// recorded but run nothing. These calls and cuact's own code make up the host cost a GPU
+// references (tests/CMakeLists.txt), so that cuact's calls reach the stand-ins of
+// runtime_stand_ins.cpp instead: a device 0 with 132 SMs, device pointers everywhere, and launches
+// that are recorded but run nothing. These calls and cuact's own code make up the host cost a GPU
 // run measures (cuact_bench's host_us): a change that adds a query to the hot path fails
 // here. The time cuact itself spends per call (everything but the runtime) is printed. A
 // runtime function libcuact starts to call without a stand-in here reaches the real
@@ -14,6 +14,8 @@
 #include <cuact/mask.hpp>
 #include <cuact/prelu.hpp>
 #include <cuact/rrelu.hpp>
+
+#include "tests/host_calls/runtime_stand_ins.hpp"
 
 #include <cuda_runtime.h>
 #include <gtest/gtest.h>
@@ -27,210 +29,10 @@
 #include <iterator>
 #include <string>
 
-namespace {
-
-/// The runtime functions counted, and their calls since the last clear_calls(). A plain
-/// array, so that the stand-ins cost next to nothing and own_host_us measures cuact.
-enum Fn {
-  kGetDevice,
-  kDeviceGetAttribute,
-  kOccupancy,
-  kFuncGetAttributes,
-  kGetLastError,
-  kPeekAtLastError,
-  kPointerGetAttributes,
-  kExchangeCaptureMode,
-  kStreamIsCapturing,
-  kMallocAsync,
-  kFreeAsync,
-  kMemsetAsync,
-  kMemcpyAsync,
-  kSetDevice,
-  kGetDeviceCount,
-  kLaunch,
-  kFnCount
-};
-const char* const kFnNames[kFnCount] = {"cudaGetDevice",
-                                        "cudaDeviceGetAttribute",
-                                        "cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags",
-                                        "cudaFuncGetAttributes",
-                                        "cudaGetLastError",
-                                        "cudaPeekAtLastError",
-                                        "cudaPointerGetAttributes",
-                                        "cudaThreadExchangeStreamCaptureMode",
-                                        "cudaStreamIsCapturing",
-                                        "cudaMallocAsync",
-                                        "cudaFreeAsync",
-                                        "cudaMemsetAsync",
-                                        "cudaMemcpyAsync",
-                                        "cudaSetDevice",
-                                        "cudaGetDeviceCount",
-                                        "kernel launch"};
-int counts[kFnCount];
-void count(Fn fn) { ++counts[fn]; }
-void clear_calls() { std::fill(std::begin(counts), std::end(counts), 0); }
-
-struct CallConfiguration {
-  dim3 grid;
-  dim3 block;
-  std::size_t shared = 0;
-  void* stream = nullptr;
-};
-thread_local CallConfiguration pushed;
-thread_local cudaStreamCaptureMode capture_mode = cudaStreamCaptureModeGlobal;
-
-}  // namespace
-
-// The stand-ins: the same signatures as cuda_runtime_api.h and crt/host_runtime.h.
-extern "C" {
-
-cudaError_t __wrap_cudaGetDevice(int* device) {
-  count(kGetDevice);
-  *device = 0;
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaSetDevice(int) {
-  count(kSetDevice);
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaGetDeviceCount(int* devices) {
-  count(kGetDeviceCount);
-  *devices = 1;
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaDeviceGetAttribute(int* value, cudaDeviceAttr attribute, int) {
-  count(kDeviceGetAttribute);
-  switch (attribute) {
-    case cudaDevAttrMultiProcessorCount:
-      *value = 132;
-      break;
-    case cudaDevAttrComputeCapabilityMajor:
-      *value = 9;
-      break;
-    case cudaDevAttrMaxSharedMemoryPerBlock:
-      *value = 48 * 1024;
-      break;
-    case cudaDevAttrMaxSharedMemoryPerMultiprocessor:
-      *value = 228 * 1024;
-      break;
-    case cudaDevAttrMaxThreadsPerMultiProcessor:
-      *value = 2048;
-      break;
-    case cudaDevAttrWarpSize:
-      *value = 32;
-      break;
-    default:
-      *value = 0;
-      break;
-  }
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(int* blocks, const void*,
-                                                                          int, std::size_t,
-                                                                          unsigned int) {
-  count(kOccupancy);
-  *blocks = 8;
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaFuncGetAttributes(cudaFuncAttributes* attributes, const void*) {
-  count(kFuncGetAttributes);
-  std::memset(attributes, 0, sizeof *attributes);
-  attributes->ptxVersion = 90;
-  attributes->binaryVersion = 90;
-  attributes->maxThreadsPerBlock = 1024;
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaGetLastError() {
-  count(kGetLastError);
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaPeekAtLastError() {
-  count(kPeekAtLastError);
-  return cudaSuccess;
-}
-
-const char* __wrap_cudaGetErrorName(cudaError_t) { return "cudaErrorStandIn"; }
-const char* __wrap_cudaGetErrorString(cudaError_t) { return "a stand-in error"; }
-
-cudaError_t __wrap_cudaPointerGetAttributes(cudaPointerAttributes* attributes, const void* p) {
-  count(kPointerGetAttributes);
-  std::memset(attributes, 0, sizeof *attributes);
-  attributes->type = cudaMemoryTypeDevice;
-  attributes->device = 0;
-  attributes->devicePointer = const_cast<void*>(p);
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaThreadExchangeStreamCaptureMode(cudaStreamCaptureMode* mode) {
-  count(kExchangeCaptureMode);
-  std::swap(*mode, capture_mode);
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaStreamIsCapturing(cudaStream_t, cudaStreamCaptureStatus* status) {
-  count(kStreamIsCapturing);
-  *status = cudaStreamCaptureStatusNone;
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaMallocAsync(void** p, std::size_t, cudaStream_t) {
-  count(kMallocAsync);
-  static unsigned char arena[64];
-  *p = arena;
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaFreeAsync(void*, cudaStream_t) {
-  count(kFreeAsync);
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaMemsetAsync(void*, int, std::size_t, cudaStream_t) {
-  count(kMemsetAsync);
-  return cudaSuccess;
-}
-
-cudaError_t __wrap_cudaMemcpyAsync(void*, const void*, std::size_t, cudaMemcpyKind, cudaStream_t) {
-  count(kMemcpyAsync);
-  return cudaSuccess;
-}
-
-unsigned __wrap___cudaPushCallConfiguration(dim3 grid, dim3 block, std::size_t shared,
-                                            void* stream) {
-  pushed = {grid, block, shared, stream};
-  return 0;
-}
-
-cudaError_t __wrap___cudaPopCallConfiguration(dim3* grid, dim3* block, std::size_t* shared,
-                                              void* stream) {
-  *grid = pushed.grid;
-  *block = pushed.block;
-  *shared = pushed.shared;
-  *static_cast<void**>(stream) = pushed.stream;
-  return cudaSuccess;
-}
-
-cudaError_t __wrap___cudaGetKernel(cudaKernel_t* kernel, const void*) {
-  *kernel = nullptr;
-  return cudaSuccess;
-}
-
-cudaError_t __wrap___cudaLaunchKernel(cudaKernel_t, dim3, dim3, void**, std::size_t, cudaStream_t) {
-  count(kLaunch);
-  return cudaSuccess;
-}
-
-}  // extern "C"
-
 namespace cuact {
 namespace {
+
+using namespace stand_in;
 
 // Never dereferenced: the stand-in launches run nothing.
 template <class T>
@@ -363,9 +165,31 @@ TEST(RuntimeCalls, Prelu) {
     prelu_backward(x, dy, alpha, y, dalpha, small_nhwc, GradMode::overwrite, workspace, bytes,
                    nullptr);
   });
-  check({"prelu_backward small, own", 5, 3, 1}, [&] {
-    prelu_backward(x, dy, alpha, y, dalpha, small_nchw, GradMode::overwrite, nullptr);
-  });
+  check({"prelu_backward small, own", 5, 3, 1},
+        [&] { prelu_backward(x, dy, alpha, y, dalpha, small_nchw, GradMode::overwrite, nullptr); });
+}
+
+// With a device to plan for, these shapes once reached the planner: [2, 2^61 - 1, 1] in f16
+// divided by zero (SIGFPE), [1, 2^61 - 1, 1] in f32 returned too small a workspace. Now the
+// argument check refuses them before the device is asked anything; a shape past 2^50
+// elements that does plan is still planned.
+TEST(RuntimeCalls, PreluShapesNoDeviceCanPlanAreRefusedBeforeTheDevice) {
+  const std::int64_t two61 = std::int64_t{1} << 61;
+  std::size_t bytes = 0;
+  clear_calls();
+  EXPECT_EQ(cuact_prelu_backward_workspace_size(CUACT_DTYPE_F16, 2, two61 - 1, 1, &bytes),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(cuact_prelu_backward_workspace_size(CUACT_DTYPE_F32, 1, two61 - 1, 1, &bytes),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(std::string(cuact_last_error()),
+            "prelu_backward_workspace_size: 'shape' [1, 2305843009213693951, 1] is too large to "
+            "plan: its super-row width would exceed 2^61");
+  EXPECT_EQ(counts[kGetDevice], 0);
+  EXPECT_EQ(bytes, 0u);
+  EXPECT_EQ(
+      cuact_prelu_backward_workspace_size(CUACT_DTYPE_F32, 1, 1, std::int64_t{1} << 55, &bytes),
+      CUACT_STATUS_SUCCESS);
+  EXPECT_GT(bytes, 256u);  // the alignment slack and the partials of many tiles
 }
 
 }  // namespace
