@@ -79,7 +79,13 @@ CUACT_HOST_DEVICE inline ReducedExp reduce_exp(double t) {
   for (int i = 1; i < 12; ++i) {  // a fixed count: both compilers unroll it
     q = ::fma(q, r, c[i]);
   }
-  return {static_cast<int>(k), ::fma(r * r, q, r)};
+#if defined(__CUDA_ARCH__)
+  return {static_cast<int>(k), ::fma(r * r, q, r)};  // cvt.rni.s32.f64: NaN gives 0
+#else
+  // The same on the host, where converting NaN to int would be undefined (a NaN t, which
+  // normal_tail passes on, gives a NaN result whatever k is).
+  return {k == k ? static_cast<int>(k) : 0, ::fma(r * r, q, r)};
+#endif
 }
 
 /// expm1(t) in double from fma and exact scaling alone (so host and device agree bit for
