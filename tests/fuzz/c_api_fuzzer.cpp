@@ -43,7 +43,10 @@ class Reader {
       case 1: {
         const int k = byte() % 64;
         const int delta = static_cast<int>(byte() % 5) - 2;
-        return static_cast<std::int64_t>(std::uint64_t{1} << k) + delta;
+        // In unsigned arithmetic (2^63 + delta wraps), then as int64 (modular in C++20 and in
+        // every compiler before it).
+        return static_cast<std::int64_t>(
+            (std::uint64_t{1} << k) + static_cast<std::uint64_t>(static_cast<std::int64_t>(delta)));
       }
       case 2:
         return -static_cast<std::int64_t>(byte());
