@@ -6,6 +6,8 @@
 
 #include "cuda/elementwise_kernels.cuh"
 #include "cuda/launch.hpp"
+#include "cuda/template_choice.hpp"
+#include "cuda/vector_access.hpp"
 
 #include <cuact/error.hpp>
 #include <cuact/op_traits.hpp>
@@ -35,29 +37,28 @@ template <class F, class T, int kInputs, class Launcher>
 void dispatch_elementwise(const Launcher& launcher, F f, std::array<const T*, kInputs> in, T* out,
                           std::int64_t n) {
   // The vector path needs every tensor to reach a 16-byte boundary after the same number of
-  // elements (the common case: all aligned, head = 0); otherwise go scalar.
-  const std::size_t misalignment = vector_misalignment(out);
-  bool shared = misalignment % sizeof(T) == 0;
-  for (const T* p : in) {
-    shared = shared && vector_misalignment(p) == misalignment;
+  // elements (the common case: all aligned, head = 0), and an indexed functor's vectors to
+  // start on a multiple of the vector (its values come a vector at a time); otherwise go
+  // scalar.
+  std::array<const void*, kInputs + 1> tensors{out};
+  for (int k = 0; k < kInputs; ++k) {
+    tensors[k + 1] = in[k];
   }
-  const std::int64_t head = vector_head(misalignment, sizeof(T));
+  const VectorAccess access = vector_access<T>(tensors);
+  const bool vector = is_indexed<F>::value ? access.aligned() : access.shared && access.head < n;
   // In place (the output is one of the inputs, exactly: partial overlaps are refused before),
   // the inputs are written during the kernel, so they may not take the read-only path.
   bool in_place = false;
   for (const T* p : in) {
     in_place = in_place || p == out;
   }
-  const bool vector = shared && head < n;
-  if (vector && !in_place) {
-    dispatch_elementwise_width<F, T, kInputs, true, kVecElems<T>>(launcher, f, in, out, n, head);
-  } else if (vector) {
-    dispatch_elementwise_width<F, T, kInputs, false, kVecElems<T>>(launcher, f, in, out, n, head);
-  } else if (!in_place) {
-    dispatch_elementwise_width<F, T, kInputs, true, 1>(launcher, f, in, out, n, 0);
-  } else {
-    dispatch_elementwise_width<F, T, kInputs, false, 1>(launcher, f, in, out, n, 0);
-  }
+  with_flags(
+      [&](auto read_only, auto vectors) {
+        constexpr int kVec = decltype(vectors)::value ? kVecElems<T> : 1;
+        dispatch_elementwise_width<F, T, kInputs, decltype(read_only)::value, kVec>(
+            launcher, f, in, out, n, kVec > 1 ? access.head : 0);
+      },
+      !in_place, vector);
 }
 
 /// launch.hpp's launch_unary, on `launcher`.

@@ -10,6 +10,7 @@
 #include <cuact/types.hpp>
 
 #include <cstdint>
+#include <type_traits>
 
 namespace cuact::detail {
 
@@ -42,6 +43,54 @@ struct GradFromOutput {
   }
 };
 
+/// Adapters whose values depend on the element's index (RReLU's random slopes, rrelu_adapter.cuh)
+/// say so with `static constexpr bool kIndexed = true` and have, instead of f(x) / f(x, dy):
+///   f.for_thread()           the adapter a thread runs (RReLU: the key read from device
+///                            memory once per thread);
+///   f.template values<kVec>(first)  a struct whose v[j] is element first + j's value, first a
+///                            multiple of kVec when kVec > 1 (the dispatch gives indexed
+///                            adapters the vector path only on 16-byte-aligned tensors);
+///   f(value, x) / f(value, x, dy).
+template <class F, class = void>
+struct is_indexed : std::false_type {};
+template <class F>
+struct is_indexed<F, std::void_t<decltype(F::kIndexed)>> : std::bool_constant<F::kIndexed> {};
+
+/// The adapter a thread runs: f itself, or an indexed adapter's for_thread().
+template <class F>
+__device__ __forceinline__ decltype(auto) thread_adapter(const F& f) {
+  if constexpr (is_indexed<F>::value) {
+    return f.for_thread();
+  } else {
+    return f;
+  }
+}
+
+/// The values of a vector of kVec elements from `first`: nothing, except for indexed adapters.
+struct NoValues {};
+template <int kVec, class F>
+__device__ __forceinline__ auto vector_values(const F& f, std::int64_t first) {
+  if constexpr (is_indexed<F>::value) {
+    return f.template values<kVec>(first);
+  } else {
+    (void)f;
+    (void)first;
+    return NoValues{};
+  }
+}
+
+/// Element j of a vector: f(x...), or an indexed adapter's f(value j, x...).
+template <class F, class Values, class... C>
+__device__ __forceinline__ auto apply_element(const F& f, const Values& values, int j, C... x) {
+  if constexpr (is_indexed<F>::value) {
+    return f(values.v[j], x...);
+  } else {
+    (void)values;
+    (void)j;
+    return f(x...);
+  }
+}
+
 inline constexpr int kElementwiseThreads = 256;
 // Vectors each thread keeps in flight per input: 4 x 16 B x 256 threads = 16 KiB per block
 // and input, so a few resident blocks per SM cover Hopper's ~32-48 KiB/SM latency-bandwidth
@@ -69,15 +118,20 @@ __global__ void __launch_bounds__(kElementwiseThreads)
                        std::int64_t head) {
   using V = Packed<T, kVec>;
   constexpr int kUnroll = kElementwiseUnroll;
+  decltype(auto) g = thread_adapter(f);
 
-  const auto apply = [&](const V(&args)[kInputs]) {
-    V result;
+  // The results of the kW elements from element `first`.
+  const auto apply = [&](const auto& args, std::int64_t first) {
+    constexpr int kW = sizeof(args[0].v) / sizeof(T);
+    const auto values = vector_values<kW>(g, first);
+    Packed<T, kW> result;
 #pragma unroll
-    for (int j = 0; j < kVec; ++j) {
+    for (int j = 0; j < kW; ++j) {
       if constexpr (kInputs == 1) {
-        result.v[j] = from_compute<T>(f(to_compute(args[0].v[j])));
+        result.v[j] = from_compute<T>(apply_element(g, values, j, to_compute(args[0].v[j])));
       } else {
-        result.v[j] = from_compute<T>(f(to_compute(args[0].v[j]), to_compute(args[1].v[j])));
+        result.v[j] = from_compute<T>(
+            apply_element(g, values, j, to_compute(args[0].v[j]), to_compute(args[1].v[j])));
       }
     }
     return result;
@@ -101,7 +155,8 @@ __global__ void __launch_bounds__(kElementwiseThreads)
     }
 #pragma unroll
     for (int u = 0; u < kUnroll; ++u) {
-      store_packed<T, kVec>(out + map.vector_start(i + u * stride), apply(args[u]));
+      const std::int64_t first = map.vector_start(i + u * stride);
+      store_packed<T, kVec>(out + first, apply(args[u], first));
     }
   }
   for (; i < map.n_vec; i += stride) {
@@ -110,7 +165,7 @@ __global__ void __launch_bounds__(kElementwiseThreads)
     for (int k = 0; k < kInputs; ++k) {
       args[k] = load_packed<T, kVec, kReadOnly>(in.p[k] + map.vector_start(i));
     }
-    store_packed<T, kVec>(out + map.vector_start(i), apply(args));
+    store_packed<T, kVec>(out + map.vector_start(i), apply(args, map.vector_start(i)));
   }
 
   if constexpr (kVec > 1) {
@@ -121,13 +176,7 @@ __global__ void __launch_bounds__(kElementwiseThreads)
       for (int k = 0; k < kInputs; ++k) {
         args[k].v[0] = in.p[k][e];
       }
-      T r;
-      if constexpr (kInputs == 1) {
-        r = from_compute<T>(f(to_compute(args[0].v[0])));
-      } else {
-        r = from_compute<T>(f(to_compute(args[0].v[0]), to_compute(args[1].v[0])));
-      }
-      out[e] = r;
+      out[e] = apply(args, e).v[0];
     }
   }
 }

@@ -6,7 +6,8 @@
 
 #include "cuda/gated_kernels.cuh"
 #include "cuda/launch.hpp"
-#include "cuda/vector_io.cuh"
+#include "cuda/template_choice.hpp"
+#include "cuda/vector_access.hpp"
 
 #include <cuact/gated_ops.hpp>
 #include <cuact/types.hpp>
@@ -23,35 +24,15 @@ void dispatch_gated_width(const Launcher& launcher, const G& op, const GatedLaun
       (vectors + kGatedThreads - 1) / kGatedThreads, op, p);
 }
 
-/// Whether the vector path applies: hidden a whole number of vectors and every pointer (and
+/// Whether the vector path applies: hidden a whole number of vectors and every tensor (and
 /// so every row, whose strides are multiples of hidden) 16-byte aligned.
 template <class T>
 bool gated_vector_path(const GatedLaunch<T>& p, bool backward) {
-  if (p.hidden % kVecElems<T> != 0) {
-    return false;
-  }
-  bool aligned = is_vector_aligned(p.gate) && is_vector_aligned(p.out);
-  if (!p.interleaved) {
-    aligned = aligned && is_vector_aligned(p.up);
-  }
-  if (backward) {
-    aligned = aligned && is_vector_aligned(p.dy);
-    if (!p.interleaved) {
-      aligned = aligned && is_vector_aligned(p.out2);
-    }
-  }
-  return aligned;
-}
-
-template <class G, class T, bool kBackward, class Launcher>
-void dispatch_gated_direction(const Launcher& launcher, const G& op, const GatedLaunch<T>& p) {
-  const bool vector = gated_vector_path(p, kBackward);
-  if (p.interleaved) {
-    return vector ? dispatch_gated_width<G, T, kBackward, true, kVecElems<T>>(launcher, op, p)
-                  : dispatch_gated_width<G, T, kBackward, true, 1>(launcher, op, p);
-  }
-  return vector ? dispatch_gated_width<G, T, kBackward, false, kVecElems<T>>(launcher, op, p)
-                : dispatch_gated_width<G, T, kBackward, false, 1>(launcher, op, p);
+  const bool planar = !p.interleaved;
+  return p.hidden % kVecElems<T> == 0 &&
+         vector_access<T>({p.gate, planar ? p.up : nullptr, p.out, backward ? p.dy : nullptr,
+                           backward && planar ? p.out2 : nullptr})
+             .aligned();
 }
 
 /// launch.hpp's launch_gated, on `launcher`.
@@ -62,10 +43,13 @@ void dispatch_gated(const Launcher& launcher, bool backward, const G& op, const 
     op.act.visit([&](const auto& form) {
       dispatch_gated(launcher, backward, Gated<std::decay_t<decltype(form)>>{form}, p);
     });
-  } else if (backward) {
-    dispatch_gated_direction<G, T, true>(launcher, op, p);
   } else {
-    dispatch_gated_direction<G, T, false>(launcher, op, p);
+    with_flags(
+        [&](auto backward_pass, auto interleaved, auto vectors) {
+          dispatch_gated_width<G, T, decltype(backward_pass)::value, decltype(interleaved)::value,
+                               decltype(vectors)::value ? kVecElems<T> : 1>(launcher, op, p);
+        },
+        backward, p.interleaved, gated_vector_path(p, backward));
   }
 }
 

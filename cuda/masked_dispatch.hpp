@@ -4,6 +4,8 @@
 #pragma once
 
 #include "cuda/masked_kernels.cuh"
+#include "cuda/template_choice.hpp"
+#include "cuda/vector_access.hpp"
 
 #include <cuact/error.hpp>
 #include <cuact/op_traits.hpp>
@@ -22,41 +24,24 @@ void dispatch_masked(const Launcher& launcher, const char* fn, bool backward, co
   } else {
     // The vector path needs both tensors on 16-byte boundaries: the words then line up with
     // the warps' vectors. In place, the input is written during the kernel: no read-only path.
-    constexpr int kVec = kVecElems<T>;
-    const bool vector = is_vector_aligned(in) && is_vector_aligned(out);
+    const bool vector = vector_access<T>({in, out}).aligned();
     const bool in_place = in == out;
-    const std::int64_t vectors = vector ? n / kVec + (n % kVec != 0) : n;
+    const std::int64_t vectors = vector ? n / kVecElems<T> + (n % kVecElems<T> != 0) : n;
     const std::int64_t blocks = (vectors + kMaskThreads - 1) / kMaskThreads;
-    if (backward) {
-      const std::uint32_t* m = mask;
-      if (vector && !in_place) {
-        launcher.template resident<masked_backward_kernel<Op, T, true, kVec>, kMaskThreads>(
-            blocks, op, m, in, out, n);
-      } else if (vector) {
-        launcher.template resident<masked_backward_kernel<Op, T, false, kVec>, kMaskThreads>(
-            blocks, op, m, in, out, n);
-      } else if (!in_place) {
-        launcher.template resident<masked_backward_kernel<Op, T, true, 1>, kMaskThreads>(
-            blocks, op, m, in, out, n);
-      } else {
-        launcher.template resident<masked_backward_kernel<Op, T, false, 1>, kMaskThreads>(
-            blocks, op, m, in, out, n);
-      }
-    } else {
-      if (vector && !in_place) {
-        launcher.template resident<masked_forward_kernel<Op, T, true, kVec>, kMaskThreads>(
-            blocks, op, in, out, mask, n);
-      } else if (vector) {
-        launcher.template resident<masked_forward_kernel<Op, T, false, kVec>, kMaskThreads>(
-            blocks, op, in, out, mask, n);
-      } else if (!in_place) {
-        launcher.template resident<masked_forward_kernel<Op, T, true, 1>, kMaskThreads>(
-            blocks, op, in, out, mask, n);
-      } else {
-        launcher.template resident<masked_forward_kernel<Op, T, false, 1>, kMaskThreads>(
-            blocks, op, in, out, mask, n);
-      }
-    }
+    with_flags(
+        [&](auto backward_pass, auto read_only, auto vectors_path) {
+          constexpr bool kReadOnly = decltype(read_only)::value;
+          constexpr int kVec = decltype(vectors_path)::value ? kVecElems<T> : 1;
+          if constexpr (decltype(backward_pass)::value) {
+            const std::uint32_t* m = mask;
+            launcher.template resident<masked_backward_kernel<Op, T, kReadOnly, kVec>,
+                                       kMaskThreads>(blocks, op, m, in, out, n);
+          } else {
+            launcher.template resident<masked_forward_kernel<Op, T, kReadOnly, kVec>,
+                                       kMaskThreads>(blocks, op, in, out, mask, n);
+          }
+        },
+        backward, !in_place, vector);
   }
 }
 

@@ -1,6 +1,7 @@
-// PReLU dispatch: plans the partition (prelu_plan.hpp), picks the kernel and vector width,
-// and finishes the alpha gradient's partial sums (prelu_dalpha_kernel, with cub::WarpReduce
-// or BlockReduce) unless the plan lets the blocks write dalpha themselves.
+// PReLU on the device (launch.hpp's make_prelu_plan, launch_prelu_forward and
+// launch_prelu_backward): the plan for the current device (plan_prelu, prelu_plan.hpp, with
+// its SM count; each thread keeps its last plan), and the dispatch (prelu_dispatch.hpp, which
+// picks the kernels) with the device launcher.
 #include "cuda/device_launcher.cuh"
 #include "cuda/prelu_dispatch.hpp"
 #include "cuda/launch.hpp"
@@ -9,6 +10,8 @@
 #include "cuda/vector_io.cuh"
 #include "cuda/detail/cuda_check.hpp"
 #include "cuda/detail/per_device.hpp"
+
+#include <cuact/registry.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -63,7 +66,7 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
                           workspace);
 }
 
-#define CUACT_INSTANTIATE_PRELU(T)                                                                \
+#define CUACT_DETAIL_INSTANTIATE_PRELU(ctx, ENUM, value, T, name)                                 \
   template PreluPlan make_prelu_plan<T>(PreluShape, bool, const char*);                           \
   template void launch_prelu_forward<T>(const char*, const PreluPlan&, const T*,                  \
                                         const compute_t<T>*, T*, cudaStream_t);                   \
@@ -71,9 +74,6 @@ void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, co
                                          const compute_t<T>*, T*, compute_t<T>*, GradMode, void*, \
                                          cudaStream_t);
 
-CUACT_INSTANTIATE_PRELU(float)
-CUACT_INSTANTIATE_PRELU(double)
-CUACT_INSTANTIATE_PRELU(__half)
-CUACT_INSTANTIATE_PRELU(__nv_bfloat16)
+CUACT_DTYPES(CUACT_DETAIL_INSTANTIATE_PRELU, ~)
 
 }  // namespace cuact::detail

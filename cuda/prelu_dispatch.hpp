@@ -12,7 +12,8 @@
 #include "cuda/prelu_kernels.cuh"
 #include "cuda/prelu_map.hpp"
 #include "cuda/prelu_plan.hpp"
-#include "cuda/vector_io.cuh"
+#include "cuda/template_choice.hpp"
+#include "cuda/vector_access.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -27,39 +28,34 @@ inline constexpr int kDalphaBlocksPerSm = 8;
 template <class Mode, class T, class Launcher>
 PartialsLayout dispatch_prelu(const Launcher& launcher, const PreluPlan& p, const PreluArgs<T>& a) {
   constexpr int kVec = kVecElems<T>;
-  const std::size_t misalignment = vector_misalignment(a.x);
-  const bool same_offset = misalignment % sizeof(T) == 0 &&
-                           (!Mode::backward || vector_misalignment(a.dy) == misalignment) &&
-                           (!Mode::write_out || vector_misalignment(a.out) == misalignment);
-  const PreluRoute r =
-      prelu_route(p, same_offset, static_cast<std::int64_t>(misalignment / sizeof(T)), kVec);
+  const VectorAccess access = vector_access<T>(
+      {a.x, Mode::backward ? a.dy : nullptr, Mode::write_out ? a.out : nullptr});
+  const PreluRoute r = prelu_route(p, access.shared, access.offset, kVec);
   const std::int64_t tiles = p.channels * p.chunks;
-  switch (r.kernel) {
-    case PreluKernel::channels_last:
-      if (r.vector) {
-        const ChannelsLastMap map = channels_last_map(p, r, kVec, kPreluThreads);
-        launcher.template resident<prelu_channels_last_kernel<Mode, T, kVec>, kPreluThreads>(
-            map.units(), a, map);
-      } else {
-        const ChannelsLastMap map = channels_last_map(p, r, 1, kPreluThreads);
-        launcher.template resident<prelu_channels_last_kernel<Mode, T, 1>, kPreluThreads>(
-            map.units(), a, map);
-      }
-      break;
-    case PreluKernel::channel_tiles:
-      if (r.vector) {
-        launcher.template resident<prelu_channel_tiles_kernel<Mode, T, kVec>, kPreluThreads>(
-            tiles, a, p.outer, p.channels, p.inner, p.chunks);
-      } else {
-        launcher.template resident<prelu_channel_tiles_kernel<Mode, T, 1>, kPreluThreads>(
-            tiles, a, p.outer, p.channels, p.inner, p.chunks);
-      }
-      break;
-    case PreluKernel::channel_tiles_masked:
+  with_constant<PreluKernel::channels_last, PreluKernel::channel_tiles,
+                PreluKernel::channel_tiles_masked>(r.kernel, [&](auto kernel) {
+    constexpr PreluKernel kKernel = decltype(kernel)::value;
+    if constexpr (kKernel == PreluKernel::channel_tiles_masked) {
+      // Only a vector path: its rows are whole vectors, the masked ends included.
       launcher.template resident<prelu_channel_tiles_masked_kernel<Mode, T, kVec>, kPreluThreads>(
           tiles, a, masked_rows_map(p, r, kVec, kPreluThreads));
-      break;
-  }
+    } else {
+      with_flags(
+          [&](auto vectors) {
+            constexpr int kWidth = decltype(vectors)::value ? kVec : 1;
+            if constexpr (kKernel == PreluKernel::channels_last) {
+              const ChannelsLastMap map = channels_last_map(p, r, kWidth, kPreluThreads);
+              launcher.template resident<prelu_channels_last_kernel<Mode, T, kWidth>,
+                                         kPreluThreads>(map.units(), a, map);
+            } else {
+              launcher.template resident<prelu_channel_tiles_kernel<Mode, T, kWidth>,
+                                         kPreluThreads>(tiles, a, p.outer, p.channels, p.inner,
+                                                        p.chunks);
+            }
+          },
+          r.vector);
+    }
+  });
   return partials_layout(p, r);
 }
 
@@ -68,11 +64,12 @@ template <class T, class Launcher>
 void dispatch_prelu_forward(const Launcher& launcher, const PreluPlan& plan, const T* x,
                             const compute_t<T>* alpha, T* y) {
   const PreluArgs<T> args{x, nullptr, alpha, y, nullptr, nullptr, nullptr};
-  if (y == x) {
-    dispatch_prelu<PreluMode<false, true, false, false>>(launcher, plan, args);
-  } else {
-    dispatch_prelu<PreluMode<false, true, false, true>>(launcher, plan, args);
-  }
+  with_flags(
+      [&](auto read_only) {
+        dispatch_prelu<PreluMode<false, true, false, decltype(read_only)::value>>(launcher, plan,
+                                                                                 args);
+      },
+      y != x);
 }
 
 /// dx and/or dalpha (launch.hpp's launch_prelu_backward): the pass, then, unless the plan is
@@ -100,22 +97,19 @@ void dispatch_prelu_backward(const Launcher& launcher, const PreluPlan& plan, co
   // In place (dx == dy or dx == x) the inputs are written during the kernel: no read-only
   // loads then.
   const bool in_place = dx != nullptr && (dx == dy || dx == x);
-  PartialsLayout layout;
-  if (dx != nullptr && dalpha != nullptr) {
-    if (in_place) {
-      layout = dispatch_prelu<PreluMode<true, true, true, false>>(launcher, plan, args);
-    } else {
-      layout = dispatch_prelu<PreluMode<true, true, true, true>>(launcher, plan, args);
-    }
-  } else if (dx != nullptr) {
-    if (in_place) {
-      dispatch_prelu<PreluMode<true, true, false, false>>(launcher, plan, args);
-    } else {
-      dispatch_prelu<PreluMode<true, true, false, true>>(launcher, plan, args);
-    }
-  } else {
-    layout = dispatch_prelu<PreluMode<true, false, true, true>>(launcher, plan, args);
-  }
+  // The modes with kernels: dx and dalpha, dx alone, dalpha alone (no dx: read-only).
+  const PartialsLayout layout = with_flags(
+      [&](auto dx_pass, auto dalpha_pass, auto read_only) {
+        constexpr bool kDx = decltype(dx_pass)::value;
+        constexpr bool kDalpha = decltype(dalpha_pass)::value;
+        if constexpr (kDx || kDalpha) {
+          return dispatch_prelu<PreluMode<true, kDx, kDalpha, !kDx || decltype(read_only)::value>>(
+              launcher, plan, args);
+        } else {
+          return PartialsLayout{};  // never asked for: the entry points want dx or dalpha
+        }
+      },
+      dx != nullptr, dalpha != nullptr, !in_place);
   if (dalpha != nullptr && !direct) {
     // A warp per channel for few partials (a matrix's thousands of channels), the block for
     // many (one shared alpha).

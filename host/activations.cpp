@@ -2,9 +2,9 @@
 // launch. Instantiated for every unary activation of the registry and every element type.
 #include <cuact/activations.hpp>
 
-#include "cuda/detail/nvtx.hpp"
 #include "host/argument_checks.hpp"
 #include "host/elementwise_entry.hpp"
+#include "host/entry_point.hpp"
 #include "host/op_registry.hpp"
 
 #include <cuact/ops.hpp>
@@ -16,23 +16,19 @@ namespace cuact {
 template <template <class> class Op, class T>
 void forward(const Op<compute_t<T>>& op, const T* x, T* y, std::int64_t n, cudaStream_t stream) {
   // Messages and NVTX ranges carry the named function's name: "relu_forward".
-  static const std::string fn = std::string(Op<compute_t<T>>::name) + "_forward";
-  static const std::string range = "cuact::" + fn;
-  CUACT_NVTX_RANGE(range.c_str());
-  detail::expect_valid_params(fn.c_str(), op);
-  detail::run_forward(fn.c_str(), op, x, y, n, stream);
+  CUACT_ENTRY_POINT(std::string(Op<compute_t<T>>::name) + "_forward");
+  detail::expect_valid_params(fn, op);
+  detail::run_forward(fn, op, x, y, n, stream);
 }
 
 template <template <class> class Op, class T>
 void backward(const Op<compute_t<T>>& op, const T* v, const T* dy, T* dx, std::int64_t n,
               Saved saved, cudaStream_t stream) {
-  static const std::string fn = std::string(Op<compute_t<T>>::name) + "_backward";
-  static const std::string range = "cuact::" + fn;
-  CUACT_NVTX_RANGE(range.c_str());
+  CUACT_ENTRY_POINT(std::string(Op<compute_t<T>>::name) + "_backward");
   using Info = detail::OpInfo<Op>;
-  detail::expect_valid_params(fn.c_str(), op);
-  detail::expect_saved_allowed(fn.c_str(), op, saved, Info::param_names, Info::values(op));
-  detail::run_backward(fn.c_str(), op, v, dy, dx, n, saved, stream);
+  detail::expect_valid_params(fn, op);
+  detail::expect_saved_allowed(fn, op, saved, Info::param_names, Info::values(op));
+  detail::run_backward(fn, op, v, dy, dx, n, saved, stream);
 }
 
 #define CUACT_DETAIL_INSTANTIATE_FOR(Functor, ENUM, value, T, name)                         \

@@ -216,13 +216,12 @@ void expect_accessible_from(const char* fn, int device, const char* name, const 
 }
 }  // namespace
 
-void expect_device_accessible(const char* fn, std::initializer_list<ByteRange> args) {
+void expect_device_accessible(const char* fn, const ByteRange* args, std::size_t count) {
   const RelaxedCaptureScope relaxed;
   int device = 0;
   CUACT_CUDA_TRY(cudaGetDevice(&device), fn);
-  for (auto it = args.begin(); it != args.end(); ++it) {
-    const bool seen =
-        std::any_of(args.begin(), it, [&](const ByteRange& r) { return r.p == it->p; });
+  for (const ByteRange* it = args; it != args + count; ++it) {
+    const bool seen = std::any_of(args, it, [&](const ByteRange& r) { return r.p == it->p; });
     if (it->p != nullptr && !seen) {
       expect_accessible_from(fn, device, it->name, it->p);
     }

@@ -61,7 +61,10 @@ void expect_disjoint(const char* fn, ByteRange out, ByteRange in);
 /// host memory on a system with pageable memory access. One device query and one
 /// cudaPointerGetAttributes per distinct pointer, made in relaxed capture mode so that they
 /// are safe during CUDA graph capture.
-void expect_device_accessible(const char* fn, std::initializer_list<ByteRange> args);
+void expect_device_accessible(const char* fn, const ByteRange* args, std::size_t count);
+inline void expect_device_accessible(const char* fn, std::initializer_list<ByteRange> args) {
+  expect_device_accessible(fn, args.begin(), args.size());
+}
 
 /// The rules an activation's check() (ops.hpp) states its parameters with; each throws
 /// cuact::invalid_argument naming `fn` when broken.

@@ -3,6 +3,7 @@
 
 #include "cuda/launch.hpp"
 #include "host/argument_checks.hpp"
+#include "host/entry_point.hpp"
 
 #include <cuact/activations.hpp>
 
@@ -11,22 +12,18 @@
 namespace cuact::detail {
 
 /// The buffer checks of a forward pass over n elements: a valid count; for n > 0, x and y
-/// not null, y exactly x or disjoint from it, and both readable by the current device.
-/// `extra` is one more input the call reads (RReLU's device key; empty: none), which may not
+/// not null, y exactly x or disjoint from it, and both usable by the current device.
+/// `extra` is one more input the call reads (RReLU's device key; null: none), which may not
 /// overlap y. False for n == 0: nothing to launch.
 template <class T>
 bool expect_forward_buffers(const char* fn, const T* x, T* y, std::int64_t n,
-                            ByteRange extra = {"", nullptr, 0}) {
+                            Tensor extra = {"", nullptr, 0, true, true}) {
   expect_valid_count(fn, n, sizeof(T));
   if (n == 0) {
     return false;
   }
-  expect_not_null(fn, "x", x, n);
-  expect_not_null(fn, "y", y, n);
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
-  expect_same_or_disjoint(fn, {"y", y, bytes}, {"x", x, bytes});
-  expect_disjoint(fn, {"y", y, bytes}, extra);
-  expect_device_accessible(fn, {{"x", x, bytes}, {"y", y, bytes}, extra});
+  expect_call_tensors(fn, n, {{"x", x, bytes}, extra}, {{"y", y, bytes}});
   return true;
 }
 
@@ -34,19 +31,13 @@ bool expect_forward_buffers(const char* fn, const T* x, T* y, std::int64_t n,
 /// each, `extra` not overlapping dx.
 template <class T>
 bool expect_backward_buffers(const char* fn, const T* v, const T* dy, T* dx, std::int64_t n,
-                             ByteRange extra = {"", nullptr, 0}) {
+                             Tensor extra = {"", nullptr, 0, true, true}) {
   expect_valid_count(fn, n, sizeof(T));
   if (n == 0) {
     return false;
   }
-  expect_not_null(fn, "v", v, n);
-  expect_not_null(fn, "dy", dy, n);
-  expect_not_null(fn, "dx", dx, n);
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
-  expect_same_or_disjoint(fn, {"dx", dx, bytes}, {"v", v, bytes});
-  expect_same_or_disjoint(fn, {"dx", dx, bytes}, {"dy", dy, bytes});
-  expect_disjoint(fn, {"dx", dx, bytes}, extra);
-  expect_device_accessible(fn, {{"v", v, bytes}, {"dy", dy, bytes}, {"dx", dx, bytes}, extra});
+  expect_call_tensors(fn, n, {{"v", v, bytes}, {"dy", dy, bytes}, extra}, {{"dx", dx, bytes}});
   return true;
 }
 

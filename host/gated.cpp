@@ -3,9 +3,9 @@
 // every gated functor of the registry, and every element type.
 #include <cuact/gated.hpp>
 
-#include "cuda/detail/nvtx.hpp"
 #include "cuda/launch.hpp"
 #include "host/argument_checks.hpp"
+#include "host/entry_point.hpp"
 #include "host/gated_launch.hpp"
 
 #include <cuact/registry.h>
@@ -71,103 +71,71 @@ bool checked_call(const char* fn, const G& op, std::int64_t rows, std::int64_t h
 template <class G, class T>
 void gated_forward(const G& op, GatedLayout layout, const T* in, T* out, std::int64_t rows,
                    std::int64_t hidden, cudaStream_t stream) {
-  static const std::string fn = detail::gated_function_name<G>("forward");
-  static const std::string range = "cuact::" + fn;
-  CUACT_NVTX_RANGE(range.c_str());
-  detail::expect_packed_layout(fn.c_str(), layout);
-  if (!detail::checked_call(fn.c_str(), op, rows, hidden, sizeof(T))) {
+  CUACT_ENTRY_POINT(detail::gated_function_name<G>("forward"));
+  detail::expect_packed_layout(fn, layout);
+  if (!detail::checked_call(fn, op, rows, hidden, sizeof(T))) {
     return;
   }
-  detail::expect_not_null(fn.c_str(), "in", in, rows * hidden);
-  detail::expect_not_null(fn.c_str(), "out", out, rows * hidden);
-  const std::int64_t bytes = rows * hidden * static_cast<std::int64_t>(sizeof(T));
-  detail::expect_disjoint(fn.c_str(), {"out", out, bytes}, {"in", in, 2 * bytes});
-  detail::expect_device_accessible(fn.c_str(), {{"in", in, 2 * bytes}, {"out", out, bytes}});
+  const std::int64_t n = rows * hidden;
+  const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
+  // The input is twice the output: out may not be in place over it.
+  detail::expect_call_tensors(fn, n, {{"in", in, 2 * bytes, true}}, {{"out", out, bytes}});
   detail::GatedLaunch<T> p = detail::packed_launch<T>(layout, in, nullptr, rows, hidden);
   p.out = out;
-  detail::launch_gated<G, T>(fn.c_str(), false, op, p, stream);
+  detail::launch_gated<G, T>(fn, false, op, p, stream);
 }
 
 template <class G, class T>
 void gated_backward(const G& op, GatedLayout layout, const T* in, const T* dy, T* din,
                     std::int64_t rows, std::int64_t hidden, cudaStream_t stream) {
-  static const std::string fn = detail::gated_function_name<G>("backward");
-  static const std::string range = "cuact::" + fn;
-  CUACT_NVTX_RANGE(range.c_str());
-  detail::expect_packed_layout(fn.c_str(), layout);
-  if (!detail::checked_call(fn.c_str(), op, rows, hidden, sizeof(T))) {
+  CUACT_ENTRY_POINT(detail::gated_function_name<G>("backward"));
+  detail::expect_packed_layout(fn, layout);
+  if (!detail::checked_call(fn, op, rows, hidden, sizeof(T))) {
     return;
   }
   const std::int64_t n = rows * hidden;
-  detail::expect_not_null(fn.c_str(), "in", in, n);
-  detail::expect_not_null(fn.c_str(), "dy", dy, n);
-  detail::expect_not_null(fn.c_str(), "din", din, n);
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
-  detail::expect_same_or_disjoint(fn.c_str(), {"din", din, 2 * bytes}, {"in", in, 2 * bytes});
-  detail::expect_disjoint(fn.c_str(), {"din", din, 2 * bytes}, {"dy", dy, bytes});
-  detail::expect_device_accessible(fn.c_str(),
-                                   {{"in", in, 2 * bytes}, {"dy", dy, bytes}, {"din", din, 2 * bytes}});
+  // din may be in place over in (the same extent), not over dy (half of it).
+  detail::expect_call_tensors(fn, n, {{"in", in, 2 * bytes}, {"dy", dy, bytes, true}},
+                              {{"din", din, 2 * bytes}});
   detail::GatedLaunch<T> p = detail::packed_launch<T>(layout, in, din, rows, hidden);
   p.dy = dy;
-  detail::launch_gated<G, T>(fn.c_str(), true, op, p, stream);
+  detail::launch_gated<G, T>(fn, true, op, p, stream);
 }
 
 template <class G, class T>
 void gated_forward(const G& op, const T* gate, const T* up, T* out, std::int64_t rows,
                    std::int64_t hidden, cudaStream_t stream) {
-  static const std::string fn = detail::gated_function_name<G>("forward");
-  static const std::string range = "cuact::" + fn;
-  CUACT_NVTX_RANGE(range.c_str());
-  if (!detail::checked_call(fn.c_str(), op, rows, hidden, sizeof(T))) {
+  CUACT_ENTRY_POINT(detail::gated_function_name<G>("forward"));
+  if (!detail::checked_call(fn, op, rows, hidden, sizeof(T))) {
     return;
   }
   const std::int64_t n = rows * hidden;
-  detail::expect_not_null(fn.c_str(), "gate", gate, n);
-  detail::expect_not_null(fn.c_str(), "up", up, n);
-  detail::expect_not_null(fn.c_str(), "out", out, n);
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
-  detail::expect_same_or_disjoint(fn.c_str(), {"out", out, bytes}, {"gate", gate, bytes});
-  detail::expect_same_or_disjoint(fn.c_str(), {"out", out, bytes}, {"up", up, bytes});
-  detail::expect_device_accessible(
-      fn.c_str(), {{"gate", gate, bytes}, {"up", up, bytes}, {"out", out, bytes}});
+  detail::expect_call_tensors(fn, n, {{"gate", gate, bytes}, {"up", up, bytes}},
+                              {{"out", out, bytes}});
   detail::GatedLaunch<T> p = detail::separate_launch(gate, up, rows, hidden);
   p.out = out;
-  detail::launch_gated<G, T>(fn.c_str(), false, op, p, stream);
+  detail::launch_gated<G, T>(fn, false, op, p, stream);
 }
 
 template <class G, class T>
 void gated_backward(const G& op, const T* gate, const T* up, const T* dy, T* dgate, T* dup,
                     std::int64_t rows, std::int64_t hidden, cudaStream_t stream) {
-  static const std::string fn = detail::gated_function_name<G>("backward");
-  static const std::string range = "cuact::" + fn;
-  CUACT_NVTX_RANGE(range.c_str());
-  if (!detail::checked_call(fn.c_str(), op, rows, hidden, sizeof(T))) {
+  CUACT_ENTRY_POINT(detail::gated_function_name<G>("backward"));
+  if (!detail::checked_call(fn, op, rows, hidden, sizeof(T))) {
     return;
   }
   const std::int64_t n = rows * hidden;
-  detail::expect_not_null(fn.c_str(), "gate", gate, n);
-  detail::expect_not_null(fn.c_str(), "up", up, n);
-  detail::expect_not_null(fn.c_str(), "dy", dy, n);
-  detail::expect_not_null(fn.c_str(), "dgate", dgate, n);
-  detail::expect_not_null(fn.c_str(), "dup", dup, n);
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
-  for (const detail::ByteRange out : {detail::ByteRange{"dgate", dgate, bytes},
-                                      detail::ByteRange{"dup", dup, bytes}}) {
-    detail::expect_same_or_disjoint(fn.c_str(), out, {"gate", gate, bytes});
-    detail::expect_same_or_disjoint(fn.c_str(), out, {"up", up, bytes});
-    detail::expect_same_or_disjoint(fn.c_str(), out, {"dy", dy, bytes});
-  }
-  detail::expect_disjoint(fn.c_str(), {"dgate", dgate, bytes}, {"dup", dup, bytes});
-  detail::expect_device_accessible(fn.c_str(), {{"gate", gate, bytes},
-                                                {"up", up, bytes},
-                                                {"dy", dy, bytes},
-                                                {"dgate", dgate, bytes},
-                                                {"dup", dup, bytes}});
+  detail::expect_call_tensors(fn, n,
+                              {{"gate", gate, bytes}, {"up", up, bytes}, {"dy", dy, bytes}},
+                              {{"dgate", dgate, bytes}, {"dup", dup, bytes}});
   detail::GatedLaunch<T> p = detail::separate_launch(gate, up, rows, hidden);
   p.dy = dy;
   p.out = dgate;
   p.out2 = dup;
-  detail::launch_gated<G, T>(fn.c_str(), true, op, p, stream);
+  detail::launch_gated<G, T>(fn, true, op, p, stream);
 }
 
 #define CUACT_DETAIL_INSTANTIATE_GATED_ENTRIES(G, T)                                         \

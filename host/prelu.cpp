@@ -2,11 +2,13 @@
 #include <cuact/prelu.hpp>
 
 #include "cuda/detail/cuda_check.hpp"
-#include "cuda/detail/nvtx.hpp"
 #include "cuda/launch.hpp"
 #include "cuda/prelu_plan.hpp"
 #include "cuda/vector_io.cuh"
 #include "host/argument_checks.hpp"
+#include "host/entry_point.hpp"
+
+#include <cuact/registry.h>
 
 #include <cuact/error.hpp>
 
@@ -98,35 +100,22 @@ void prelu_backward_checked(const char* fn, const T* x, const T* dy, const compu
   if (n == 0 || (dx == nullptr && dalpha == nullptr)) {
     return;
   }
-  detail::expect_not_null(fn, "x", x, n);
-  detail::expect_not_null(fn, "dy", dy, n);
-  if (dx != nullptr) {
-    detail::expect_not_null(fn, "alpha", alpha, n);
-  }
   const auto bytes = n * static_cast<std::int64_t>(sizeof(T));
   const auto alpha_bytes = alpha_bytes_of<T>(shape);
-  const detail::ByteRange rx{"x", x, bytes};
-  const detail::ByteRange rdy{"dy", dy, bytes};
-  const detail::ByteRange ralpha{"alpha", alpha, alpha_bytes};
-  const detail::ByteRange rdx{"dx", dx, bytes};
-  const detail::ByteRange rdalpha{"dalpha", dalpha, alpha_bytes};
-  detail::expect_same_or_disjoint(fn, rdx, rx);
-  detail::expect_same_or_disjoint(fn, rdx, rdy);
-  detail::expect_disjoint(fn, rdx, ralpha);
-  for (const auto& input : {rx, rdy, ralpha, rdx}) {
-    detail::expect_disjoint(fn, rdalpha, input);
-  }
   const bool needs_workspace = dalpha != nullptr && !allocate;
-  const detail::ByteRange rws{"workspace", needs_workspace ? workspace : nullptr,
-                              static_cast<std::int64_t>(workspace_bytes)};
   if (needs_workspace) {
     expect_workspace(fn, workspace, workspace_bytes,
                      detail::prelu_workspace_lower_bound<T>(shape.channels));
-    for (const auto& other : {rx, rdy, ralpha, rdx, rdalpha}) {
-      detail::expect_disjoint(fn, rws, other);
-    }
   }
-  detail::expect_device_accessible(fn, {rx, rdy, ralpha, rdx, rdalpha, rws});
+  // dx and dalpha may be null (not computed), alpha too when dx is; dx may be in place over
+  // x or dy; dalpha and the workspace are apart from everything.
+  detail::expect_call_tensors(
+      fn, n,
+      {{"x", x, bytes}, {"dy", dy, bytes}, {"alpha", alpha, alpha_bytes, true, dx == nullptr}},
+      {{"dx", dx, bytes, false, true},
+       {"workspace", needs_workspace ? workspace : nullptr,
+        static_cast<std::int64_t>(workspace_bytes), true, true},
+       {"dalpha", dalpha, alpha_bytes, true, true}});
 
   const detail::PreluPlan plan = detail::make_prelu_plan<T>(shape, dalpha != nullptr, fn);
   if (needs_workspace) {
@@ -165,19 +154,15 @@ PreluShape PreluShape::shared(std::int64_t count) { return {1, 1, count}; }
 template <class T>
 void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, PreluShape shape,
                    cudaStream_t stream) {
-  CUACT_NVTX_RANGE("cuact::prelu_forward");
-  constexpr const char* fn = "prelu_forward";
+  CUACT_ENTRY_POINT("prelu_forward");
   const std::int64_t n = expect_valid_shape<T>(fn, shape);
   if (n == 0) {
     return;
   }
-  detail::expect_not_null(fn, "x", x, n);
-  detail::expect_not_null(fn, "alpha", alpha, n);
-  detail::expect_not_null(fn, "y", y, n);
   const auto bytes = n * static_cast<std::int64_t>(sizeof(T));
-  detail::expect_same_or_disjoint(fn, {"y", y, bytes}, {"x", x, bytes});
-  detail::expect_disjoint(fn, {"y", y, bytes}, {"alpha", alpha, alpha_bytes_of<T>(shape)});
-  detail::expect_device_accessible(fn, {{"x", x, bytes}, {"alpha", alpha, 0}, {"y", y, bytes}});
+  detail::expect_call_tensors(
+      fn, n, {{"x", x, bytes}, {"alpha", alpha, alpha_bytes_of<T>(shape), true}},
+      {{"y", y, bytes}});
   const detail::PreluPlan plan = detail::make_prelu_plan<T>(shape, false, fn);
   detail::launch_prelu_forward<T>(fn, plan, x, alpha, y, stream);
 }
@@ -195,20 +180,19 @@ template <class T>
 void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
                     compute_t<T>* dalpha, PreluShape shape, GradMode mode, void* workspace,
                     std::size_t workspace_bytes, cudaStream_t stream) {
-  CUACT_NVTX_RANGE("cuact::prelu_backward");
-  prelu_backward_checked("prelu_backward", x, dy, alpha, dx, dalpha, shape, mode, workspace,
-                         workspace_bytes, false, stream);
+  CUACT_ENTRY_POINT("prelu_backward");
+  prelu_backward_checked(fn, x, dy, alpha, dx, dalpha, shape, mode, workspace, workspace_bytes,
+                         false, stream);
 }
 
 template <class T>
 void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduced_t<T>* dx,
                     compute_t<T>* dalpha, PreluShape shape, GradMode mode, cudaStream_t stream) {
-  CUACT_NVTX_RANGE("cuact::prelu_backward");
-  prelu_backward_checked("prelu_backward", x, dy, alpha, dx, dalpha, shape, mode, nullptr, 0, true,
-                         stream);
+  CUACT_ENTRY_POINT("prelu_backward");
+  prelu_backward_checked(fn, x, dy, alpha, dx, dalpha, shape, mode, nullptr, 0, true, stream);
 }
 
-#define CUACT_INSTANTIATE_PRELU_API(T)                                                         \
+#define CUACT_DETAIL_INSTANTIATE_PRELU_API(ctx, ENUM, value, T, name)                          \
   template void prelu_forward<T>(const T*, const compute_t<T>*, T*, PreluShape, cudaStream_t); \
   template std::size_t prelu_backward_workspace_size<T>(PreluShape);                           \
   template void prelu_backward<T>(const T*, const T*, const compute_t<T>*, T*, compute_t<T>*,  \
@@ -216,9 +200,6 @@ void prelu_backward(const T* x, const T* dy, const compute_t<T>* alpha, nondeduc
   template void prelu_backward<T>(const T*, const T*, const compute_t<T>*, T*, compute_t<T>*,  \
                                   PreluShape, GradMode, cudaStream_t);
 
-CUACT_INSTANTIATE_PRELU_API(float)
-CUACT_INSTANTIATE_PRELU_API(double)
-CUACT_INSTANTIATE_PRELU_API(__half)
-CUACT_INSTANTIATE_PRELU_API(__nv_bfloat16)
+CUACT_DTYPES(CUACT_DETAIL_INSTANTIATE_PRELU_API, ~)
 
 }  // namespace cuact

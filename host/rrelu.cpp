@@ -3,10 +3,10 @@
 #include <cuact/rrelu.hpp>
 
 #include "cuda/detail/cuda_check.hpp"
-#include "cuda/detail/nvtx.hpp"
 #include "cuda/launch.hpp"
 #include "host/argument_checks.hpp"
 #include "host/elementwise_entry.hpp"
+#include "host/entry_point.hpp"
 #include "host/layer_checks.hpp"
 
 #include <cuact/ops.hpp>
@@ -44,9 +44,11 @@ void expect_key(const char* fn, const KeySource& key, std::int64_t n) {
   }
 }
 
-/// The byte range of a device key (empty for a key passed by value).
-ByteRange key_range(const KeySource& key) {
-  return {"key", key.device, key.device != nullptr ? std::int64_t{sizeof(RReluKey)} : 0};
+/// A device key as a tensor of the call (null for a key passed by value): apart from the
+/// output.
+Tensor key_range(const KeySource& key) {
+  return {"key", key.device, key.device != nullptr ? std::int64_t{sizeof(RReluKey)} : 0, true,
+          true};
 }
 
 }  // namespace
@@ -54,8 +56,7 @@ ByteRange key_range(const KeySource& key) {
 template <class T>
 void rrelu_forward_from(const T* x, T* y, std::int64_t n, compute_t<T> lower, compute_t<T> upper,
                         bool training, const KeySource& key, cudaStream_t stream) {
-  constexpr const char* fn = "rrelu_forward";
-  CUACT_NVTX_RANGE("cuact::rrelu_forward");
+  CUACT_ENTRY_POINT("rrelu_forward");
   const auto op = checked_op<T>(fn, lower, upper);
   if (!training) {
     run_forward(fn, LeakyRelu<compute_t<T>>{op.eval_slope()}, x, y, n, stream);
@@ -72,8 +73,7 @@ template <class T>
 void rrelu_backward_from(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> lower,
                          compute_t<T> upper, bool training, const KeySource& key, Saved saved,
                          cudaStream_t stream) {
-  constexpr const char* fn = "rrelu_backward";
-  CUACT_NVTX_RANGE("cuact::rrelu_backward");
+  CUACT_ENTRY_POINT("rrelu_backward");
   const auto op = checked_op<T>(fn, lower, upper);
   // y <= 0 exactly where x <= 0 (every slope is >= 0): both are allowed.
   expect_valid_saved(fn, saved);

@@ -40,17 +40,15 @@
 //   cuact::leaky_relu_forward(x, y, n, 0.01f, stream);
 //   cuact::leaky_relu_backward(y, dy, dx, n, 0.01f, cuact::Saved::output, stream);
 //
-// The named functions of cuact 0.1:
-//   relu_forward(x, y, n, stream)                  relu_backward(v, dy, dx, n, saved, stream)
+// The named functions: one pair per unary activation of registry.h (CUACT_ACTIVATIONS, whose
+// `params` column gives the parameters between n and saved/stream), for example
+//   relu_forward(x, y, n, stream)          relu_backward(v, dy, dx, n, saved, stream)
 //   leaky_relu_forward(x, y, n, negative_slope, stream)
-//                               leaky_relu_backward(v, dy, dx, n, negative_slope, saved, stream)
-//   elu_forward(x, y, n, alpha, stream)     elu_backward(v, dy, dx, n, alpha, saved, stream)
-//   selu_forward(x, y, n, stream)           selu_backward(v, dy, dx, n, saved, stream)
-//   celu_forward(x, y, n, alpha, stream)    celu_backward(v, dy, dx, n, alpha, saved, stream)
-//   relu6_forward(x, y, n, stream)          relu6_backward(v, dy, dx, n, saved, stream)
+//   hardtanh_backward(v, dy, dx, n, min_val, max_val, saved, stream)
 #pragma once
 
 #include <cuact/export.h>
+#include <cuact/named_functions.hpp>
 #include <cuact/ops.hpp>
 #include <cuact/registry.h>
 #include <cuact/types.hpp>
@@ -101,29 +99,16 @@ CUACT_API void backward(const Op<compute_t<T>>& op, const T* v, const T* dy, T* 
 
 // The named functions, thin inline wrappers over forward/backward, one pair per unary
 // activation of the registry.
-#define CUACT_DETAIL_PARAM_DECL(Functor, index, member) \
-  decltype(Functor<compute_t<T>>::member) member,
-#define CUACT_DETAIL_PARAM_NAME(ctx, index, member) member,
-#define CUACT_DETAIL_NAMED_FUNCTIONS(ENUM, value, Functor, name, kind, params, pytorch)   \
-  CUACT_PP_IF_UNARY(kind)(                                                                \
-      template <class T> inline void name##_forward(                                      \
-          const T* x, T* y, std::int64_t n,                                               \
-          CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_DECL, Functor, params) cudaStream_t stream) { \
-        ::cuact::forward(Functor<compute_t<T>>{CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_NAME, ~, \
-                                                               params)},                  \
-                         x, y, n, stream);                                                \
-      } template <class T>                                                                \
-      inline void name##_backward(                                                        \
-          const T* v, const T* dy, T* dx, std::int64_t n,                                 \
-          CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_DECL, Functor, params) Saved saved,          \
-          cudaStream_t stream) {                                                          \
-        ::cuact::backward(Functor<compute_t<T>>{CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_NAME,  \
-                                                                ~, params)},              \
-                          v, dy, dx, n, saved, stream);                                   \
-      })
+#define CUACT_DETAIL_NAMED_FUNCTIONS(ENUM, value, Functor, name, kind, params, pytorch)      \
+  CUACT_PP_IF_UNARY(kind)(                                                                   \
+      CUACT_DETAIL_NAMED_FUNCTION(Functor, params, name##_forward,                           \
+                                  (const T* x, T* y, std::int64_t n, ), (cudaStream_t stream), \
+                                  ::cuact::forward, (x, y, n, stream), (void)0)              \
+      CUACT_DETAIL_NAMED_FUNCTION(                                                           \
+          Functor, params, name##_backward, (const T* v, const T* dy, T* dx, std::int64_t n, ), \
+          (Saved saved, cudaStream_t stream), ::cuact::backward, (v, dy, dx, n, saved, stream), \
+          (void)0))
 CUACT_ACTIVATIONS(CUACT_DETAIL_NAMED_FUNCTIONS)
 #undef CUACT_DETAIL_NAMED_FUNCTIONS
-#undef CUACT_DETAIL_PARAM_NAME
-#undef CUACT_DETAIL_PARAM_DECL
 
 }  // namespace cuact

@@ -12,7 +12,7 @@ bandwidth. The check fails when any vector kernel needs more than --max-share.
 For each kernel of a vector width above 1 (elementwise_kernel<F, T, inputs, read_only, kVec>,
 prelu_*_kernel<PreluMode<backward, write_out, alpha_grad, read_only>, T, kVec>,
 gated_kernel<G, T, backward, interleaved, kVec>, masked_{forward,backward}_kernel<Op, T,
-read_only, kVec>, rrelu_kernel<T, backward, read_only, kVec>) the main loop
+read_only, kVec>; RReLU's training passes are elementwise kernels of RReluTraining<T, backward>) the main loop
 is the backward branch's range with the most 16-byte loads; its instructions, counted
 statically (both sides of a branch, as a divergent warp issues them), are divided by the
 elements one pass of it handles (16-byte loads per input x kVec; a gated kernel loads two
@@ -105,7 +105,11 @@ def kernel_facts(name):
     if m:
         functor, t, inputs, read_only, vec = m.groups()
         f = re.match(r"cuact::detail::(\w+)<cuact::(\w+)<\w+>(?:, \w+)? ?>", functor)
-        what = f"{f.group(2)} {f.group(1)}" if f else functor
+        r = re.match(r"cuact::detail::RReluTraining<\w+, (true|false)>", functor)
+        if r:
+            what = "rrelu training " + ("backward" if r.group(1) == "true" else "forward")
+        else:
+            what = f"{f.group(2)} {f.group(1)}" if f else functor
         if read_only == "false":
             what += " in place"
         inputs = int(inputs)
@@ -128,13 +132,6 @@ def kernel_facts(name):
         direction, op, t, read_only, vec = m.groups()
         what = f"{op} {direction} mask" + (" in place" if read_only == "false" else "")
         return what, t, 1, 2 * SIZES[t] + 1 / 8, int(vec)
-    m = re.search(r"rrelu_kernel<(\w+), (true|false), (true|false), (\d+)>\(", name)
-    if m:
-        t, backward, read_only, vec = m.groups()
-        inputs = 2 if backward == "true" else 1
-        what = "rrelu training " + ("backward" if backward == "true" else "forward")
-        what += " in place" if read_only == "false" else ""
-        return what, t, inputs, (inputs + 1) * SIZES[t], int(vec)
     m = re.search(r"(prelu_\w+)_kernel<cuact::detail::PreluMode<(\w+), (\w+), (\w+), (\w+)>, "
                   r"(\w+), (\d+)>\(", name)
     if m:
