@@ -140,7 +140,7 @@ std::vector<BenchCase> select_cases(const Options& options) {
         BenchCase c;
         c.op = v.name;
         c.activation = v.activation;
-        c.gated = true;
+        c.family = Family::gated;
         c.gated_layout = v.layout;
         c.direction = d;
         c.dtype = dtype;
@@ -154,7 +154,7 @@ std::vector<BenchCase> select_cases(const Options& options) {
            {Direction::forward, Direction::backward_input, Direction::backward_output}) {
         BenchCase c;
         c.op = "rrelu";
-        c.rrelu = true;
+        c.family = Family::rrelu;
         c.direction = d;
         c.dtype = dtype;
         add(c);
@@ -173,7 +173,7 @@ std::vector<BenchCase> select_cases(const Options& options) {
       for (Direction d : {Direction::forward, Direction::backward_prelu}) {
         BenchCase c;
         c.op = name;
-        c.prelu = true;
+        c.family = Family::prelu;
         c.layout = layout;
         c.direction = d;
         c.dtype = dtype;
@@ -200,9 +200,22 @@ PreluDims prelu_dims(const BenchCase& c, std::int64_t n) {
   return {inner > 0 ? n / (kChannels * inner) : 0, kChannels, inner};
 }
 
+std::int64_t measured_elements(const BenchCase& c, std::int64_t requested) {
+  switch (c.family) {
+    case Family::prelu:
+      return prelu_dims(c, requested).numel();
+    case Family::gated:
+      return gated_dims(requested).rows * gated_dims(requested).hidden;
+    case Family::activation:
+    case Family::rrelu:
+      break;
+  }
+  return requested;
+}
+
 cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
                          cudaStream_t stream) {
-  if (c.prelu) {
+  if (c.family == Family::prelu) {
     const PreluDims s = prelu_dims(c, n);
     if (c.direction == Direction::forward) {
       return cuact_prelu_forward(c.dtype, t.in0, t.alpha, t.out, s.outer, s.channels, s.inner,
@@ -211,7 +224,7 @@ cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
     return cuact_prelu_backward(c.dtype, t.in0, t.in1, t.alpha, t.out, t.dalpha, s.outer,
                                 s.channels, s.inner, 0, t.workspace, t.workspace_bytes, stream);
   }
-  if (c.rrelu) {
+  if (c.family == Family::rrelu) {
     if (c.direction == Direction::forward) {
       return cuact_rrelu_forward(c.dtype, t.in0, t.out, n, kRReluLower, kRReluUpper, 1,
                                  kRReluSeed, kRReluOffset, stream);
@@ -220,7 +233,7 @@ cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
         c.dtype, t.in0, t.in1, t.out, n, kRReluLower, kRReluUpper, 1, kRReluSeed, kRReluOffset,
         c.direction == Direction::backward_input ? CUACT_SAVED_INPUT : CUACT_SAVED_OUTPUT, stream);
   }
-  if (c.gated) {
+  if (c.family == Family::gated) {
     const GatedDims g = gated_dims(n);
     const bool separate = c.gated_layout == CUACT_GATED_SEPARATE;
     // Separate: gate and up are the two halves of in0 (and of out, backward).

@@ -23,6 +23,10 @@ enum class Direction {
   backward_mask
 };
 
+/// Which part of the C API a case calls: the unary activations (cuact_activation_*, with
+/// their mask passes), the gated ones (cuact_gated_*), PReLU or RReLU in training.
+enum class Family { activation, gated, prelu, rrelu };
+
 /// PReLU's layouts, all with 64 channels: NCHW with up to 64x64 maps, NCHW with 7x7 maps
 /// (rows that are not a whole number of 16-byte vectors), NHWC.
 enum class PreluLayout { nchw, nchw_7x7, nhwc, nhwc_3 };
@@ -32,19 +36,19 @@ struct BenchCase {
   cuact_activation activation = CUACT_RELU;
   std::vector<double> params;  // its first parameters (the rest at their defaults); empty:
                                // PyTorch's defaults
-  bool prelu = false;
-  bool rrelu = false;  // RReLU in training (slopes from kRReluKey; lower, upper: PyTorch's)
+  // RReLU is measured in training (slopes from kRReluSeed/kRReluOffset; lower, upper:
+  // PyTorch's); gated: out = act(gate) * up.
+  Family family = Family::activation;
   PreluLayout layout = PreluLayout::nchw;
   Direction direction = Direction::forward;
   cuact_dtype dtype = CUACT_DTYPE_F32;
 
-  bool gated = false;  // a gated activation: out = act(gate) * up
   cuact_gated_layout gated_layout = CUACT_GATED_GATE_FIRST;
 
   /// Element-sized tensors the operation must move per element of n: 2 forward, 3 backward
   /// (gated: n outputs from 2n inputs, 3; backward 5).
   int tensors_moved() const {
-    if (gated) {
+    if (family == Family::gated) {
       return direction == Direction::forward ? 3 : 5;
     }
     return direction == Direction::forward || is_mask() ? 2 : 3;
@@ -57,9 +61,9 @@ struct BenchCase {
   }
   /// Elements of the first input and of the output for n (gated: the packed input, and
   /// backward its gradient, hold 2n).
-  std::int64_t in0_elements(std::int64_t n) const { return gated ? 2 * n : n; }
+  std::int64_t in0_elements(std::int64_t n) const { return family == Family::gated ? 2 * n : n; }
   std::int64_t out_elements(std::int64_t n) const {
-    return gated && direction != Direction::forward ? 2 * n : n;
+    return family == Family::gated && direction != Direction::forward ? 2 * n : n;
   }
   /// Element-sized inputs: 1 forward, 2 backward (backward_mask: x, to make the mask, and dy).
   int inputs() const {
@@ -115,6 +119,10 @@ struct PreluDims {
   std::int64_t numel() const { return outer * channels * inner; }
 };
 PreluDims prelu_dims(const BenchCase& c, std::int64_t n);
+
+/// The elements a case measures for a requested size: the largest whole shape of a PReLU
+/// layout or a gated [rows, hidden] not above it, or the size itself.
+std::int64_t measured_elements(const BenchCase& c, std::int64_t requested);
 
 /// Device pointers of one rotation's buffers.
 struct Tensors {

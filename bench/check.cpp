@@ -115,7 +115,7 @@ template <class T>
 CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
   using C = compute_t<T>;
   Accuracy accuracy = kBitwise;  // PReLU, RReLU
-  if (!c.prelu && !c.rrelu) {
+  if (c.family == Family::activation) {
     detail::visit_activation_tag(c.activation, [&](auto tag) {
       accuracy = decltype(tag)::template type<C>::accuracy;
     });
@@ -130,7 +130,7 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
   }
   PreluDims dims{};
   std::vector<C> alpha;
-  if (c.prelu) {
+  if (c.family == Family::prelu) {
     dims = prelu_dims(c, n);
     alpha = download<C>(t.alpha, 0, dims.channels);
   }
@@ -141,13 +141,13 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
     const auto out = download<T>(t.out, begin, count);
     for (std::int64_t k = 0; k < count; ++k) {
       T expected = from_compute<T>(compute_t<T>(0));
-      if (c.rrelu) {
+      if (c.family == Family::rrelu) {
         const RRelu<C> op{static_cast<C>(kRReluLower), static_cast<C>(kRReluUpper)};
         const C a = reference::rrelu_slope<T>(op, RReluKey{kRReluSeed, kRReluOffset}, begin + k);
         expected = from_compute<T>(c.direction == Direction::forward
                                        ? op.forward(to_compute(in0[k]), a)
                                        : op.grad(to_compute(in0[k]), to_compute(in1[k]), a));
-      } else if (c.prelu) {
+      } else if (c.family == Family::prelu) {
         const std::int64_t channel = ((begin + k) / dims.inner) % dims.channels;
         const Prelu<C> op{alpha[channel]};
         expected =
@@ -216,7 +216,7 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
     }
     detail << " and the mask";
   }
-  if (c.prelu && c.direction == Direction::backward_prelu) {
+  if (c.family == Family::prelu && c.direction == Direction::backward_prelu) {
     if (n > kFullAlphaCheck) {
       detail << ", dalpha not checked at this size";
     } else {
@@ -247,7 +247,8 @@ CheckResult check_case(const BenchCase& c, std::int64_t n, const Tensors& t, cud
   cuda_ok(cudaStreamSynchronize(stream), "check: synchronize");
   CheckResult result{false, "unknown dtype"};
   detail::visit_dtype(c.dtype, [&](auto tag) {
-    result = c.gated ? check_gated_typed<decltype(tag)>(c, n, t) : check_typed<decltype(tag)>(c, n, t);
+    result = c.family == Family::gated ? check_gated_typed<decltype(tag)>(c, n, t)
+                                       : check_typed<decltype(tag)>(c, n, t);
   });
   return result;
 }

@@ -43,7 +43,7 @@ bool cudnn_available() { return handle() != nullptr; }
 
 double cudnn_time_us(const BenchCase& c, std::int64_t n, const std::vector<Tensors>& sets, int reps,
                      cudaStream_t stream) {
-  if (c.prelu || c.rrelu || c.gated || c.is_mask() || handle() == nullptr ||
+  if (c.family != Family::activation || c.is_mask() || handle() == nullptr ||
       c.direction == Direction::backward_prelu) {
     return -1;
   }

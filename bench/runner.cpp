@@ -103,7 +103,7 @@ std::size_t workspace_bytes(const BenchCase& c, std::int64_t n) {
   if (c.is_mask()) {
     return mask_bytes(n);
   }
-  if (!c.prelu || c.direction != Direction::backward_prelu) {
+  if (c.family != Family::prelu || c.direction != Direction::backward_prelu) {
     return 0;
   }
   const PreluDims d = prelu_dims(c, n);
@@ -134,7 +134,7 @@ BufferSet make_set(const BenchCase& c, std::int64_t n, std::size_t ws_bytes, std
                                             reinterpret_cast<std::uint32_t*>(s.workspace.data()),
                                             n, stream));
   }
-  if (c.prelu) {
+  if (c.family == Family::prelu) {
     const PreluDims d = prelu_dims(c, n);
     const cuact_dtype alpha_type = c.dtype == CUACT_DTYPE_F64 ? CUACT_DTYPE_F64 : CUACT_DTYPE_F32;
     s.alpha = DeviceBuffer<unsigned char>(d.channels * compute_size(c.dtype), stream);
@@ -142,7 +142,7 @@ BufferSet make_set(const BenchCase& c, std::int64_t n, std::size_t ws_bytes, std
     fill_uniform(alpha_type, s.alpha.data(), d.channels, -0.5, 0.5, seed + 2, stream);
     s.workspace = DeviceBuffer<unsigned char>(ws_bytes, stream);
   }
-  if (c.direction == Direction::backward_output && c.rrelu) {
+  if (c.direction == Direction::backward_output && c.family == Family::rrelu) {
     status_ok(cuact_rrelu_forward(c.dtype, s.in0.data(), s.in0.data(), n, kRReluLower,
                                   kRReluUpper, 1, kRReluSeed, kRReluOffset, stream));
   } else if (c.direction == Direction::backward_output) {
@@ -156,11 +156,11 @@ BufferSet make_set(const BenchCase& c, std::int64_t n, std::size_t ws_bytes, std
 }
 
 std::string describe_shape(const BenchCase& c, std::int64_t n) {
-  if (c.gated) {
+  if (c.family == Family::gated) {
     const GatedDims g = gated_dims(n);
     return "[" + std::to_string(g.rows) + "," + std::to_string(g.hidden) + "]";
   }
-  if (!c.prelu) {
+  if (c.family != Family::prelu) {
     return "";
   }
   const PreluDims d = prelu_dims(c, n);
@@ -175,9 +175,7 @@ Row Runner::measure(const BenchCase& c, std::int64_t requested_n) {
   Row row;
   row.c = c;
   // PReLU measures the largest whole shape of its layout not above the requested size.
-  const std::int64_t n = c.prelu   ? prelu_dims(c, requested_n).numel()
-                         : c.gated ? gated_dims(requested_n).rows * gated_dims(requested_n).hidden
-                                   : requested_n;
+  const std::int64_t n = measured_elements(c, requested_n);
   row.n = n;
   if (n == 0) {
     row.n = requested_n;
@@ -261,7 +259,7 @@ Row Runner::measure(const BenchCase& c, std::int64_t requested_n) {
 }
 
 void Runner::profile(const BenchCase& c, std::int64_t requested_n) {
-  const std::int64_t n = c.prelu ? prelu_dims(c, requested_n).numel() : requested_n;
+  const std::int64_t n = measured_elements(c, requested_n);
   if (n == 0) {
     return;
   }

@@ -1,5 +1,5 @@
 // Launching a kernel on the device for the dispatch headers (elementwise_dispatch.hpp,
-// masked_dispatch.hpp, gated_dispatch.hpp, prelu_dispatch.hpp), whose CPU emulation tests
+// mask_dispatch.hpp, gated_dispatch.hpp, prelu_dispatch.hpp), whose CPU emulation tests
 // launch the same kernels on fibers instead.
 #pragma once
 

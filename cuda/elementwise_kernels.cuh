@@ -1,6 +1,6 @@
 // The one fused elementwise kernel (one or two inputs, one output), and the adapters that
 // give an activation's members its call signature. Launched by elementwise_dispatch.hpp (on
-// the device through elementwise.cuh, on the CPU by the emulation tests).
+// the device through elementwise_device.cuh, on the CPU by the emulation tests).
 #pragma once
 
 #include "cuda/elementwise_map.hpp"

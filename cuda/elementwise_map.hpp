@@ -1,6 +1,6 @@
 // The thread-to-element mapping of elementwise_kernel, in one place that the kernel runs and
-// the CPU tests replay (tests/host/index_map_test.cpp): every element exactly once, every
-// vector access 16-byte aligned.
+// the CPU tests replay (tests/cpu/cuda/elementwise_map_test.cpp): every element exactly once,
+// every vector access 16-byte aligned.
 #pragma once
 
 #include <cuact/types.hpp>

@@ -1,5 +1,5 @@
 // The fused gated kernel: out = act(gate) * up, and its backward into dgate and dup in one
-// pass. Launched by gated_dispatch.hpp (on the device through gated.cuh, on the CPU by the
+// pass. Launched by gated_dispatch.hpp (on the device through gated_device.cuh, on the CPU by the
 // emulation tests).
 #pragma once
 

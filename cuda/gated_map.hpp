@@ -1,7 +1,7 @@
 // Where the elements of a gated call live: the mapping from an output element to its gate
 // and up elements for every layout, and the incremental row tracking the kernel uses, in one
 // __host__ __device__ place that the kernel runs and the CPU tests replay
-// (tests/host/gated_map_test.cpp).
+// (tests/cpu/cuda/gated_map_test.cpp).
 #pragma once
 
 #include <cuact/types.hpp>
@@ -59,7 +59,7 @@ struct RowCursor {
 /// whole groups of kUnroll of them it calls step(cursors), cursors[u] at vector
 /// i + u * stride (the kernel loads all kUnroll, then computes and stores); for the rest,
 /// one(cursor). Each cursor is the vector's first output as (row, column), advanced without
-/// dividing. The kernel runs exactly this; tests/host/gated_test.cpp replays it.
+/// dividing. The kernel runs exactly this; tests/cpu/cuda/gated_map_test.cpp replays it.
 template <int kUnroll, class Step, class One>
 CUACT_HOST_DEVICE void walk_gated_vectors(std::int64_t thread, std::int64_t stride,
                                           std::int64_t vectors, int vec, std::int64_t hidden,

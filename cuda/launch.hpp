@@ -1,7 +1,7 @@
 // The launch boundary: everything host entry points (compiled by the C++ compiler) call in
 // the kernels (compiled by nvcc). Plain C++ declarations, defined and explicitly instantiated
 // in the .cu files: the elementwise launcher in the generated per-activation kernel files
-// (see cmake/cuact_registry.cmake), PReLU's planner and launchers in cuda/prelu.cu.
+// (see cmake/cuact_registry.cmake), PReLU's planner and launchers in cuda/prelu_device.cu.
 #pragma once
 
 #include <cuact/ops.hpp>
@@ -27,7 +27,7 @@ enum class Pass {
 /// One pass of unary activation Op over n elements in compute_t<T>, on `stream`: out =
 /// op.forward(v[i]) or op's gradient at v[i] times dy[i] (dy unused by the forward).
 /// Arguments are already validated; n > 0. Throws cuda_error naming `fn` when the launch
-/// fails. Defined in cuda/elementwise.cuh (the dispatch in elementwise_dispatch.hpp),
+/// fails. Defined in cuda/elementwise_device.cuh (the dispatch in elementwise_dispatch.hpp),
 /// instantiated per activation and element type in the generated kernel files.
 template <class Op, class T>
 void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* dy, T* out,
@@ -36,7 +36,7 @@ void launch_unary(const char* fn, Pass pass, const Op& op, const T* v, const T* 
 /// The 1-bit-mask passes of unary activation Op (mask.hpp) over n > 0 elements: the forward
 /// (backward false) reads `in` = x and writes `out` = y and `mask`; the backward reads `in` =
 /// dy and `mask` and writes `out` = dx. Arguments are already validated. Defined in
-/// cuda/masked.cuh (the dispatch in masked_dispatch.hpp), instantiated with launch_unary;
+/// cuda/mask_device.cuh (the dispatch in mask_dispatch.hpp), instantiated with launch_unary;
 /// throws invalid_argument for an op without a mask.
 template <class Op, class T>
 void launch_masked(const char* fn, bool backward, const Op& op, const T* in, std::uint32_t* mask,
@@ -45,7 +45,7 @@ void launch_masked(const char* fn, bool backward, const Op& op, const T* in, std
 /// One RReLU training pass (rrelu.hpp) over n > 0 elements: the forward (out = y from v = x)
 /// or the backward (out = dx from v = x or y, and dy). The key is `key`, or *key_device with
 /// offset_delta added to its offset when key_device is not null. Arguments are already
-/// validated. Defined in cuda/rrelu.cu.
+/// validated. Defined in cuda/rrelu_device.cu.
 template <class T>
 void launch_rrelu(const char* fn, bool backward, const RRelu<compute_t<T>>& op,
                   const RReluKey& key, const RReluKey* key_device, std::uint64_t offset_delta,
@@ -74,7 +74,7 @@ struct GatedLaunch {
 };
 
 /// The forward (out = op.forward(g, u)) or backward pass of gated functor G over a call.
-/// Arguments are already validated. Defined in cuda/gated.cuh (the dispatch in
+/// Arguments are already validated. Defined in cuda/gated_device.cuh (the dispatch in
 /// gated_dispatch.hpp), instantiated in the generated kernel files.
 template <class G, class T>
 void launch_gated(const char* fn, bool backward, const G& op, const GatedLaunch<T>& p,

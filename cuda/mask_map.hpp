@@ -1,6 +1,6 @@
-// How the mask kernels (cuda/masked_kernels.cuh) walk a tensor and assemble mask words, in
+// How the mask kernels (cuda/mask_kernels.cuh) walk a tensor and assemble mask words, in
 // one __host__ __device__ place that the kernels run and the CPU tests replay
-// (tests/host/mask_map_test.cpp).
+// (tests/cpu/cuda/mask_map_test.cpp).
 //
 // A thread takes vectors of kVec elements (kVec = 1, or 16 bytes of T: 2, 4 or 8; it divides
 // 32), grid-stride as elementwise_kernel does, so that the 32 lanes of a warp hold 32

@@ -1,6 +1,6 @@
 // The thread-to-element and partial-slot mappings of the PReLU kernels
 // (prelu_kernels.cuh), in one __host__ __device__ place that the kernels run and the CPU
-// tests replay (tests/host/index_map_test.cpp): every element exactly once, in its own
+// tests replay (tests/cpu/cuda/prelu_map_test.cpp): every element exactly once, in its own
 // channel, and every partial slot written once.
 #pragma once
 

@@ -1,6 +1,6 @@
 // How a PReLU call is partitioned (PreluPlan, launch.hpp): a pure function of the shape, the
 // vector width, the size of a partial sum and the SM count, so that the CPU tests
-// (tests/host/prelu_plan_test.cpp) check every plan's invariants without a device.
+// (tests/cpu/cuda/prelu_plan_test.cpp) check every plan's invariants without a device.
 #pragma once
 
 #include "cuda/launch.hpp"

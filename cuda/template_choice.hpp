@@ -34,8 +34,7 @@ decltype(auto) with_flags(F&& f) {
 template <class F, class... Rest>
 decltype(auto) with_flags(F&& f, bool first, Rest... rest) {
   return with_constant<true, false>(first, [&](auto flag) -> decltype(auto) {
-    return with_flags([&](auto... flags) -> decltype(auto) { return f(flag, flags...); },
-                      rest...);
+    return with_flags([&](auto... flags) -> decltype(auto) { return f(flag, flags...); }, rest...);
   });
 }
 

@@ -134,7 +134,7 @@ int single_param_count(cuact_activation op) {
 }
 
 // The casts below carry values from C enums to C++ ones: the same values (pinned in
-// tests/host/registry_test.cpp too).
+// tests/cpu/host/registry_test.cpp too).
 static_assert(static_cast<int>(cuact::Saved::input) == CUACT_SAVED_INPUT &&
               static_cast<int>(cuact::Saved::output) == CUACT_SAVED_OUTPUT &&
               static_cast<int>(cuact::Saved::mask) == CUACT_SAVED_MASK);

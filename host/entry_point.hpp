@@ -40,10 +40,10 @@ struct Tensor {
 
 /// The tensor checks of a call over n > 0 elements, in this order, each throwing
 /// invalid_argument naming `fn`: every tensor not null ("'x' is null but n = 5") and aligned to
-/// its words, inputs then outputs, in the order given; every output against every input: exactly that input (in
-/// place) or apart from it, and apart when either is marked apart ("'y' overlaps 'x' ..."); the
-/// outputs apart from each other (an apart one named first, otherwise the earlier); and every
-/// tensor usable by the current device.
+/// its words, inputs then outputs, in the order given; every output against every input: exactly
+/// that input (in place) or apart from it, and apart when either is marked apart ("'y' overlaps 'x'
+/// ..."); the outputs apart from each other (an apart one named first, otherwise the earlier); and
+/// every tensor usable by the current device.
 void expect_call_tensors(const char* fn, std::int64_t n, std::initializer_list<Tensor> inputs,
                          std::initializer_list<Tensor> outputs);
 
@@ -51,7 +51,7 @@ void expect_call_tensors(const char* fn, std::int64_t n, std::initializer_list<T
 
 /// Opens the entry point's NVTX range and defines `fn` (const char*), its name, from
 /// `name_expr` (a std::string or a literal), made once per function (or instantiation).
-#define CUACT_ENTRY_POINT(name_expr)                                      \
-  static const ::cuact::detail::EntryName cuact_entry_name{name_expr};    \
-  CUACT_NVTX_RANGE(cuact_entry_name.range.c_str());                       \
+#define CUACT_ENTRY_POINT(name_expr)                                   \
+  static const ::cuact::detail::EntryName cuact_entry_name{name_expr}; \
+  CUACT_NVTX_RANGE(cuact_entry_name.range.c_str());                    \
   const char* const fn = cuact_entry_name.fn.c_str()

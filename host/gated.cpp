@@ -6,7 +6,7 @@
 #include "cuda/launch.hpp"
 #include "host/argument_checks.hpp"
 #include "host/entry_point.hpp"
-#include "host/gated_launch.hpp"
+#include "cuda/gated_launch.hpp"
 
 #include <cuact/registry.h>
 

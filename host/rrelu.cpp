@@ -1,5 +1,5 @@
 // RReLU's entry points and layer (rrelu.hpp): evaluation is leaky_relu with the mean slope;
-// training checks the buffers and the key, then launches cuda/rrelu.cu's kernels.
+// training checks the buffers and the key, then launches cuda/rrelu_device.cu's kernels.
 #include <cuact/rrelu.hpp>
 
 #include "cuda/detail/cuda_check.hpp"

@@ -13,12 +13,12 @@
 /// `before` (ending in a comma), `after` and `args` are parenthesised lists; `check` is a
 /// statement run first (a static_assert, or nothing).
 #define CUACT_DETAIL_NAMED_FUNCTION(Functor, params, fname, before, after, generic, args, check) \
-  template <class T>                                                                            \
-  inline void fname(CUACT_PP_UNPAREN before CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_DECL, Functor,   \
-                                                            params) CUACT_PP_UNPAREN after) {   \
-    check;                                                                                      \
+  template <class T>                                                                             \
+  inline void fname(CUACT_PP_UNPAREN before CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_DECL, Functor,    \
+                                                            params) CUACT_PP_UNPAREN after) {    \
+    check;                                                                                       \
     generic(Functor<::cuact::compute_t<T>>{CUACT_PP_PARAMS(CUACT_DETAIL_PARAM_NAME, ~, params)}, \
-            CUACT_PP_UNPAREN args);                                                             \
+            CUACT_PP_UNPAREN args);                                                              \
   }
 #define CUACT_DETAIL_PARAM_DECL(Functor, index, member) \
   decltype(Functor<::cuact::compute_t<T>>::member) member,

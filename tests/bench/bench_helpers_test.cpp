@@ -51,7 +51,7 @@ TEST(BenchReport, CsvRowsHaveAFieldForEveryHeaderName) {
   measured.check = "ok: 1048576 elements";
   Row prelu = measured;
   prelu.c.op = "prelu_nchw";
-  prelu.c.prelu = true;
+  prelu.c.family = Family::prelu;
   prelu.c.direction = Direction::backward_prelu;
   prelu.shape = "[16, 64, 4096]";
   prelu.check = "MISMATCH at element 3: input -1, expected \"0\", got 1";
@@ -219,7 +219,7 @@ TEST(BenchCases, GatedVariantsMoveTheirBytesInTheirLayouts) {
   const auto cases = select_cases(parse({"--op", "swiglu_interleaved,clamped_swiglu_interleaved"}));
   ASSERT_EQ(cases.size(), 16u);  // 2 ops x 4 dtypes x forward and backward
   for (const BenchCase& c : cases) {
-    EXPECT_TRUE(c.gated);
+    EXPECT_EQ(c.family, Family::gated);
     EXPECT_EQ(c.gated_layout, CUACT_GATED_INTERLEAVED);
     const bool forward = c.direction == Direction::forward;
     EXPECT_EQ(c.tensors_moved(), forward ? 3 : 5);
@@ -253,10 +253,26 @@ TEST(BenchCases, RReluRunsInTrainingInEveryDirectionItHas) {
   const auto cases = select_cases(parse({"--op", "rrelu", "--dtype", "f16"}));
   ASSERT_EQ(cases.size(), 3u);  // forward, backward from x, backward from y
   for (const BenchCase& c : cases) {
-    EXPECT_TRUE(c.rrelu);
-    EXPECT_FALSE(c.prelu || c.gated || c.is_mask());
+    EXPECT_EQ(c.family, Family::rrelu);
+    EXPECT_FALSE(c.is_mask());
     EXPECT_EQ(c.bytes_moved(1000, 2), (c.direction == Direction::forward ? 2u : 3u) * 1000 * 2);
   }
+}
+
+TEST(BenchCases, EachFamilyMeasuresTheLargestWholeShapeOfItsKindNotAboveTheSize) {
+  BenchCase c;
+  const std::int64_t requested = 3 * 4096 + 100;
+  EXPECT_EQ(measured_elements(c, requested), requested);  // unary activations: the size
+  c.family = Family::rrelu;
+  EXPECT_EQ(measured_elements(c, requested), requested);
+  c.family = Family::gated;  // [3, 4096]
+  EXPECT_EQ(measured_elements(c, requested), 3 * 4096);
+  c.family = Family::prelu;
+  c.layout = PreluLayout::nhwc;  // [n / 64, 64, 1]
+  EXPECT_EQ(measured_elements(c, requested), requested / 64 * 64);
+  c.layout = PreluLayout::nchw_7x7;  // [n / (64 * 49), 64, 49]
+  EXPECT_EQ(measured_elements(c, requested), 3 * 64 * 49);
+  EXPECT_EQ(measured_elements(c, 64 * 49 - 1), 0);  // too small for one image
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// The launcher the dispatch headers (cuda/prelu_dispatch.hpp, cuda/masked_dispatch.hpp) take,
-// for the emulation tests: every kernel runs on emulated_cuda.hpp's fibers.
+// The launcher every dispatch header (cuda/*_dispatch.hpp) takes, for the emulation tests:
+// every kernel runs on emulated_cuda.hpp's fibers.
 #pragma once
 
 #include "tests/emulation/emulated_cuda.hpp"

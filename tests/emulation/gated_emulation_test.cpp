@@ -1,6 +1,6 @@
 // The gated kernel itself, run on the CPU (emulated_cuda.hpp) through the same dispatch as
 // the device (cuda/gated_dispatch.hpp) and the same views of the tensors as the entry points
-// (host/gated_launch.hpp), against each layout's indexing (tests/support/gated_layout.hpp):
+// (cuda/gated_launch.hpp), against each layout's indexing (tests/support/gated_layout.hpp):
 // forward and backward, every layout (gate first, gate second, interleaved, separate),
 // activations of each kind (one chosen by its parameter), every dtype, the vector path
 // (hidden a multiple of the vector, aligned), the element path (odd hidden, or misaligned),
@@ -9,7 +9,7 @@
 #include "tests/emulation/emulated_cuda.hpp"
 
 #include "cuda/gated_dispatch.hpp"
-#include "host/gated_launch.hpp"
+#include "cuda/gated_launch.hpp"
 #include "tests/emulation/emulated_launcher.hpp"
 #include "tests/emulation/guarded_buffer.hpp"
 #include "tests/support/gated_layout.hpp"

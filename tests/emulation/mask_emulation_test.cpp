@@ -1,5 +1,5 @@
 // The 1-bit-mask kernels themselves, run on the CPU (emulated_cuda.hpp, with full-warp
-// shuffles and ballots) through the same dispatch as the device (cuda/masked_dispatch.hpp),
+// shuffles and ballots) through the same dispatch as the device (cuda/mask_dispatch.hpp),
 // against the CPU reference: the forward's y bit for bit and its mask word for word as
 // mask.hpp documents it (bit i % 32 of word i / 32 is op.mask_bit(x[i]), bits past n clear),
 // the backward from the mask bit for bit equal to the backward from x; vector and element
@@ -7,7 +7,7 @@
 // and 64 blocks; nothing written outside y, dx and the mask.
 #include "tests/emulation/emulated_cuda.hpp"
 
-#include "cuda/masked_dispatch.hpp"
+#include "cuda/mask_dispatch.hpp"
 #include "tests/emulation/emulated_launcher.hpp"
 #include "tests/emulation/guarded_buffer.hpp"
 #include "tests/support/reference.hpp"

@@ -96,10 +96,9 @@ TEST_P(RReluEmulation, EveryPassDrawsTheReferenceSlopesOnEveryPath) {
           }
           for (const std::int64_t grid : {1, 3, 64}) {
             for (const bool device_key : {false, true}) {
-              SCOPED_TRACE(::testing::Message()
-                           << "n " << n << " offsets " << oi << "/" << oo
-                           << (in_place ? " in place" : "") << " grid " << grid
-                           << (device_key ? " device key" : ""));
+              SCOPED_TRACE(::testing::Message() << "n " << n << " offsets " << oi << "/" << oo
+                                                << (in_place ? " in place" : "") << " grid " << grid
+                                                << (device_key ? " device key" : ""));
               run_case<T>({n, oi, oo, in_place, grid, device_key});
               if (::testing::Test::HasFatalFailure()) {
                 return;

@@ -1,11 +1,11 @@
-// The 1-bit-mask passes on the device (launch.hpp's launch_masked): masked_dispatch.hpp
+// The 1-bit-mask passes on the device (launch.hpp's launch_masked): mask_dispatch.hpp
 // with the device launcher. Included by the generated per-activation kernel files through
-// elementwise.cuh.
+// elementwise_device.cuh.
 #pragma once
 
 #include "cuda/device_launcher.cuh"
 #include "cuda/launch.hpp"
-#include "cuda/masked_dispatch.hpp"
+#include "cuda/mask_dispatch.hpp"
 
 #include <cstdint>
 

@@ -7,7 +7,7 @@
 #include "cuda/device_launcher.cuh"
 #include "cuda/elementwise_dispatch.hpp"
 #include "cuda/launch.hpp"
-#include "cuda/masked.cuh"
+#include "cuda/mask_device.cuh"
 
 #include <cuact/registry.h>
 

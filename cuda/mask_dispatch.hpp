@@ -3,7 +3,7 @@
 // prelu_dispatch.hpp), so that the device and the CPU emulation run the same code.
 #pragma once
 
-#include "cuda/masked_kernels.cuh"
+#include "cuda/mask_kernels.cuh"
 #include "cuda/template_choice.hpp"
 #include "cuda/vector_access.hpp"
 

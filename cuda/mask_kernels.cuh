@@ -1,5 +1,5 @@
 // The 1-bit-mask kernels (mask.hpp): a forward that writes y and the mask, and a backward
-// from the mask. Launched by masked_dispatch.hpp (on the device through masked.cuh, on the
+// from the mask. Launched by mask_dispatch.hpp (on the device through mask_device.cuh, on the
 // CPU by the emulation tests); kernels exist only for the activations with a mask
 // (has_mask_v).
 #pragma once
