@@ -486,8 +486,12 @@ CLAMPED_SWIGLU = 17  # CUACT_CLAMPED_SWIGLU
 
 
 def clamped_swiglu(g, u):
-    gc = g.clamp(max=7.0)
-    return (u.clamp(-7.0, 7.0) + 1) * gc * torch.sigmoid(1.702 * gc)
+    """gpt-oss's composition with PyTorch's clamp backward since 2.14 (a clamp passes the
+    gradient strictly inside its bounds only: 0 at the bounds and for NaN), written out so
+    that older PyTorch releases, whose clamp passed the bounds, give the same reference."""
+    gc = torch.where(g < 7.0, g, g.clamp(max=7.0).detach())
+    uc = torch.where((u > -7.0) & (u < 7.0), u, u.clamp(-7.0, 7.0).detach())
+    return (uc + 1) * gc * torch.sigmoid(1.702 * gc)
 
 
 GATED_CASES = [

@@ -73,10 +73,12 @@ template <class Op>
 struct is_gated_by<Gated<Op>> : std::true_type {};
 
 /// The clamped SwiGLU of gpt-oss: g = min(gate, limit), v = clamp(up, -limit, limit),
-/// out = (v + 1) * g * sigma(alpha * g). Gradients are 0 where a clamp is active (gate above
-/// limit; up outside [-limit, limit]), PyTorch's clamp rule (the bounds themselves pass);
-/// NaN stays NaN forward, and gives NaN gradients. alpha finite, limit finite and > 0
-/// (defaults 1.702 and 7).
+/// out = (v + 1) * g * sigma(alpha * g). A clamp passes the gradient only strictly inside its
+/// bounds (gate < limit; -limit < up < limit): at the bounds, beyond them and for NaN the
+/// gradient through it is 0. That is PyTorch's clamp backward since 2.14 (earlier releases
+/// passed the bounds), and so gpt-oss's own code under current PyTorch; TransformerEngine's
+/// clamped_swiglu passes the bounds. NaN stays NaN forward. alpha finite, limit finite and
+/// > 0 (defaults 1.702 and 7).
 template <class C>
 struct ClampedSwiglu {
   static constexpr const char* name = "clamped_swiglu";
@@ -124,13 +126,10 @@ struct ClampedSwiglu {
     const C v1 = clamp_up(u) + C(1);
     // d/dg [g sigma(alpha g)] = sigma(t) + g alpha sigma(t) sigma(-t), as quick_gelu's.
     const C d = detail::fma_c(gc, alpha * (s.positive * s.negative), s.of(t));
-    // A NaN gate or up passes its clamp (both comparisons are false) and makes its own
-    // gradient NaN: the gate's through the products, the up's (whose value it does not
-    // otherwise depend on) explicitly.
-    const bool gate_passes = !(g > limit);
-    const bool up_passes = !(u > limit || u < -limit);
-    const C du = up_passes ? dy * glu(gc, s, t) : C(0);
-    return {gate_passes ? dy * v1 * d : C(0), u != u ? u : du};
+    // Strictly inside only (false for NaN): as torch.clamp's where(x < max, grad, 0).
+    const bool gate_passes = g < limit;
+    const bool up_passes = u < limit && u > -limit;
+    return {gate_passes ? dy * v1 * d : C(0), up_passes ? dy * glu(gc, s, t) : C(0)};
   }
 };
 

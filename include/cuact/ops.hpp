@@ -511,7 +511,7 @@ struct GeluErf {
 /// computed as PyTorch does in C (x^3 = x*x*x, one fma), evaluated as x sigma(2u) (the same
 /// value without the cancellation of 1 + tanh(u) for negative x: PyTorch's is 0 in float below
 /// about x = -9); dx = dy (sigma(2u) + x sigma(2u) sigma(-2u) 2 sqrt(2/pi) (1 + 3 0.044715 x^2)),
-/// PyTorch's derivative; it crosses zero at x = -0.7522 (grad_abs_eps); at +-inf it is dy and
+/// PyTorch's derivative; it crosses zero at x = -0.752461 (grad_abs_eps); at +-inf it is dy and
 /// 0, its limits.
 template <class C>
 struct GeluTanh {
@@ -632,8 +632,9 @@ struct Hardsigmoid {
 
 /// hardswish: y = x*min(max(x + 3, 0), 6)/6 (PyTorch's order of operations, but x itself
 /// above max/6, where PyTorch's x*6 overflows to inf; -inf gives NaN, as in PyTorch);
-/// dx = x < -3 ? 0 : (x <= 3 ? dy*(x/3 + 1/2) : dy), PyTorch's branches (NaN passes dy).
-/// Only from the input.
+/// dx = x <= -3 ? 0 : (x < 3 ? dy*(x/3 + 1/2) : dy): PyTorch's branches since 2.8 (CPU and
+/// CUDA: 0 at x = -3, dy at x = 3; earlier releases gave -dy/2 and 3dy/2 there), NaN passes
+/// dy (as PyTorch's CUDA kernel). Only from the input.
 template <class C>
 struct Hardswish {
   static constexpr const char* name = "hardswish";
@@ -651,11 +652,11 @@ struct Hardswish {
     return x >= C(3) ? x : detail::divide_exactly<6>(x * detail::clamp_x_plus_3(x));
   }
   CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
-    return x < C(-3) ? C(0) : (x <= C(3) ? dy * (x / C(3) + C(0.5)) : dy);
+    return x <= C(-3) ? C(0) : (x < C(3) ? dy * (x / C(3) + C(0.5)) : dy);
   }
   /// The same bits for 16-bit inputs, with divide_exactly<3> for the division.
   CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
-    return x < C(-3) ? C(0) : (x <= C(3) ? dy * (detail::divide_exactly<3>(x) + C(0.5)) : dy);
+    return x <= C(-3) ? C(0) : (x < C(3) ? dy * (detail::divide_exactly<3>(x) + C(0.5)) : dy);
   }
 };
 

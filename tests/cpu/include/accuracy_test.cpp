@@ -3,9 +3,18 @@
 // than double; the formulas below have no cancellation where they are used, except the
 // gradients' zeros, which the absolute floor covers):
 //   - f16 and bf16, every one of the 65,536 inputs: the forward within 1 ulp of the correctly
-//     rounded value, the backward (dy = 1, -2.5, 0.3) within 1 ulp or the op's absolute floor;
-//     with the device's approximations modelled by a relative error of 2^-20 either way;
-//   - float and double: a million sampled inputs and the edges within the bounds below.
+//     rounded value, the backward (dy = 1, -2.5, 0.3 and a dy near the type's largest) within
+//     1 ulp, with the device's approximations modelled by a relative error of 2^-20 either way;
+//   - float and double: a million sampled inputs and the edges within the bounds below, the
+//     gradient for dy = 1, a sampled dy (log-uniform over 2^-12 .. 2^12, either sign) and a huge
+//     one (2^104 in float, 2^1000 in double);
+//   - for both, two absolute allowances, where the docs give them: the gradient's floor of
+//     k eps |dy| within kZeroWindow of the gradient's zero, and the subnormal rule: where the
+//     exact f(x) or f'(x) is below max(1, |x|) times the smallest normal number of the compute
+//     type, the result may be (1 + u |x|) units of the smallest subnormal off (times |dy| for
+//     gradients).
+// Built with -DCUACT_CALIBRATE, the sampled checks print the worst cases they meet instead of
+// checking them (how the stated bounds were measured).
 #include <cuact/ops.hpp>
 #include <cuact/types.hpp>
 
@@ -20,6 +29,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace cuact {
@@ -106,7 +116,7 @@ LD clamp06_l(LD t) { return t < 0 ? 0.0L : (t > 6 ? 6.0L : t); }
 LD hardsigmoid_l(LD x) { return clamp06_l(x + 3) / 6; }
 LD hardsigmoid_grad_l(LD x) { return (x > -3 && x < 3) ? 1.0L / 6 : 0.0L; }
 LD hardswish_l(LD x) { return x * clamp06_l(x + 3) / 6; }
-LD hardswish_grad_l(LD x) { return x < -3 ? 0.0L : (x <= 3 ? x / 3 + 0.5L : 1.0L); }
+LD hardswish_grad_l(LD x) { return x <= -3 ? 0.0L : (x < 3 ? x / 3 + 0.5L : 1.0L); }
 LD squared_relu_l(LD x) { return x <= 0 ? 0.0L : x * x; }
 LD squared_relu_grad_l(LD x) { return x <= 0 ? 0.0L : 2 * x; }
 
@@ -147,19 +157,33 @@ T round_exactly(LD v) {
   return best;
 }
 
+/// The gradient's absolute floor applies this close to its zero only.
+constexpr double kZeroWindow = 1.0;
+
+/// The subnormal rule's allowance: (1 + units |x|) smallest subnormals of C, times
+/// max(1, |dy|) for a gradient (dy = 1 for a forward).
+template <class C>
+double subnormal_allowance(double units, LD x, double dy) {
+  return (1.0 + (units > 0 ? units * static_cast<double>(::fabsl(x)) : 0.0)) *
+         static_cast<double>(std::numeric_limits<C>::denorm_min()) *
+         std::max(1.0, std::fabs(dy));
+}
+
 /// Whether `got` (a float result about to be rounded to T) stays within 1 ulp of the
-/// correctly rounded `exact`, or within floor * eps(T) * |scale| of it, also when the device
-/// computes it with a relative error of up to 2^-20.
+/// correctly rounded `exact`, or within `allowed` of it (an absolute allowance: the floor near
+/// a zero, the subnormal rule), also when the device computes it with a relative error of up
+/// to 2^-20.
 template <class T>
-::testing::AssertionResult close_16bit(float got, LD exact, double floor, double scale) {
+::testing::AssertionResult close_16bit(float got, LD exact, double allowed) {
   const T want = round_exactly<T>(exact);
   for (double delta : {0.0, -0x1p-20, 0x1p-20}) {
     const T g = from_compute<T>(static_cast<float>(got * (1.0 + delta)));
     if (reference::ulp_distance(want, g) <= 1) {
       continue;
     }
-    if (floor > 0 && std::fabs(static_cast<double>(to_compute(g)) - static_cast<double>(exact)) <=
-                         floor * reference::epsilon_of<T>() * std::fabs(scale)) {
+    // The allowance, plus the rounding to T.
+    const double error = std::fabs(static_cast<double>(to_compute(g)) - static_cast<double>(exact));
+    if (error <= allowed + reference::epsilon_of<T>() * std::fabs(static_cast<double>(exact))) {
       continue;
     }
     return ::testing::AssertionFailure()
@@ -170,9 +194,11 @@ template <class T>
 }
 
 /// Every 16-bit input through the op as the kernels run it (forward_for, grad_from_input_for)
-/// against the exact reference. `floor`: the op's absolute floor for gradients.
+/// against the exact reference. `floor`: the op's absolute floor for gradients within
+/// kZeroWindow of `zero`; `units`: the subnormal rule's.
 template <class T, class Op, class Fwd, class Grad>
-void expect_16bit_contract(const Op& op, Fwd exact_forward, Grad exact_grad, double floor) {
+void expect_16bit_contract(const Op& op, Fwd exact_forward, Grad exact_grad, double floor,
+                           double zero, double units, bool huge_dy = true) {
   for (std::uint32_t b = 0; b < 65536; ++b) {
     const T x = from_bits16<T>(static_cast<std::uint16_t>(b));
     const float xf = to_compute(x);
@@ -181,17 +207,26 @@ void expect_16bit_contract(const Op& op, Fwd exact_forward, Grad exact_grad, dou
       ASSERT_TRUE(std::isnan(y)) << type_name<T>() << " forward of NaN";
       continue;
     }
-    ASSERT_TRUE(close_16bit<T>(y, exact_forward(xf), 0.0, 0.0))
+    const LD fx = exact_forward(xf);
+    ASSERT_TRUE(close_16bit<T>(y, fx, subnormal_allowance<float>(units, xf, 1.0)))
         << Op::name << " " << type_name<T>() << " forward at x = " << xf;
-    for (float dy : {1.0f, -2.5f, 0.3f}) {
+    // A dy near the largest T: a subnormal f'(x) in float then gives a normal result.
+    const float big = !huge_dy ? 1.0f : std::is_same_v<T, __half> ? -3.0e4f : -1.0e37f;
+    for (float dy : {1.0f, -2.5f, 0.3f, big}) {
       const float dyr = to_compute(from_compute<T>(dy));  // dy is a T too
       const float g = grad_from_input_for<T>(op, xf, dyr);
-      const LD want = static_cast<LD>(dyr) * exact_grad(xf);
+      const LD gx = exact_grad(xf);
+      const LD want = static_cast<LD>(dyr) * gx;
       if (std::isnan(static_cast<double>(want))) {
         ASSERT_TRUE(std::isnan(g)) << Op::name << " gradient at x = " << xf;
         continue;
       }
-      ASSERT_TRUE(close_16bit<T>(g, want, floor, dyr))
+      double allowed = 0;
+      if (std::fabs(xf - zero) <= kZeroWindow) {
+        allowed = floor * reference::epsilon_of<T>() * std::fabs(dyr);
+      }
+      allowed = std::max(allowed, subnormal_allowance<float>(units, xf, dyr));
+      ASSERT_TRUE(close_16bit<T>(g, want, allowed))
           << Op::name << " " << type_name<T>() << " gradient at x = " << xf << ", dy = " << dyr;
     }
   }
@@ -234,56 +269,108 @@ std::vector<C> sampled_inputs(std::size_t count, std::uint64_t seed) {
   return xs;
 }
 
-/// f32 or f64: the functor's forward and gradient (dy = 1) within `forward_ulp` and
-/// `grad_ulp` of the correctly rounded value, or (gradients) within floor * eps * 1. A
-/// forward result below max(1, |x|) times the smallest normal is allowed 1 + |x| *
-/// `subnormal_units` units of the smallest subnormal (silu: e^x is subnormal there).
+/// f32 or f64: the functor's forward and gradient within `forward_ulp` and `grad_ulp` of the
+/// correctly rounded value, the gradient for dy = 1, a sampled dy and a huge one; or within
+/// the allowances: the gradient's floor (floor * eps * |dy|) within kZeroWindow of `zero`,
+/// and the subnormal rule with `subnormal_units`.
 template <class C, class Op, class Fwd, class Grad>
 void expect_sampled_contract(const Op& op, Fwd exact_forward, Grad exact_grad,
                              std::uint64_t forward_ulp, std::uint64_t grad_ulp, double floor,
-                             double subnormal_units) {
+                             double subnormal_units, double zero, bool huge_dy = true) {
   std::uint64_t worst_forward = 0;
   std::uint64_t worst_grad = 0;
+  double farthest_floor = 0;  // from the zero, where the floor was needed
+#ifdef CUACT_CALIBRATE
+  std::uint64_t cal_grad = 0, cal_window_ulp = 0;
+  double cal_floor = 0, cal_sub = 0, cal_x = 0, cal_sub_x = 0, cal_sub_g = 0;
+#endif
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> dy_exponent(-12.0, 12.0);
+  const C huge = std::ldexp(C(1), std::numeric_limits<C>::max_exponent - 24);
   for (const C x : sampled_inputs<C>(1000000, 7)) {
-    const LD fx = exact_forward(static_cast<LD>(x));
+    const LD xl = static_cast<LD>(x);
+    const LD fx = exact_forward(xl);
     const C y = op.forward(x);
     if (std::isnan(static_cast<double>(fx))) {
       ASSERT_TRUE(std::isnan(y)) << Op::name << " forward at x = " << x;
     } else {
       const std::uint64_t d = reference::ulp_distance(static_cast<C>(fx), y);
-      // silu: where e^x is subnormal, |y| < |x| * min, y carries e^x's absolute error.
-      const bool subnormal =
-          ::fabsl(fx) < std::max<LD>(1, ::fabsl(static_cast<LD>(x))) * std::numeric_limits<C>::min();
-      if (subnormal && subnormal_units > 0) {
-        ASSERT_LE(std::fabs(static_cast<double>(y) - static_cast<double>(fx)),
-                  (1.0 + subnormal_units * std::fabs(static_cast<double>(x))) *
-                      static_cast<double>(std::numeric_limits<C>::denorm_min()))
-            << Op::name << " " << type_name<C>() << " subnormal forward at x = " << x;
+      const double error = std::fabs(static_cast<double>(y) - static_cast<double>(fx));
+      if (d > forward_ulp) {
+        ASSERT_LE(error, subnormal_allowance<C>(subnormal_units, xl, 1.0))
+            << Op::name << " " << type_name<C>() << " forward at x = " << x << ": exact "
+            << static_cast<double>(fx) << ", got " << y << " (" << d << " ulp)";
+      } else {
+        worst_forward = std::max(worst_forward, d);
+      }
+    }
+    const LD gx = exact_grad(xl);
+    const C sampled = static_cast<C>(std::exp2(dy_exponent(rng))) * (rng() % 2 ? C(1) : C(-1));
+    const C big = !huge_dy ? C(1) : rng() % 2 ? huge : -huge;
+    for (const C dy : {C(1), sampled, big}) {
+      const LD want = static_cast<LD>(dy) * gx;
+      const C g = op.grad_from_input(x, dy);
+      if (std::isnan(static_cast<double>(want))) {
+        ASSERT_TRUE(std::isnan(g)) << Op::name << " gradient at x = " << x;
         continue;
       }
-      worst_forward = std::max(worst_forward, d);
-      ASSERT_LE(d, forward_ulp) << Op::name << " " << type_name<C>() << " forward at x = " << x
-                                << ": exact " << static_cast<double>(fx) << ", got " << y;
-    }
-    const LD gx = exact_grad(static_cast<LD>(x));
-    const C g = op.grad_from_input(x, C(1));
-    if (std::isnan(static_cast<double>(gx))) {
-      ASSERT_TRUE(std::isnan(g)) << Op::name << " gradient at x = " << x;
-      continue;
-    }
-    const std::uint64_t d = reference::ulp_distance(static_cast<C>(gx), g);
-    if (d > grad_ulp) {
-      ASSERT_LE(std::fabs(static_cast<double>(g) - static_cast<double>(gx)),
-                floor * reference::epsilon_of<C>())
-          << Op::name << " " << type_name<C>() << " gradient at x = " << x << ": exact "
-          << static_cast<double>(gx) << ", got " << g << " (" << d << " ulp)";
-    } else {
-      worst_grad = std::max(worst_grad, d);
+      if (std::isinf(static_cast<double>(static_cast<C>(want)))) {
+        continue;  // the product overflows C
+      }
+      const std::uint64_t d = reference::ulp_distance(static_cast<C>(want), g);
+#ifdef CUACT_CALIBRATE
+      {
+        const double err = std::fabs(static_cast<double>(g) - static_cast<double>(want));
+        const bool in_window = std::fabs(static_cast<double>(x) - zero) <= kZeroWindow;
+        const bool clearly_normal = ::fabsl(gx) > 0x1p-60L;
+        if (in_window) {
+          cal_floor = std::max(cal_floor, err / (reference::epsilon_of<C>() *
+                                                 std::fabs(static_cast<double>(dy))));
+        } else if (clearly_normal) {
+          if (d > cal_grad) {
+            cal_grad = d;
+            cal_x = static_cast<double>(x);
+          }
+        } else if (d > grad_ulp) {
+          const double units = (err / std::max(1.0, std::fabs(static_cast<double>(dy))) /
+                                    static_cast<double>(std::numeric_limits<C>::denorm_min()) - 1) /
+                               std::max(1.0, std::fabs(static_cast<double>(x)));
+          if (units > cal_sub) {
+            cal_sub = units;
+            cal_sub_x = static_cast<double>(x);
+            cal_sub_g = static_cast<double>(gx);
+          }
+        }
+        continue;
+      }
+#endif
+      if (d <= grad_ulp) {
+        worst_grad = std::max(worst_grad, d);
+        continue;
+      }
+      const double error = std::fabs(static_cast<double>(g) - static_cast<double>(want));
+      const double near = std::fabs(static_cast<double>(x) - zero);
+      if (near <= kZeroWindow &&
+          error <= floor * reference::epsilon_of<C>() * std::fabs(static_cast<double>(dy))) {
+        farthest_floor = std::max(farthest_floor, near);
+        continue;
+      }
+      ASSERT_LE(error, subnormal_allowance<C>(subnormal_units, xl, static_cast<double>(dy)))
+          << Op::name << " " << type_name<C>() << " gradient at x = " << x << ", dy = " << dy
+          << ": exact " << static_cast<double>(want) << ", got " << g << " (" << d << " ulp)";
     }
   }
-  std::printf("%s %s: worst %llu ulp forward, %llu ulp gradient (outside the floor)\n", Op::name,
-              type_name<C>(), static_cast<unsigned long long>(worst_forward),
-              static_cast<unsigned long long>(worst_grad));
+#ifdef CUACT_CALIBRATE
+  std::printf(
+      "CAL %s %s: forward %llu, gradient %llu (x = %g), floor units %g, subnormal units %g "
+      "(x = %g, f' = %g)\n",
+      Op::name, type_name<C>(), static_cast<unsigned long long>(worst_forward),
+      static_cast<unsigned long long>(cal_grad), cal_x, cal_floor, cal_sub, cal_sub_x, cal_sub_g);
+#endif
+  std::printf("%s %s: worst %llu ulp forward, %llu ulp gradient (the floor used up to %g from "
+              "the zero)\n",
+              Op::name, type_name<C>(), static_cast<unsigned long long>(worst_forward),
+              static_cast<unsigned long long>(worst_grad), farthest_floor);
 }
 
 /// The stated bounds (docs/semantics.md): ulp of float and double for the forward and the
@@ -293,59 +380,131 @@ struct Bounds {
   std::uint64_t f32_forward, f32_grad, f64_forward, f64_grad;
   double grad_floor = 0;
   double subnormal_units = 0;
+  double zero = std::numeric_limits<double>::quiet_NaN();  // where the gradient crosses 0
 };
+
+/// The contract of one op, its functor for float (16-bit types too) and double as given.
+template <class OpF, class OpD, class Fwd, class Grad>
+void expect_contract_of(const OpF& op_f, const OpD& op_d, Fwd f, Grad g, Bounds b) {
+  expect_16bit_contract<__half>(op_f, f, g, b.grad_floor, b.zero, b.subnormal_units);
+  expect_16bit_contract<__nv_bfloat16>(op_f, f, g, b.grad_floor, b.zero, b.subnormal_units);
+  expect_sampled_contract<float>(op_f, f, g, b.f32_forward, b.f32_grad, b.grad_floor,
+                                 b.subnormal_units, b.zero);
+  expect_sampled_contract<double>(op_d, f, g, b.f64_forward, b.f64_grad, b.grad_floor,
+                                  b.subnormal_units, b.zero);
+}
 
 template <template <class> class Op, class Fwd, class Grad>
 void expect_contract(Fwd f, Grad g, Bounds b) {
-  expect_16bit_contract<__half>(Op<float>{}, f, g, b.grad_floor);
-  expect_16bit_contract<__nv_bfloat16>(Op<float>{}, f, g, b.grad_floor);
-  expect_sampled_contract<float>(Op<float>{}, f, g, b.f32_forward, b.f32_grad, b.grad_floor,
-                                 b.subnormal_units);
-  expect_sampled_contract<double>(Op<double>{}, f, g, b.f64_forward, b.f64_grad, b.grad_floor,
-                                  b.subnormal_units);
+  expect_contract_of(Op<float>{}, Op<double>{}, f, g, b);
 }
 
-TEST(AccuracyContract, Sigmoid) { expect_contract<Sigmoid>(sigmoid_l, sigmoid_grad_l, {2, 4, 2, 5}); }
-TEST(AccuracyContract, Tanh) { expect_contract<Tanh>(::tanhl, tanh_grad_l, {2, 4, 3, 5}); }
+// Bounds {f32 forward, f32 gradient, f64 forward, f64 gradient, floor k, subnormal units u,
+// the gradient's zero}, as docs/semantics.md states them.
+TEST(AccuracyContract, Sigmoid) {
+  expect_contract<Sigmoid>(sigmoid_l, sigmoid_grad_l, {2, 5, 2, 5, 0, 1});
+}
+TEST(AccuracyContract, Tanh) { expect_contract<Tanh>(::tanhl, tanh_grad_l, {2, 5, 3, 5, 0, 1}); }
 TEST(AccuracyContract, Silu) {
-  expect_contract<Silu>(silu_l, silu_grad_l, {3, 4, 3, 4, 4, 1});
+  expect_contract<Silu>(silu_l, silu_grad_l, {3, 6, 3, 5, 1, 1, -1.2784645427610738});
 }
 TEST(AccuracyContract, QuickGelu) {
-  expect_16bit_contract<__half>(QuickGelu<float>{}, quick_gelu_l<float>,
-                                quick_gelu_grad_l<float>, 4);
+  // Its reference rounds t = 1.702 x in the compute type: one per type.
+  const Bounds b{3, 6, 3, 6, 2, 2, -0.7512};
+  expect_16bit_contract<__half>(QuickGelu<float>{}, quick_gelu_l<float>, quick_gelu_grad_l<float>,
+                                b.grad_floor, b.zero, b.subnormal_units);
   expect_16bit_contract<__nv_bfloat16>(QuickGelu<float>{}, quick_gelu_l<float>,
-                                       quick_gelu_grad_l<float>, 4);
-  expect_sampled_contract<float>(QuickGelu<float>{}, quick_gelu_l<float>,
-                                 quick_gelu_grad_l<float>, 3, 4, 4, 1);
+                                       quick_gelu_grad_l<float>, b.grad_floor, b.zero,
+                                       b.subnormal_units);
+  expect_sampled_contract<float>(QuickGelu<float>{}, quick_gelu_l<float>, quick_gelu_grad_l<float>,
+                                 b.f32_forward, b.f32_grad, b.grad_floor, b.subnormal_units,
+                                 b.zero);
   expect_sampled_contract<double>(QuickGelu<double>{}, quick_gelu_l<double>,
-                                  quick_gelu_grad_l<double>, 3, 4, 4, 1);
+                                  quick_gelu_grad_l<double>, b.f64_forward, b.f64_grad,
+                                  b.grad_floor, b.subnormal_units, b.zero);
 }
 TEST(AccuracyContract, GeluErf) {
-  expect_contract<GeluErf>(gelu_l, gelu_grad_l, {6, 6, 8, 6, 4, 3});
+  expect_contract<GeluErf>(gelu_l, gelu_grad_l, {6, 6, 8, 6, 4, 1, -0.7517915246935645});
 }
 TEST(AccuracyContract, GeluTanh) {
-  expect_16bit_contract<__half>(GeluTanh<float>{}, gelu_tanh_l<float>, gelu_tanh_grad_l<float>, 4);
+  // Against PyTorch's definition: u rounded in the compute type (gelu_tanh_w).
+  const Bounds b{4, 8, 4, 6, 2, 64, -0.752461};
+  expect_16bit_contract<__half>(GeluTanh<float>{}, gelu_tanh_l<float>, gelu_tanh_grad_l<float>,
+                                b.grad_floor, b.zero, b.subnormal_units);
   expect_16bit_contract<__nv_bfloat16>(GeluTanh<float>{}, gelu_tanh_l<float>,
-                                       gelu_tanh_grad_l<float>, 4);
+                                       gelu_tanh_grad_l<float>, b.grad_floor, b.zero,
+                                       b.subnormal_units);
   expect_sampled_contract<float>(GeluTanh<float>{}, gelu_tanh_l<float>, gelu_tanh_grad_l<float>,
-                                 4, 6, 4, 1);
+                                 b.f32_forward, b.f32_grad, b.grad_floor, b.subnormal_units,
+                                 b.zero);
   expect_sampled_contract<double>(GeluTanh<double>{}, gelu_tanh_l<double>,
-                                  gelu_tanh_grad_l<double>, 4, 6, 4, 1);
+                                  gelu_tanh_grad_l<double>, b.f64_forward, b.f64_grad,
+                                  b.grad_floor, b.subnormal_units, b.zero);
 }
 TEST(AccuracyContract, Softplus) {
-  expect_contract<Softplus>(softplus_l, softplus_grad_l, {2, 2, 2, 2, 0, 1});
+  expect_contract<Softplus>(softplus_l, softplus_grad_l, {2, 3, 2, 3, 0, 1});
 }
-TEST(AccuracyContract, Mish) { expect_contract<Mish>(mish_l, mish_grad_l, {4, 6, 4, 6, 4, 1}); }
+TEST(AccuracyContract, Mish) {
+  expect_contract<Mish>(mish_l, mish_grad_l, {4, 8, 4, 8, 1, 1, -1.1924});
+}
 TEST(AccuracyContract, Hardsigmoid) {
-  expect_contract<Hardsigmoid>(hardsigmoid_l, hardsigmoid_grad_l, {1, 0, 1, 0});
+  expect_contract<Hardsigmoid>(hardsigmoid_l, hardsigmoid_grad_l, {1, 1, 1, 1});
 }
 TEST(AccuracyContract, Hardswish) {
   // x/3 + 1/2 crosses zero at x = -1.5: there the rounding of x/3 is an absolute error.
   // Two roundings in the forward (x*c, then /6), PyTorch's order.
-  expect_contract<Hardswish>(hardswish_l, hardswish_grad_l, {3, 1, 3, 1, 1});
+  expect_contract<Hardswish>(hardswish_l, hardswish_grad_l, {3, 2, 3, 2, 1, 0, -1.5});
 }
 TEST(AccuracyContract, SquaredRelu) {
-  expect_contract<SquaredRelu>(squared_relu_l, squared_relu_grad_l, {0, 0, 1, 0});
+  expect_contract<SquaredRelu>(squared_relu_l, squared_relu_grad_l, {0, 0, 1, 1});
+}
+
+// The elu family against PyTorch's definition: x > 0 ? scale x : alpha scale expm1(t), t =
+// x input_scale rounded in the compute type C (input_scale = 1/alpha rounded for celu,
+// alpha scale rounded once), at sampled parameters; the gradient from x is input_scale alpha
+// scale e^t.
+template <class C>
+struct EluReference {
+  Elu<C> op;
+  LD t(LD x) const { return static_cast<LD>(static_cast<C>(x) * op.input_scale); }
+  LD forward(LD x) const {
+    return x > 0 ? x * static_cast<LD>(op.scale) : static_cast<LD>(op.neg_coef) * ::expm1l(t(x));
+  }
+  LD grad(LD x) const {
+    return x > 0 ? static_cast<LD>(op.scale)
+                 : static_cast<LD>(op.input_scale) * static_cast<LD>(op.neg_coef) * ::expl(t(x));
+  }
+};
+
+template <class OpF, class OpD>
+void expect_elu_family(const OpF& op_f, const OpD& op_d, Bounds b) {
+  const EluReference<float> rf{op_f};
+  const EluReference<double> rd{op_d};
+  const auto fwd_f = [&](LD x) { return rf.forward(x); };
+  const auto grad_f = [&](LD x) { return rf.grad(x); };
+  const auto fwd_d = [&](LD x) { return rd.forward(x); };
+  const auto grad_d = [&](LD x) { return rd.grad(x); };
+  // No huge dy: the gradient forms dy * input_scale * alpha * scale first (PyTorch's order),
+  // which overflows for |dy| near the largest value.
+  expect_16bit_contract<__half>(op_f, fwd_f, grad_f, 0, b.zero, b.subnormal_units, false);
+  expect_16bit_contract<__nv_bfloat16>(op_f, fwd_f, grad_f, 0, b.zero, b.subnormal_units, false);
+  expect_sampled_contract<float>(op_f, fwd_f, grad_f, b.f32_forward, b.f32_grad, 0,
+                                 b.subnormal_units, b.zero, false);
+  expect_sampled_contract<double>(op_d, fwd_d, grad_d, b.f64_forward, b.f64_grad, 0,
+                                  b.subnormal_units, b.zero, false);
+}
+
+TEST(AccuracyContract, EluFamilyAtSampledParameters) {
+  const Bounds b{2, 2, 2, 3, 0, 2};
+  for (const double alpha : {1.0, 0.3, 3.0, 1e-3, 250.0, -0.5}) {
+    SCOPED_TRACE(::testing::Message() << "elu alpha " << alpha);
+    expect_elu_family(Elu<float>(static_cast<float>(alpha)), Elu<double>(alpha), b);
+  }
+  for (const double alpha : {1.0, 3.0, 0.25, 7.5}) {
+    SCOPED_TRACE(::testing::Message() << "celu alpha " << alpha);
+    expect_elu_family(Celu<float>(static_cast<float>(alpha)), Celu<double>(alpha), b);
+  }
+  expect_elu_family(Selu<float>(), Selu<double>(), b);
 }
 
 TEST(AccuracyContract, The16BitHardActivationsEqualTheirFloatFormulasBitForBit) {

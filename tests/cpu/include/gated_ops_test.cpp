@@ -122,18 +122,27 @@ TEST(ClampedSwigluMath, GoldenValuesClampsAndTheirGradients) {
   // Above the limit the gate is 7; the up is clamped to [-7, 7].
   EXPECT_TRUE(same(op.forward(7.0, 10.0), op.forward(9.0, 7.0)));
   EXPECT_TRUE(same(op.forward(3.0, -7.0), op.forward(3.0, -8.0)));
-  // Gradients are 0 where a clamp is active, and pass at the bounds (PyTorch's clamp).
+  // A clamp passes the gradient strictly inside its bounds only (PyTorch >= 2.14's clamp):
+  // 0 where it is active, at the bounds and for NaN.
   EXPECT_EQ(0.0, op.backward(7.5, 1.0, 1.0).gate);
-  EXPECT_NE(0.0, op.backward(7.0, 1.0, 1.0).gate);
+  EXPECT_EQ(0.0, op.backward(7.0, 1.0, 1.0).gate);
+  EXPECT_NE(0.0, op.backward(std::nextafter(7.0, 0.0), 1.0, 1.0).gate);
   EXPECT_EQ(0.0, op.backward(1.0, 7.5, 1.0).up);
   EXPECT_EQ(0.0, op.backward(1.0, -7.5, 1.0).up);
-  EXPECT_NE(0.0, op.backward(1.0, -7.0, 1.0).up);
+  EXPECT_EQ(0.0, op.backward(1.0, 7.0, 1.0).up);
+  EXPECT_EQ(0.0, op.backward(1.0, -7.0, 1.0).up);
+  EXPECT_NE(0.0, op.backward(1.0, std::nextafter(-7.0, 0.0), 1.0).up);
   EXPECT_NE(0.0, op.backward(7.5, 1.0, 1.0).up);  // the clamped gate still scales up's
-  // NaN stays NaN, in the gradients too.
+  // The example: f32 g = -3.945745702367276e-4, u = 7, dy = -0.75 gives du = 0.
+  EXPECT_EQ(0.0f, ClampedSwiglu<float>{}.backward(-3.945745702367276e-4f, 7.0f, -0.75f).up);
+  // NaN stays NaN forward; a NaN input's own gradient is 0 (its clamp does not pass it), and
+  // the other input's gradient, which it scales, NaN.
   EXPECT_TRUE(std::isnan(op.forward(kNaN, 1.0)));
   EXPECT_TRUE(std::isnan(op.forward(1.0, kNaN)));
-  EXPECT_TRUE(std::isnan(op.backward(kNaN, 1.0, 1.0).gate));
-  EXPECT_TRUE(std::isnan(op.backward(1.0, kNaN, 1.0).up));
+  EXPECT_EQ(0.0, op.backward(kNaN, 1.0, 1.0).gate);
+  EXPECT_TRUE(std::isnan(op.backward(kNaN, 1.0, 1.0).up));
+  EXPECT_EQ(0.0, op.backward(1.0, kNaN, 1.0).up);
+  EXPECT_TRUE(std::isnan(op.backward(1.0, kNaN, 1.0).gate));
   EXPECT_STREQ(ClampedSwiglu<float>::name, "clamped_swiglu");
 }
 

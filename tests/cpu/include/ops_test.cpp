@@ -427,8 +427,14 @@ TEST(HardswishMath, FollowsPyTorchsBranchesAndKeepsHugeInputs) {
   EXPECT_TRUE(same_float(3e38f, op.forward(3e38f)));  // PyTorch: inf (x*6 overflows)
   EXPECT_TRUE(std::isnan(op.forward(-kInf)));          // -inf * 0, as PyTorch
   EXPECT_TRUE(same_float(0.0f, op.grad_from_input(-3.5f, 2.0f)));
-  EXPECT_TRUE(same_float(2.0f * (-3.0f / 3.0f + 0.5f), op.grad_from_input(-3.0f, 2.0f)));
-  EXPECT_TRUE(same_float(2.0f * (3.0f / 3.0f + 0.5f), op.grad_from_input(3.0f, 2.0f)));
+  // PyTorch >= 2.8: the open interval (-3, 3); 0 at -3, dy at 3.
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(-3.0f, 2.0f)));
+  EXPECT_TRUE(same_float(2.0f * (-2.5f / 3.0f + 0.5f), op.grad_from_input(-2.5f, 2.0f)));
+  EXPECT_TRUE(same_float(2.0f, op.grad_from_input(3.0f, 2.0f)));
+  EXPECT_TRUE(same_float(2.0f * (std::nextafter(3.0f, 0.0f) / 3.0f + 0.5f),
+                         op.grad_from_input(std::nextafter(3.0f, 0.0f), 2.0f)));
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input_16bit(-3.0f, 2.0f)));
+  EXPECT_TRUE(same_float(2.0f, op.grad_from_input_16bit(3.0f, 2.0f)));
   EXPECT_TRUE(same_float(2.0f, op.grad_from_input(3.5f, 2.0f)));
   EXPECT_TRUE(same_float(2.0f, op.grad_from_input(kNaN, 2.0f)));
 }
