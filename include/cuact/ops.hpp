@@ -1,5 +1,11 @@
 // The math of every activation, written once.
 //
+// Fast math: cuact's kernels are compiled with cuact's own flags, so --use_fast_math in the
+// caller's build changes nothing in them. These functors used in the caller's own kernels
+// follow the caller's flags: under --use_fast_math (-ftz=true, approximate division, fast
+// expf and tanhf) subnormal results flush to zero and the accuracy of docs/semantics.md no
+// longer holds (an outside check found 513 of the 65,536 bf16 GELU forward outputs changed).
+//
 // Each activation is a small struct templated on its compute type C (float or double, see
 // types.hpp) whose __host__ __device__ members are the formulas:
 //

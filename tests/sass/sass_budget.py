@@ -20,13 +20,15 @@ vectors, three backward, per kVec outputs, and moves 3, backward 5, elements per
 mask kernel loads one vector per kVec elements and moves two elements and a bit each).
 
     sass_budget.py [--max-share 0.5] [--table FILE] [--summary FILE] [--cuobjdump PATH]
-                   LIBRARY...
+                   [--doc FILE | --write-doc FILE] LIBRARY...
 
 Register spills (LDL/STL) in a main loop are counted among its instructions, and each
 kernel that has them is listed (ptxas trades a few for resident blocks; not a failure).
 
 --table writes every kernel's row; --summary the worst share per operation and direction
-(over the read-only and in-place variants) with a column per dtype, as in the README.
+(over the read-only and in-place variants) with a column per dtype. --doc FILE fails (exit
+1) when the summary between FILE's markers (docs/performance.md's SASS budget) is not the
+one computed, so that the published table cannot go stale; --write-doc FILE replaces it.
 Exit status: 0 within budget, 1 over it, 2 without cuobjdump/nvdisasm (the ctest reports
 that as skipped).
 """
@@ -163,6 +165,16 @@ def summary(rows):
     return "\n".join(lines)
 
 
+DOC_BEGIN = "<!-- sass_budget summary: generated, do not edit -->"
+DOC_END = "<!-- end of sass_budget summary -->"
+
+
+def doc_table(text):
+    """The summary between the markers of a document's text, or None."""
+    m = re.search(re.escape(DOC_BEGIN) + r"\n(.*?)\n" + re.escape(DOC_END), text, re.S)
+    return m.group(1) if m else None
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("libraries", nargs="+")
@@ -170,6 +182,8 @@ def main():
     p.add_argument("--table", help="write the markdown table here")
     p.add_argument("--summary", help="write the per-operation summary table here")
     p.add_argument("--cuobjdump")
+    p.add_argument("--doc", help="fail when this document's summary table is stale")
+    p.add_argument("--write-doc", help="write the summary table into this document")
     a = p.parse_args()
 
     cuobjdump = find_tool("cuobjdump", a.cuobjdump)
@@ -220,6 +234,25 @@ def main():
     if a.summary:
         with open(a.summary, "w") as f:
             f.write(summary(rows) + "\n")
+    stale = False
+    for path, write in ((a.doc, False), (a.write_doc, True)):
+        if not path:
+            continue
+        text = open(path).read()
+        published = doc_table(text)
+        if published is None:
+            print(f"sass_budget: {path} has no {DOC_BEGIN} ... {DOC_END} block", file=sys.stderr)
+            return 1
+        if write:
+            with open(path, "w") as f:
+                f.write(text.replace(published, summary(rows)))
+        elif published != summary(rows):
+            import difflib
+            print(f"STALE: the SASS budget table in {path} is not this build's; regenerate it "
+                  f"with --write-doc {path}:")
+            print("\n".join(difflib.unified_diff(published.splitlines(), summary(rows).splitlines(),
+                                                "published", "computed", lineterm="")))
+            stale = True
     print(f"\n{len(rows)} vector kernels; {len(over)} over {100 * a.max_share:.0f} % of the issue "
           f"rate; {len(spilling)} with register spills (LDL/STL) in the main loop, counted in "
           f"its instructions:")
@@ -227,7 +260,7 @@ def main():
         print(f"  spills: {what} {t}: {local} local-memory accesses per pass")
     for what, t, _, _, share, note, *_ in over:
         print(f"OVER BUDGET: {what} {t}: " + (note or f"{100 * share:.0f} %"))
-    return 1 if over or not rows else 0
+    return 1 if over or not rows or stale else 0
 
 
 if __name__ == "__main__":

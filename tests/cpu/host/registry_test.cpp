@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -241,6 +242,19 @@ TEST(Registry, ReadmeTableListsEveryActivationWithItsParameters) {
   }
   EXPECT_EQ(listed, registry_names()) << "README's table must list the registry's activations, "
                                          "in registry order";
+}
+
+TEST(Readme, ShowsTheQuickstartExampleAsItIsBuilt) {
+  // examples/quickstart.cpp is compiled with the examples: the README's first program is
+  // that file, character for character, inside a ```cpp block.
+  const std::string readme = read_file(std::string(CUACT_SOURCE_DIR) + "/README.md");
+  const std::string example =
+      read_file(std::string(CUACT_SOURCE_DIR) + "/examples/quickstart.cpp");
+  ASSERT_FALSE(example.empty());
+  EXPECT_NE(readme.find("```cpp\n" + example + "```\n"), std::string::npos)
+      << "README.md's quickstart differs from examples/quickstart.cpp";
+  // The README stays short: what cuact is, the quickstart, the two commands, the table.
+  EXPECT_LE(std::count(readme.begin(), readme.end(), '\n'), 250);
 }
 
 }  // namespace
