@@ -43,8 +43,9 @@ struct GradFromOutput {
   }
 };
 
-/// Adapters whose values depend on the element's index (RReLU's random slopes, rrelu_adapter.cuh)
-/// say so with `static constexpr bool kIndexed = true` and have, instead of f(x) / f(x, dy):
+/// Adapters whose values depend on the element's index (RReLU's random slopes,
+/// rrelu_adapter.cuh) say so with `static constexpr bool kIndexed = true` and have, instead
+/// of f(x) / f(x, dy):
 ///   f.for_thread()           the adapter a thread runs (RReLU: the key read from device
 ///                            memory once per thread);
 ///   f.template values<kVec>(first)  a struct whose v[j] is element first + j's value, first a

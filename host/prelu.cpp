@@ -8,9 +8,8 @@
 #include "host/argument_checks.hpp"
 #include "host/entry_point.hpp"
 
-#include <cuact/registry.h>
-
 #include <cuact/error.hpp>
+#include <cuact/registry.h>
 
 #include <cstdint>
 #include <limits>

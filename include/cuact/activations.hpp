@@ -41,7 +41,8 @@
 //   cuact::leaky_relu_backward(y, dy, dx, n, 0.01f, cuact::Saved::output, stream);
 //
 // The named functions: one pair per unary activation of registry.h (CUACT_ACTIVATIONS, whose
-// `params` column gives the parameters between n and saved/stream), for example
+// `params` column gives the parameters between n and saved/stream; docs/api.md lists every
+// one with its signature and defaults), for example
 //   relu_forward(x, y, n, stream)          relu_backward(v, dy, dx, n, saved, stream)
 //   leaky_relu_forward(x, y, n, negative_slope, stream)
 //   hardtanh_backward(v, dy, dx, n, min_val, max_val, saved, stream)
