@@ -383,20 +383,25 @@ struct Bounds {
   double zero = std::numeric_limits<double>::quiet_NaN();  // where the gradient crosses 0
 };
 
-/// The contract of one op, its functor for float (16-bit types too) and double as given.
-template <class OpF, class OpD, class Fwd, class Grad>
-void expect_contract_of(const OpF& op_f, const OpD& op_d, Fwd f, Grad g, Bounds b) {
-  expect_16bit_contract<__half>(op_f, f, g, b.grad_floor, b.zero, b.subnormal_units);
-  expect_16bit_contract<__nv_bfloat16>(op_f, f, g, b.grad_floor, b.zero, b.subnormal_units);
-  expect_sampled_contract<float>(op_f, f, g, b.f32_forward, b.f32_grad, b.grad_floor,
-                                 b.subnormal_units, b.zero);
-  expect_sampled_contract<double>(op_d, f, g, b.f64_forward, b.f64_grad, b.grad_floor,
-                                  b.subnormal_units, b.zero);
+/// The contract of one op: its float functor (16-bit types too) against the references
+/// f_f and g_f, its double functor against f_d and g_d (the same ones unless the definition
+/// rounds in the compute type). huge_dy: also a dy near the largest value.
+template <class OpF, class FwdF, class GradF, class OpD, class FwdD, class GradD>
+void expect_contract_of(const OpF& op_f, FwdF f_f, GradF g_f, const OpD& op_d, FwdD f_d,
+                        GradD g_d, Bounds b, bool huge_dy = true) {
+  expect_16bit_contract<__half>(op_f, f_f, g_f, b.grad_floor, b.zero, b.subnormal_units,
+                                huge_dy);
+  expect_16bit_contract<__nv_bfloat16>(op_f, f_f, g_f, b.grad_floor, b.zero, b.subnormal_units,
+                                       huge_dy);
+  expect_sampled_contract<float>(op_f, f_f, g_f, b.f32_forward, b.f32_grad, b.grad_floor,
+                                 b.subnormal_units, b.zero, huge_dy);
+  expect_sampled_contract<double>(op_d, f_d, g_d, b.f64_forward, b.f64_grad, b.grad_floor,
+                                  b.subnormal_units, b.zero, huge_dy);
 }
 
 template <template <class> class Op, class Fwd, class Grad>
 void expect_contract(Fwd f, Grad g, Bounds b) {
-  expect_contract_of(Op<float>{}, Op<double>{}, f, g, b);
+  expect_contract_of(Op<float>{}, f, g, Op<double>{}, f, g, b);
 }
 
 // Bounds {f32 forward, f32 gradient, f64 forward, f64 gradient, floor k, subnormal units u,
@@ -410,36 +415,18 @@ TEST(AccuracyContract, Silu) {
 }
 TEST(AccuracyContract, QuickGelu) {
   // Its reference rounds t = 1.702 x in the compute type: one per type.
-  const Bounds b{3, 6, 3, 6, 2, 2, -0.7512};
-  expect_16bit_contract<__half>(QuickGelu<float>{}, quick_gelu_l<float>, quick_gelu_grad_l<float>,
-                                b.grad_floor, b.zero, b.subnormal_units);
-  expect_16bit_contract<__nv_bfloat16>(QuickGelu<float>{}, quick_gelu_l<float>,
-                                       quick_gelu_grad_l<float>, b.grad_floor, b.zero,
-                                       b.subnormal_units);
-  expect_sampled_contract<float>(QuickGelu<float>{}, quick_gelu_l<float>, quick_gelu_grad_l<float>,
-                                 b.f32_forward, b.f32_grad, b.grad_floor, b.subnormal_units,
-                                 b.zero);
-  expect_sampled_contract<double>(QuickGelu<double>{}, quick_gelu_l<double>,
-                                  quick_gelu_grad_l<double>, b.f64_forward, b.f64_grad,
-                                  b.grad_floor, b.subnormal_units, b.zero);
+  expect_contract_of(QuickGelu<float>{}, quick_gelu_l<float>, quick_gelu_grad_l<float>,
+                     QuickGelu<double>{}, quick_gelu_l<double>, quick_gelu_grad_l<double>,
+                     {3, 6, 3, 6, 2, 2, -0.7512});
 }
 TEST(AccuracyContract, GeluErf) {
   expect_contract<GeluErf>(gelu_l, gelu_grad_l, {6, 6, 8, 6, 4, 1, -0.7517915246935645});
 }
 TEST(AccuracyContract, GeluTanh) {
   // Against PyTorch's definition: u rounded in the compute type (gelu_tanh_w).
-  const Bounds b{4, 8, 4, 6, 2, 64, -0.752461};
-  expect_16bit_contract<__half>(GeluTanh<float>{}, gelu_tanh_l<float>, gelu_tanh_grad_l<float>,
-                                b.grad_floor, b.zero, b.subnormal_units);
-  expect_16bit_contract<__nv_bfloat16>(GeluTanh<float>{}, gelu_tanh_l<float>,
-                                       gelu_tanh_grad_l<float>, b.grad_floor, b.zero,
-                                       b.subnormal_units);
-  expect_sampled_contract<float>(GeluTanh<float>{}, gelu_tanh_l<float>, gelu_tanh_grad_l<float>,
-                                 b.f32_forward, b.f32_grad, b.grad_floor, b.subnormal_units,
-                                 b.zero);
-  expect_sampled_contract<double>(GeluTanh<double>{}, gelu_tanh_l<double>,
-                                  gelu_tanh_grad_l<double>, b.f64_forward, b.f64_grad,
-                                  b.grad_floor, b.subnormal_units, b.zero);
+  expect_contract_of(GeluTanh<float>{}, gelu_tanh_l<float>, gelu_tanh_grad_l<float>,
+                     GeluTanh<double>{}, gelu_tanh_l<double>, gelu_tanh_grad_l<double>,
+                     {4, 8, 4, 6, 2, 64, -0.752461});
 }
 TEST(AccuracyContract, Softplus) {
   expect_contract<Softplus>(softplus_l, softplus_grad_l, {2, 3, 2, 3, 0, 1});
@@ -486,12 +473,7 @@ void expect_elu_family(const OpF& op_f, const OpD& op_d, Bounds b) {
   const auto grad_d = [&](LD x) { return rd.grad(x); };
   // No huge dy: the gradient forms dy * input_scale * alpha * scale first (PyTorch's order),
   // which overflows for |dy| near the largest value.
-  expect_16bit_contract<__half>(op_f, fwd_f, grad_f, 0, b.zero, b.subnormal_units, false);
-  expect_16bit_contract<__nv_bfloat16>(op_f, fwd_f, grad_f, 0, b.zero, b.subnormal_units, false);
-  expect_sampled_contract<float>(op_f, fwd_f, grad_f, b.f32_forward, b.f32_grad, 0,
-                                 b.subnormal_units, b.zero, false);
-  expect_sampled_contract<double>(op_d, fwd_d, grad_d, b.f64_forward, b.f64_grad, 0,
-                                  b.subnormal_units, b.zero, false);
+  expect_contract_of(op_f, fwd_f, grad_f, op_d, fwd_d, grad_d, b, false);
 }
 
 TEST(AccuracyContract, EluFamilyAtSampledParameters) {
