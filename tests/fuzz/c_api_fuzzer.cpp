@@ -7,6 +7,8 @@
 // sanitizer report, or a broken promise of the C API checked below.
 #include <cuact/cuact.h>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -270,7 +272,11 @@ void one_call(Reader& r) {
     default: {
       // Introspection never fails and never crashes, whatever it is asked.
       const cuact_activation op = op_of(r);
-      const int index = r.enum_value(6) - 1;
+      // Shifted down to reach negative indices; in 64 bits, as enum_value may be INT_MIN.
+      const auto shifted = [](int v, int by) {
+        return static_cast<int>(std::max<std::int64_t>(std::int64_t{v} - by, INT_MIN));
+      };
+      const int index = shifted(r.enum_value(6), 1);
       (void)cuact_activation_name(op);
       (void)cuact_activation_param_count(op);
       (void)cuact_activation_param_name(op, index);
@@ -278,7 +284,7 @@ void one_call(Reader& r) {
       (void)cuact_activation_accuracy_ulp(op, index);
       (void)cuact_activation_has_mask(op);
       (void)cuact_mask_words(r.count());
-      (void)cuact_activation_at(r.enum_value(30) - 2);
+      (void)cuact_activation_at(shifted(r.enum_value(30), 2));
       (void)cuact_status_string(cuact_status{r.enum_value(5)});
       break;
     }
