@@ -3,6 +3,7 @@
 #include <cuact/mask.hpp>
 
 #include "host/argument_checks.hpp"
+#include "host/built_activations.hpp"
 #include "host/op_registry.hpp"
 #include "host/param_conversion.hpp"
 
@@ -248,10 +249,34 @@ void gated_backward(const char* fn, cuact_activation op, const double* params, i
   });
 }
 
-/// Calls fn(tag) for the unary or gated registry entry `op` names (introspection covers both).
+/// Whether the registry entry of `tag` is in this build (CUACT_ACTIVATIONS).
+template <class Tag>
+constexpr bool is_built(Tag) {
+  return cuact::detail::built_v<typename Tag::template type<float>>;
+}
+
+/// Calls fn(tag) for the unary activation `op` names, if this build has it: the
+/// introspection reports only the activations built.
 template <class Fn>
-bool visit_any_tag(cuact_activation op, Fn&& fn) {
-  return cuact::detail::visit_activation_tag(op, fn) || cuact::detail::visit_gated_tag(op, fn);
+void visit_built_activation_tag(cuact_activation op, Fn&& fn) {
+  cuact::detail::visit_activation_tag(op, [&](auto tag) {
+    if (is_built(tag)) {
+      fn(tag);
+    }
+  });
+}
+
+/// The same for the unary or gated registry entry `op` names (introspection covers both).
+template <class Fn>
+void visit_any_tag(cuact_activation op, Fn&& fn) {
+  const auto if_built = [&](auto tag) {
+    if (is_built(tag)) {
+      fn(tag);
+    }
+  };
+  if (!cuact::detail::visit_activation_tag(op, if_built)) {
+    cuact::detail::visit_gated_tag(op, if_built);
+  }
 }
 
 }  // namespace
@@ -298,7 +323,7 @@ const char* cuact_last_error(void) { return last_error.c_str(); }
 
 int cuact_activation_count(void) {
   int count = 0;
-  cuact::detail::for_each_activation([&](auto) { ++count; });
+  cuact::detail::for_each_activation([&](auto tag) { count += is_built(tag) ? 1 : 0; });
   return count;
 }
 
@@ -306,7 +331,7 @@ cuact_activation cuact_activation_at(int index) {
   int i = 0;
   cuact_activation found = static_cast<cuact_activation>(-1);
   cuact::detail::for_each_activation([&](auto tag) {
-    if (i++ == index) {
+    if (is_built(tag) && i++ == index) {
       found = decltype(tag)::info::c_enum;
     }
   });
@@ -401,7 +426,7 @@ cuact_status cuact_activation_backward_params(cuact_activation op, const double*
 
 int cuact_activation_has_mask(cuact_activation op) {
   int has = 0;
-  cuact::detail::visit_activation_tag(op, [&](auto tag) {
+  visit_built_activation_tag(op, [&](auto tag) {
     has = cuact::has_mask_v<typename decltype(tag)::template type<float>> ? 1 : 0;
   });
   return has;

@@ -40,16 +40,15 @@
 //   cuact::leaky_relu_forward(x, y, n, 0.01f, stream);
 //   cuact::leaky_relu_backward(y, dy, dx, n, 0.01f, cuact::Saved::output, stream);
 //
-// The named functions: one pair per unary activation of registry.h (CUACT_ACTIVATIONS, whose
-// `params` column gives the parameters between n and saved/stream; docs/api.md lists every
-// one with its signature and defaults), for example
+// The named functions: one pair per unary activation of registry.h, written out in
+// activation_functions.hpp (generated from the registry; docs/api.md lists every one with its
+// signature and defaults), for example
 //   relu_forward(x, y, n, stream)          relu_backward(v, dy, dx, n, saved, stream)
 //   leaky_relu_forward(x, y, n, negative_slope, stream)
 //   hardtanh_backward(v, dy, dx, n, min_val, max_val, saved, stream)
 #pragma once
 
 #include <cuact/export.h>
-#include <cuact/named_functions.hpp>
 #include <cuact/ops.hpp>
 #include <cuact/registry.h>
 #include <cuact/types.hpp>
@@ -98,18 +97,8 @@ template <template <class> class Op, class T>
 CUACT_API void backward(const Op<compute_t<T>>& op, const T* v, const T* dy, T* dx,
                         std::int64_t n, Saved saved, cudaStream_t stream);
 
-// The named functions, thin inline wrappers over forward/backward, one pair per unary
-// activation of the registry.
-#define CUACT_DETAIL_NAMED_FUNCTIONS(ENUM, value, Functor, name, kind, params, pytorch)      \
-  CUACT_PP_IF_UNARY(kind)(                                                                   \
-      CUACT_DETAIL_NAMED_FUNCTION(Functor, params, name##_forward,                           \
-                                  (const T* x, T* y, std::int64_t n, ), (cudaStream_t stream), \
-                                  ::cuact::forward, (x, y, n, stream), (void)0)              \
-      CUACT_DETAIL_NAMED_FUNCTION(                                                           \
-          Functor, params, name##_backward, (const T* v, const T* dy, T* dx, std::int64_t n, ), \
-          (Saved saved, cudaStream_t stream), ::cuact::backward, (v, dy, dx, n, saved, stream), \
-          (void)0))
-CUACT_ACTIVATIONS(CUACT_DETAIL_NAMED_FUNCTIONS)
-#undef CUACT_DETAIL_NAMED_FUNCTIONS
 
 }  // namespace cuact
+
+// The named functions, <name>_forward and <name>_backward, written out.
+#include <cuact/activation_functions.hpp>

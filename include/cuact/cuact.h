@@ -81,7 +81,9 @@ CUACT_API const char* cuact_last_error(void);
 /* The activations of this build, for FFI callers that build their tables from the library:
  * cuact_activation_count() of them, the i-th being cuact_activation_at(i) (i in
  * [0, count), registry order; any other index gives (cuact_activation)-1, which names no
- * activation). */
+ * activation). A build configured with CUACT_ACTIVATIONS lists only those; the calls below
+ * answer for the others as for unknown values (NULL, -1, 0), and running one returns
+ * CUACT_STATUS_INVALID_ARGUMENT with a message saying it is not in this build. */
 CUACT_API int cuact_activation_count(void);
 CUACT_API cuact_activation cuact_activation_at(int index);
 

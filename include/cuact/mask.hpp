@@ -29,7 +29,6 @@
 
 #include <cuact/activations.hpp>
 #include <cuact/export.h>
-#include <cuact/named_functions.hpp>
 #include <cuact/op_traits.hpp>
 #include <cuact/registry.h>
 #include <cuact/types.hpp>
@@ -67,25 +66,9 @@ template <template <class> class Op, class T>
 CUACT_API void backward_from_mask(const Op<compute_t<T>>& op, const std::uint32_t* mask,
                                   const T* dy, T* dx, std::int64_t n, cudaStream_t stream);
 
-// The named functions: <name>_forward_mask(x, y, mask, n, params..., stream) and
-// <name>_backward_mask(mask, dy, dx, n, params..., stream), for the activations with a mask.
-#define CUACT_DETAIL_MASK_CHECK(Functor, name)     \
-  static_assert(has_mask_v<Functor<compute_t<T>>>, \
-                #name " has no mask: its gradient depends on more than a branch")
-#define CUACT_DETAIL_MASK_FUNCTIONS(ENUM, value, Functor, name, kind, params, pytorch)       \
-  CUACT_PP_IF_UNARY(kind)(                                                                   \
-      CUACT_DETAIL_NAMED_FUNCTION(                                                           \
-          Functor, params, name##_forward_mask,                                              \
-          (const T* x, T* y, std::uint32_t* mask, std::int64_t n, ), (cudaStream_t stream),  \
-          ::cuact::forward_with_mask, (x, y, mask, n, stream),                               \
-          CUACT_DETAIL_MASK_CHECK(Functor, name))                                            \
-      CUACT_DETAIL_NAMED_FUNCTION(                                                           \
-          Functor, params, name##_backward_mask,                                             \
-          (const std::uint32_t* mask, const T* dy, T* dx, std::int64_t n, ),                 \
-          (cudaStream_t stream), ::cuact::backward_from_mask, (mask, dy, dx, n, stream),     \
-          CUACT_DETAIL_MASK_CHECK(Functor, name)))
-CUACT_ACTIVATIONS(CUACT_DETAIL_MASK_FUNCTIONS)
-#undef CUACT_DETAIL_MASK_FUNCTIONS
-#undef CUACT_DETAIL_MASK_CHECK
-
 }  // namespace cuact
+
+// The named functions, <name>_forward_mask(x, y, mask, n, params..., stream) and
+// <name>_backward_mask(mask, dy, dx, n, params..., stream), for the activations with a mask,
+// written out.
+#include <cuact/mask_functions.hpp>

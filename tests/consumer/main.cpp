@@ -81,6 +81,27 @@ int main() {
   expect(cuact::PreluShape::nchw(2, 3, 4, 5).inner == 20, "PreluShape");
   expect(cuact_version() == CUACT_VERSION, "cuact_version() matches the header");
   expect(c_api_check() == 1, "C API from C");
+#ifdef CUACT_CONSUMER_SUBSET_SIZE
+  // A subset build (CUACT_ACTIVATIONS, without gelu): the C API lists only what was built,
+  // and a call for another activation says it is not there, before it looks at anything else.
+  expect(cuact_activation_count() == CUACT_CONSUMER_SUBSET_SIZE, "subset: activation count");
+  expect(cuact_activation_name(CUACT_GELU) == nullptr, "subset: gelu has no name");
+  expect(cuact_activation_name(CUACT_ELU) != nullptr, "subset: elu has its name");
+  try {
+    cuact::gelu_forward<float>(nullptr, nullptr, 3, cuact::GeluApproximate::none, nullptr);
+    expect(false, "subset: gelu_forward ran");
+  } catch (const cuact::invalid_argument& e) {
+    expect(std::string(e.what()).rfind("gelu_forward: gelu is not in this build of cuact", 0) ==
+               0,
+           "subset: gelu_forward's message");
+  }
+  float v = 0.0f;
+  expect(cuact_activation_forward(CUACT_GELU, 0.0, CUACT_DTYPE_F32, &v, &v, 1, nullptr) ==
+                 CUACT_STATUS_INVALID_ARGUMENT &&
+             std::string(cuact_last_error()).find("gelu is not in this build") !=
+                 std::string::npos,
+         "subset: the C API refuses gelu");
+#endif
 
   int devices = 0;
   if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {

@@ -1,11 +1,13 @@
 # Builds and runs tests/consumer against cuact, as ctest's consumer_* tests:
 #   cmake -DMODE=package|subdirectory -DSOURCE=<cuact source> -DBUILD=<cuact build>
 #         -DWORK=<scratch folder> -DARCH=<CUDA archs> -DGENERATOR=<generator>
-#         [-DSHARED=ON] [-DCXX=<C++ compiler>] -P run_consumer.cmake
+#         [-DSHARED=ON] [-DCXX=<C++ compiler>] [-DSUBSET=<activations>] -P run_consumer.cmake
 # package: installs BUILD into WORK/install and finds it with find_package.
 # CXX: builds a C++-only consumer (no .cu files) with that compiler, e.g. clang++ against a
 # g++-built cuact: the public templates must mangle the same under both.
 # subdirectory: adds SOURCE with add_subdirectory (rebuilding cuact inside the consumer).
+# SUBSET (subdirectory mode; comma-separated): builds only those activations (CUACT_ACTIVATIONS), which the
+# program checks, and first checks that an unknown name fails to configure with a message.
 # With SHARED=ON the subdirectory build makes a shared libcuact (and the consumer uses the
 # shared CUDA runtime, as cuact then does) and checks that it exports no cuact internals.
 # Every mode checks that the program (with its own .cu file) has exactly one CUDA runtime;
@@ -32,6 +34,18 @@ if(MODE STREQUAL "package")
   list(APPEND args "-DCMAKE_PREFIX_PATH=${WORK}/install")
 else()
   list(APPEND args "-DCUACT_SOURCE_DIR=${SOURCE}")
+  if(SUBSET)
+    set(bad_args ${args})
+    list(TRANSFORM bad_args REPLACE "^${WORK}/build$" "${WORK}/bad_subset")
+    execute_process(COMMAND ${CMAKE_COMMAND} ${bad_args} -DCUACT_CONSUMER_SUBSET=relu,no_such_op
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(rc EQUAL 0 OR NOT out MATCHES "CUACT_ACTIVATIONS names 'no_such_op', which is not an")
+      message(FATAL_ERROR "an unknown name in CUACT_ACTIVATIONS did not fail to configure "
+                          "with its message (${rc}):\n${out}")
+    endif()
+    file(REMOVE_RECURSE "${WORK}/bad_subset")
+    list(APPEND args "-DCUACT_CONSUMER_SUBSET=${SUBSET}")
+  endif()
   if(SHARED)
     list(APPEND args -DBUILD_SHARED_LIBS=ON)
   endif()

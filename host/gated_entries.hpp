@@ -1,21 +1,32 @@
-// The gated entry points: check the op's parameters, the shape, the layout and the buffers,
-// then launch. Instantiated for Gated<Op> of every unary activation of the registry, for
-// every gated functor of the registry, and every element type.
-#include <cuact/gated.hpp>
+// The gated entry points (gated.hpp's gated_forward and gated_backward): check the op's
+// parameters, the shape, the layout and the buffers, then launch. Instantiated per activation
+// of the registry, for every element type, by the generated cuact_host/<name>_gated.cpp (for
+// Gated<Op> of a unary activation, CUACT_INSTANTIATE_GATED_BY_ENTRIES) and cuact_host/<name>.cpp
+// (a gated functor, CUACT_INSTANTIATE_gated_ENTRIES), so that a program calling one gated
+// activation links only its kernels. The shape and layout checks are in gated_checks.cpp.
+#pragma once
 
+#include "cuda/gated_launch.hpp"
 #include "cuda/launch.hpp"
 #include "host/argument_checks.hpp"
+#include "host/built_activations.hpp"
 #include "host/entry_point.hpp"
-#include "cuda/gated_launch.hpp"
 
+#include <cuact/gated.hpp>
 #include <cuact/registry.h>
 
-#include <limits>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace cuact {
 namespace detail {
-namespace {
+
+/// rows, hidden >= 0 and rows x 2 hidden elements of `size` bytes fit a 64-bit byte count.
+void expect_valid_gated_shape(const char* fn, std::int64_t rows, std::int64_t hidden,
+                              std::size_t size);
+/// `layout` is a packed layout (gate_first, up_first, interleaved).
+void expect_packed_layout(const char* fn, GatedLayout layout);
 
 /// "silu_gated_forward" for Gated<Silu>, "clamped_swiglu_forward" for a gated functor.
 template <class G>
@@ -25,33 +36,6 @@ std::string gated_function_name(const char* pass) {
   } else {
     return std::string(G::name) + "_" + pass;
   }
-}
-
-/// rows, hidden >= 0 and rows * hidden * `factor` elements of `size` bytes fit a 64-bit byte
-/// count.
-void expect_valid_gated_shape(const char* fn, std::int64_t rows, std::int64_t hidden,
-                              std::size_t size) {
-  if (rows < 0 || hidden < 0) {
-    throw_invalid_argument(fn, "'rows' and 'hidden' must be >= 0, got " + std::to_string(rows) +
-                                   " and " + std::to_string(hidden));
-  }
-  const std::int64_t limit =
-      std::numeric_limits<std::int64_t>::max() / static_cast<std::int64_t>(2 * size);
-  if (hidden != 0 && rows > limit / hidden) {
-    throw_invalid_argument(fn, "'rows' x 2 'hidden' = " + std::to_string(rows) + " x 2 x " +
-                                   std::to_string(hidden) + " elements of " +
-                                   std::to_string(size) +
-                                   " bytes overflow a 64-bit byte count");
-  }
-}
-
-void expect_packed_layout(const char* fn, GatedLayout layout) {
-  if (layout == GatedLayout::separate) {
-    throw_invalid_argument(fn, "'layout' is GatedLayout::separate, which takes gate and up as "
-                               "two tensors (the gated_forward/gated_backward overloads with "
-                               "gate and up)");
-  }
-  expect_valid_gated_layout(fn, layout);
 }
 
 /// What every gated entry point checks first: op's parameters and the shape. False when there
@@ -65,13 +49,13 @@ bool checked_call(const char* fn, const G& op, std::int64_t rows, std::int64_t h
   return rows != 0 && hidden != 0;
 }
 
-}  // namespace
 }  // namespace detail
 
 template <class G, class T>
 void gated_forward(const G& op, GatedLayout layout, const T* in, T* out, std::int64_t rows,
                    std::int64_t hidden, cudaStream_t stream) {
   CUACT_ENTRY_POINT(detail::gated_function_name<G>("forward"));
+  detail::expect_built<G>(fn);
   detail::expect_packed_layout(fn, layout);
   if (!detail::checked_call(fn, op, rows, hidden, sizeof(T))) {
     return;
@@ -82,13 +66,16 @@ void gated_forward(const G& op, GatedLayout layout, const T* in, T* out, std::in
   detail::expect_call_tensors(fn, n, {{"in", in, 2 * bytes, true}}, {{"out", out, bytes}});
   detail::GatedLaunch<T> p = detail::packed_launch<T>(layout, in, nullptr, rows, hidden);
   p.out = out;
-  detail::launch_gated<G, T>(fn, false, op, p, stream);
+  if constexpr (detail::built_v<G>) {  // else expect_built threw
+    detail::launch_gated<G, T>(fn, false, op, p, stream);
+  }
 }
 
 template <class G, class T>
 void gated_backward(const G& op, GatedLayout layout, const T* in, const T* dy, T* din,
                     std::int64_t rows, std::int64_t hidden, cudaStream_t stream) {
   CUACT_ENTRY_POINT(detail::gated_function_name<G>("backward"));
+  detail::expect_built<G>(fn);
   detail::expect_packed_layout(fn, layout);
   if (!detail::checked_call(fn, op, rows, hidden, sizeof(T))) {
     return;
@@ -100,13 +87,16 @@ void gated_backward(const G& op, GatedLayout layout, const T* in, const T* dy, T
                               {{"din", din, 2 * bytes}});
   detail::GatedLaunch<T> p = detail::packed_launch<T>(layout, in, din, rows, hidden);
   p.dy = dy;
-  detail::launch_gated<G, T>(fn, true, op, p, stream);
+  if constexpr (detail::built_v<G>) {  // else expect_built threw
+    detail::launch_gated<G, T>(fn, true, op, p, stream);
+  }
 }
 
 template <class G, class T>
 void gated_forward(const G& op, const T* gate, const T* up, T* out, std::int64_t rows,
                    std::int64_t hidden, cudaStream_t stream) {
   CUACT_ENTRY_POINT(detail::gated_function_name<G>("forward"));
+  detail::expect_built<G>(fn);
   if (!detail::checked_call(fn, op, rows, hidden, sizeof(T))) {
     return;
   }
@@ -116,13 +106,16 @@ void gated_forward(const G& op, const T* gate, const T* up, T* out, std::int64_t
                               {{"out", out, bytes}});
   detail::GatedLaunch<T> p = detail::separate_launch(gate, up, rows, hidden);
   p.out = out;
-  detail::launch_gated<G, T>(fn, false, op, p, stream);
+  if constexpr (detail::built_v<G>) {  // else expect_built threw
+    detail::launch_gated<G, T>(fn, false, op, p, stream);
+  }
 }
 
 template <class G, class T>
 void gated_backward(const G& op, const T* gate, const T* up, const T* dy, T* dgate, T* dup,
                     std::int64_t rows, std::int64_t hidden, cudaStream_t stream) {
   CUACT_ENTRY_POINT(detail::gated_function_name<G>("backward"));
+  detail::expect_built<G>(fn);
   if (!detail::checked_call(fn, op, rows, hidden, sizeof(T))) {
     return;
   }
@@ -135,27 +128,33 @@ void gated_backward(const G& op, const T* gate, const T* up, const T* dy, T* dga
   p.dy = dy;
   p.out = dgate;
   p.out2 = dup;
-  detail::launch_gated<G, T>(fn, true, op, p, stream);
+  if constexpr (detail::built_v<G>) {  // else expect_built threw
+    detail::launch_gated<G, T>(fn, true, op, p, stream);
+  }
 }
 
-#define CUACT_DETAIL_INSTANTIATE_GATED_ENTRIES(G, T)                                         \
-  template void gated_forward<G, T>(const G&, GatedLayout, const T*, T*, std::int64_t,      \
-                                    std::int64_t, cudaStream_t);                            \
-  template void gated_backward<G, T>(const G&, GatedLayout, const T*, const T*, T*,         \
-                                     std::int64_t, std::int64_t, cudaStream_t);             \
-  template void gated_forward<G, T>(const G&, const T*, const T*, T*, std::int64_t,         \
-                                    std::int64_t, cudaStream_t);                            \
-  template void gated_backward<G, T>(const G&, const T*, const T*, const T*, T*, T*,        \
-                                     std::int64_t, std::int64_t, cudaStream_t);
-#define CUACT_DETAIL_GATED_BY_FOR(Functor, ENUM, value, T, name) \
-  CUACT_DETAIL_INSTANTIATE_GATED_ENTRIES(Gated<Functor<compute_t<T>>>, T)
-#define CUACT_DETAIL_GATED_BY(ENUM, value, Functor, name, kind, params, pytorch) \
-  CUACT_DTYPES(CUACT_DETAIL_GATED_BY_FOR, Functor)
-CUACT_ACTIVATIONS(CUACT_DETAIL_GATED_BY)
-#define CUACT_DETAIL_GATED_FOR(Functor, ENUM, value, T, name) \
-  CUACT_DETAIL_INSTANTIATE_GATED_ENTRIES(Functor<compute_t<T>>, T)
-#define CUACT_DETAIL_GATED(ENUM, value, Functor, name, kind, params, pytorch) \
-  CUACT_DTYPES(CUACT_DETAIL_GATED_FOR, Functor)
-CUACT_GATED_ACTIVATIONS(CUACT_DETAIL_GATED)
-
 }  // namespace cuact
+
+#define CUACT_DETAIL_INSTANTIATE_GATED_ENTRIES(G, T)                                          \
+  template void ::cuact::gated_forward<G, T>(const G&, ::cuact::GatedLayout, const T*, T*,   \
+                                             std::int64_t, std::int64_t, cudaStream_t);      \
+  template void ::cuact::gated_backward<G, T>(const G&, ::cuact::GatedLayout, const T*,      \
+                                              const T*, T*, std::int64_t, std::int64_t,      \
+                                              cudaStream_t);                                 \
+  template void ::cuact::gated_forward<G, T>(const G&, const T*, const T*, T*, std::int64_t, \
+                                             std::int64_t, cudaStream_t);                    \
+  template void ::cuact::gated_backward<G, T>(const G&, const T*, const T*, const T*, T*, T*, \
+                                              std::int64_t, std::int64_t, cudaStream_t);
+#define CUACT_DETAIL_GATED_BY_ENTRIES_FOR(Functor, ENUM, value, T, name) \
+  CUACT_DETAIL_INSTANTIATE_GATED_ENTRIES(::cuact::Gated<Functor<::cuact::compute_t<T>>>, T)
+#define CUACT_DETAIL_GATED_ENTRIES_FOR(Functor, ENUM, value, T, name) \
+  CUACT_DETAIL_INSTANTIATE_GATED_ENTRIES(Functor<::cuact::compute_t<T>>, T)
+
+/// Instantiates the gated entry points of Gated<Functor> for unary activation template
+/// `Functor` (ops.hpp), for every element type.
+#define CUACT_INSTANTIATE_GATED_BY_ENTRIES(Functor) \
+  CUACT_DTYPES(CUACT_DETAIL_GATED_BY_ENTRIES_FOR, Functor)
+/// Instantiates the gated entry points of gated functor template `Functor` (gated_ops.hpp),
+/// for every element type.
+#define CUACT_INSTANTIATE_gated_ENTRIES(Functor) \
+  CUACT_DTYPES(CUACT_DETAIL_GATED_ENTRIES_FOR, Functor)
