@@ -38,11 +38,12 @@ std::string gated_function_name(const char* pass) {
   }
 }
 
-/// What every gated entry point checks first: op's parameters and the shape. False when there
-/// is nothing to do (rows * hidden == 0).
+/// What every gated entry point checks first: G is built, op's parameters and the shape. False
+/// when there is nothing to do (rows * hidden == 0).
 template <class G>
 bool checked_call(const char* fn, const G& op, std::int64_t rows, std::int64_t hidden,
                   std::size_t size) {
+  expect_built<G>(fn);
   ParamRules rules{fn};
   check_params(op, rules);
   expect_valid_gated_shape(fn, rows, hidden, size);
@@ -55,7 +56,6 @@ template <class G, class T>
 void gated_forward(const G& op, GatedLayout layout, const T* in, T* out, std::int64_t rows,
                    std::int64_t hidden, cudaStream_t stream) {
   CUACT_ENTRY_POINT(detail::gated_function_name<G>("forward"));
-  detail::expect_built<G>(fn);
   detail::expect_packed_layout(fn, layout);
   if (!detail::checked_call(fn, op, rows, hidden, sizeof(T))) {
     return;
@@ -66,7 +66,7 @@ void gated_forward(const G& op, GatedLayout layout, const T* in, T* out, std::in
   detail::expect_call_tensors(fn, n, {{"in", in, 2 * bytes, true}}, {{"out", out, bytes}});
   detail::GatedLaunch<T> p = detail::packed_launch<T>(layout, in, nullptr, rows, hidden);
   p.out = out;
-  if constexpr (detail::built_v<G>) {  // else expect_built threw
+  if constexpr (detail::built_v<G>) {  // else checked_call threw
     detail::launch_gated<G, T>(fn, false, op, p, stream);
   }
 }
@@ -75,7 +75,6 @@ template <class G, class T>
 void gated_backward(const G& op, GatedLayout layout, const T* in, const T* dy, T* din,
                     std::int64_t rows, std::int64_t hidden, cudaStream_t stream) {
   CUACT_ENTRY_POINT(detail::gated_function_name<G>("backward"));
-  detail::expect_built<G>(fn);
   detail::expect_packed_layout(fn, layout);
   if (!detail::checked_call(fn, op, rows, hidden, sizeof(T))) {
     return;
@@ -87,7 +86,7 @@ void gated_backward(const G& op, GatedLayout layout, const T* in, const T* dy, T
                               {{"din", din, 2 * bytes}});
   detail::GatedLaunch<T> p = detail::packed_launch<T>(layout, in, din, rows, hidden);
   p.dy = dy;
-  if constexpr (detail::built_v<G>) {  // else expect_built threw
+  if constexpr (detail::built_v<G>) {  // else checked_call threw
     detail::launch_gated<G, T>(fn, true, op, p, stream);
   }
 }
@@ -96,7 +95,6 @@ template <class G, class T>
 void gated_forward(const G& op, const T* gate, const T* up, T* out, std::int64_t rows,
                    std::int64_t hidden, cudaStream_t stream) {
   CUACT_ENTRY_POINT(detail::gated_function_name<G>("forward"));
-  detail::expect_built<G>(fn);
   if (!detail::checked_call(fn, op, rows, hidden, sizeof(T))) {
     return;
   }
@@ -106,7 +104,7 @@ void gated_forward(const G& op, const T* gate, const T* up, T* out, std::int64_t
                               {{"out", out, bytes}});
   detail::GatedLaunch<T> p = detail::separate_launch(gate, up, rows, hidden);
   p.out = out;
-  if constexpr (detail::built_v<G>) {  // else expect_built threw
+  if constexpr (detail::built_v<G>) {  // else checked_call threw
     detail::launch_gated<G, T>(fn, false, op, p, stream);
   }
 }
@@ -115,7 +113,6 @@ template <class G, class T>
 void gated_backward(const G& op, const T* gate, const T* up, const T* dy, T* dgate, T* dup,
                     std::int64_t rows, std::int64_t hidden, cudaStream_t stream) {
   CUACT_ENTRY_POINT(detail::gated_function_name<G>("backward"));
-  detail::expect_built<G>(fn);
   if (!detail::checked_call(fn, op, rows, hidden, sizeof(T))) {
     return;
   }
@@ -128,7 +125,7 @@ void gated_backward(const G& op, const T* gate, const T* up, const T* dy, T* dga
   p.dy = dy;
   p.out = dgate;
   p.out2 = dup;
-  if constexpr (detail::built_v<G>) {  // else expect_built threw
+  if constexpr (detail::built_v<G>) {  // else checked_call threw
     detail::launch_gated<G, T>(fn, true, op, p, stream);
   }
 }

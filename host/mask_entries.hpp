@@ -23,6 +23,17 @@ inline Tensor mask_tensor(const void* mask, std::int64_t n) {
           sizeof(std::uint32_t)};
 }
 
+/// What both mask passes check first: Op is built and has a mask, its parameters, the count.
+/// False when there is nothing to do (n == 0).
+template <class Op, class T>
+bool checked_mask_call(const char* fn, const Op& op, std::int64_t n) {
+  expect_built<Op>(fn);
+  expect_mask_allowed<Op>(fn, nullptr);
+  expect_valid_params(fn, op);
+  expect_valid_count(fn, n, sizeof(T));
+  return n != 0;
+}
+
 }  // namespace detail
 
 template <template <class> class Op, class T>
@@ -30,11 +41,7 @@ void forward_with_mask(const Op<compute_t<T>>& op, const T* x, T* y, std::uint32
                        std::int64_t n, cudaStream_t stream) {
   using namespace detail;
   CUACT_ENTRY_POINT(std::string(Op<compute_t<T>>::name) + "_forward_mask");
-  expect_built<Op<compute_t<T>>>(fn);
-  expect_mask_allowed<Op<compute_t<T>>>(fn, nullptr);
-  expect_valid_params(fn, op);
-  expect_valid_count(fn, n, sizeof(T));
-  if (n == 0) {
+  if (!checked_mask_call<Op<compute_t<T>>, T>(fn, op, n)) {
     return;
   }
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
@@ -49,11 +56,7 @@ void backward_from_mask(const Op<compute_t<T>>& op, const std::uint32_t* mask, c
                         std::int64_t n, cudaStream_t stream) {
   using namespace detail;
   CUACT_ENTRY_POINT(std::string(Op<compute_t<T>>::name) + "_backward_mask");
-  expect_built<Op<compute_t<T>>>(fn);
-  expect_mask_allowed<Op<compute_t<T>>>(fn, nullptr);
-  expect_valid_params(fn, op);
-  expect_valid_count(fn, n, sizeof(T));
-  if (n == 0) {
+  if (!checked_mask_call<Op<compute_t<T>>, T>(fn, op, n)) {
     return;
   }
   const std::int64_t bytes = n * static_cast<std::int64_t>(sizeof(T));
