@@ -13,10 +13,10 @@
 # and a gated one <name>.cu and <name>.cpp with CUACT_INSTANTIATE_gated_{KERNELS,ENTRIES}.
 #
 # CUACT_ACTIVATIONS (a list of registry names; empty: all) builds only those activations, a
-# unary one with its gated form, and leaky_relu (RReLU's eval mode runs its kernels). The host files of the others are still generated, so that
-# every entry point links; they throw cuact::invalid_argument naming the missing activation
-# (cuact_host/built_activations.h tells them which are built). The list of registry names is
-# returned in CUACT_REGISTRY_NAMES.
+# unary one with its gated form, and leaky_relu (RReLU's eval mode runs its kernels). The
+# host files of the others are still generated, so that every entry point links; they throw
+# cuact::invalid_argument naming the missing activation (cuact_host/built_activations.h tells
+# them which are built). The list of registry names is returned in CUACT_REGISTRY_NAMES.
 function(cuact_registry_sources kernels_var host_var)
   set(registry "${PROJECT_SOURCE_DIR}/include/cuact/registry.h")
   set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${registry}")
@@ -26,9 +26,10 @@ function(cuact_registry_sources kernels_var host_var)
   # escapes.
   string(REPLACE "\\" "" text "${text}")
   string(REGEX MATCHALL "\n  X\\([^\n]*" lines "${text}")
+  set(columns "^\n  X\\( *([A-Z0-9_]+), *([0-9]+), *([A-Za-z0-9_]+), *([a-z0-9_]+), *([a-z]+),")
   set(names "")
   foreach(line IN LISTS lines)
-    if(NOT line MATCHES "^\n  X\\( *([A-Z0-9_]+), *([0-9]+), *([A-Za-z0-9_]+), *([a-z0-9_]+), *([a-z]+),")
+    if(NOT line MATCHES "${columns}")
       message(FATAL_ERROR "cuact: cannot read this registry line of ${registry}:\n${line}")
     endif()
     list(APPEND names "${CMAKE_MATCH_4}")
@@ -55,7 +56,7 @@ function(cuact_registry_sources kernels_var host_var)
   set(hosts "")
   set(built_flags "")
   foreach(line IN LISTS lines)
-    string(REGEX MATCH "^\n  X\\( *([A-Z0-9_]+), *([0-9]+), *([A-Za-z0-9_]+), *([a-z0-9_]+), *([a-z]+)," _ "${line}")
+    string(REGEX MATCH "${columns}" _ "${line}")
     set(enum "${CMAKE_MATCH_1}")
     set(functor "${CMAKE_MATCH_3}")
     set(name "${CMAKE_MATCH_4}")
@@ -84,7 +85,8 @@ function(cuact_registry_sources kernels_var host_var)
       endif()
       if(pass STREQUAL "unary")
         set(device_header "cuda/elementwise_device.cuh")
-        set(host_headers "#include \"host/activation_entries.hpp\"\n#include \"host/mask_entries.hpp\"")
+        set(host_headers
+            "#include \"host/activation_entries.hpp\"\n#include \"host/mask_entries.hpp\"")
       else()
         set(device_header "cuda/gated_device.cuh")
         set(host_headers "#include \"host/gated_entries.hpp\"")

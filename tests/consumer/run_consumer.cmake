@@ -6,8 +6,9 @@
 # CXX: builds a C++-only consumer (no .cu files) with that compiler, e.g. clang++ against a
 # g++-built cuact: the public templates must mangle the same under both.
 # subdirectory: adds SOURCE with add_subdirectory (rebuilding cuact inside the consumer).
-# SUBSET (subdirectory mode; comma-separated): builds only those activations (CUACT_ACTIVATIONS), which the
-# program checks, and first checks that an unknown name fails to configure with a message.
+# SUBSET (subdirectory mode; comma-separated): builds only those activations
+# (CUACT_ACTIVATIONS), which the program checks, after checking that an unknown name fails to
+# configure with its message.
 # With SHARED=ON the subdirectory build makes a shared libcuact (and the consumer uses the
 # shared CUDA runtime, as cuact then does) and checks that it exports no cuact internals.
 # Every mode checks that the program (with its own .cu file) has exactly one CUDA runtime;
