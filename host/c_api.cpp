@@ -255,27 +255,23 @@ constexpr bool is_built(Tag) {
   return cuact::detail::built_v<typename Tag::template type<float>>;
 }
 
-/// Calls fn(tag) for the unary activation `op` names, if this build has it: the
-/// introspection reports only the activations built.
+/// fn, called only for the tags of built registry entries: the introspection reports only
+/// the activations this build has.
 template <class Fn>
-void visit_built_activation_tag(cuact_activation op, Fn&& fn) {
-  cuact::detail::visit_activation_tag(op, [&](auto tag) {
-    if (is_built(tag)) {
-      fn(tag);
-    }
-  });
-}
-
-/// The same for the unary or gated registry entry `op` names (introspection covers both).
-template <class Fn>
-void visit_any_tag(cuact_activation op, Fn&& fn) {
-  const auto if_built = [&](auto tag) {
+auto if_built(Fn& fn) {
+  return [&fn](auto tag) {
     if (is_built(tag)) {
       fn(tag);
     }
   };
-  if (!cuact::detail::visit_activation_tag(op, if_built)) {
-    cuact::detail::visit_gated_tag(op, if_built);
+}
+
+/// Calls fn(tag) for the unary or gated registry entry `op` names, if this build has it
+/// (introspection covers both).
+template <class Fn>
+void visit_any_tag(cuact_activation op, Fn&& fn) {
+  if (!cuact::detail::visit_activation_tag(op, if_built(fn))) {
+    cuact::detail::visit_gated_tag(op, if_built(fn));
   }
 }
 
@@ -426,9 +422,10 @@ cuact_status cuact_activation_backward_params(cuact_activation op, const double*
 
 int cuact_activation_has_mask(cuact_activation op) {
   int has = 0;
-  visit_built_activation_tag(op, [&](auto tag) {
+  const auto set_has = [&](auto tag) {
     has = cuact::has_mask_v<typename decltype(tag)::template type<float>> ? 1 : 0;
-  });
+  };
+  cuact::detail::visit_activation_tag(op, if_built(set_has));
   return has;
 }
 

@@ -102,13 +102,15 @@ std::string wrapped(const std::string& indent, const std::string& head,
 }
 
 /// One pass of a named function: its name suffix, the tensor arguments before the
-/// parameters, those after, the generic function it calls and that call's other arguments.
+/// parameters, those after, the generic function it calls and that call's other arguments,
+/// and whether it exists only for the activations with a mask.
 struct Pass {
   const char* suffix;
   std::vector<std::string> before;
   std::vector<std::string> after;
   const char* generic;
   const char* call_args;
+  bool needs_mask = false;
 };
 
 const Pass kForward{"_forward", {"const T* x", "T* y", "std::int64_t n"}, {"cudaStream_t stream"},
@@ -122,12 +124,14 @@ const Pass kForwardMask{"_forward_mask",
                         {"const T* x", "T* y", "std::uint32_t* mask", "std::int64_t n"},
                         {"cudaStream_t stream"},
                         "forward_with_mask",
-                        "x, y, mask, n, stream"};
+                        "x, y, mask, n, stream",
+                        true};
 const Pass kBackwardMask{"_backward_mask",
                          {"const std::uint32_t* mask", "const T* dy", "T* dx", "std::int64_t n"},
                          {"cudaStream_t stream"},
                          "backward_from_mask",
-                         "mask, dy, dx, n, stream"};
+                         "mask, dy, dx, n, stream",
+                         true};
 
 std::vector<std::string> arguments(const Activation& a, const Pass& p, bool with_defaults) {
   std::vector<std::string> args = p.before;
@@ -161,7 +165,7 @@ std::string defaults_comment(const Activation& a) {
 }
 
 std::string header(const char* what, const char* included_by,
-                   const std::vector<const Pass*>& passes, bool mask_only) {
+                   const std::vector<const Pass*>& passes) {
   std::string out =
       std::string("// ") + what +
       "\n// Generated from registry.h by tests/tools/api_reference.cpp, checked by ctest "
@@ -173,7 +177,7 @@ std::string header(const char* what, const char* included_by,
       "in registry order, as compute_t<T> (double for double, float otherwise)\n// or "
       "their own type.\n#pragma once\n\n#include <cstdint>\n\nnamespace cuact {\n";
   for (const Activation& a : unary_activations()) {
-    if (mask_only && !a.has_mask) {
+    if (passes.front()->needs_mask && !a.has_mask) {
       continue;
     }
     out += "\n// " + a.name + ": " + a.pytorch + defaults_comment(a) + "\n";
@@ -188,7 +192,7 @@ std::string api_doc_block() {
   std::string out = "```cpp\n";
   for (const Activation& a : unary_activations()) {
     for (const Pass* p : {&kForward, &kBackward, &kForwardMask, &kBackwardMask}) {
-      if ((p == &kForwardMask || p == &kBackwardMask) && !a.has_mask) {
+      if (p->needs_mask && !a.has_mask) {
         continue;
       }
       std::string line = "template <class T> void " + a.name + p->suffix + "(";
@@ -227,12 +231,12 @@ int main(int argc, char** argv) {
        header("The named functions of the unary activations, one pair per activation: thin "
               "wrappers\n// over cuact::forward and cuact::backward that build the "
               "activation's functor.",
-              "activations.hpp", {&kForward, &kBackward}, false)},
+              "activations.hpp", {&kForward, &kBackward})},
       {root + "/include/cuact/mask_functions.hpp",
        header("The named 1-bit-mask functions, one pair per activation with a mask "
               "(has_mask_v): thin\n// wrappers over cuact::forward_with_mask and "
               "cuact::backward_from_mask.",
-              "mask.hpp", {&kForwardMask, &kBackwardMask}, true)},
+              "mask.hpp", {&kForwardMask, &kBackwardMask})},
   };
   // docs/api.md: the block between the markers.
   const std::string doc_path = root + "/docs/api.md";
