@@ -14,7 +14,7 @@ namespace cuact::bench {
 
 namespace {
 
-/// About the size of a PReLU launch's arguments (PreluArgs and its index map).
+/// About the size of a PReLU launch's arguments (ChannelwiseArgs and its index map).
 struct Arguments {
   unsigned char bytes[128];
 };

@@ -1,6 +1,6 @@
 // The elementwise passes' dispatch (launch.hpp's launch_unary): the vector path with its
 // peeled head, or the element path, and read-only or in-place loads, templated on how a
-// kernel is launched (see prelu_dispatch.hpp), so that the device and the CPU emulation run
+// kernel is launched (see channelwise_dispatch.hpp), so that the device and the CPU emulation run
 // the same code.
 #pragma once
 

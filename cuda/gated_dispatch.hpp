@@ -1,6 +1,6 @@
 // The gated passes' dispatch (launch.hpp's launch_gated): the formula the activation's
 // parameters select, and the vector or element path of the layout, templated on how a kernel
-// is launched (see prelu_dispatch.hpp), so that the device and the CPU emulation run the same
+// is launched (see channelwise_dispatch.hpp), so that the device and the CPU emulation run the same
 // code.
 #pragma once
 

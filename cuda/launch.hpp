@@ -1,8 +1,12 @@
 // The launch boundary: everything host entry points (compiled by the C++ compiler) call in
 // the kernels (compiled by nvcc). Plain C++ declarations, defined and explicitly instantiated
 // in the .cu files: the elementwise launcher in the generated per-activation kernel files
-// (see cmake/cuact_registry.cmake), PReLU's planner and launchers in cuda/prelu_device.cu.
+// (see cmake/cuact_registry.cmake), PReLU's launchers in cuda/prelu_device.cu. The plans the
+// launchers take are host code (channelwise_plan.hpp, gated_launch.hpp).
 #pragma once
+
+#include "cuda/channelwise_plan.hpp"
+#include "cuda/gated_launch.hpp"
 
 #include <cuact/ops.hpp>
 #include <cuact/prelu.hpp>
@@ -54,25 +58,6 @@ void launch_rrelu(const char* fn, bool backward, const RRelu<compute_t<T>>& op,
 /// key->offset += 1 on `stream` (one thread).
 void launch_advance_rrelu_offset(const char* fn, RReluKey* key, cudaStream_t stream);
 
-/// One gated call as the kernels see it (GatedMap in gated_map.hpp): `gate` and `up` point
-/// at the first gate and up elements (interleaved: `gate` at the first pair, `up` unused),
-/// rows gate_row and up_row elements apart; `out` is the output [rows, hidden] (forward) or
-/// the gate's gradient in the gate's layout (backward; interleaved: the pairs' gradient),
-/// `out2` the up gradient (planar backward only); `dy` is [rows, hidden]. rows * hidden > 0.
-template <class T>
-struct GatedLaunch {
-  const T* gate = nullptr;
-  const T* up = nullptr;
-  const T* dy = nullptr;
-  T* out = nullptr;
-  T* out2 = nullptr;
-  std::int64_t rows = 0;
-  std::int64_t hidden = 0;
-  std::int64_t gate_row = 0;
-  std::int64_t up_row = 0;
-  bool interleaved = false;
-};
-
 /// The forward (out = op.forward(g, u)) or backward pass of gated functor G over a call.
 /// Arguments are already validated. Defined in cuda/gated_device.cuh (the dispatch in
 /// gated_dispatch.hpp), instantiated in the generated kernel files.
@@ -80,69 +65,35 @@ template <class G, class T>
 void launch_gated(const char* fn, bool backward, const G& op, const GatedLaunch<T>& p,
                   cudaStream_t stream);
 
-/// How one PReLU call is partitioned. It depends only on the shape, the element type and the
-/// device (its SM count), never on the data, so partial sums combine in the same order on
-/// every run.
-struct PreluPlan {
-  // The shape as the kernels see it: a shared alpha (channels == 1) is folded into one row.
-  std::int64_t outer = 0;
-  std::int64_t channels = 1;
-  std::int64_t inner = 1;
-  // Rows shorter than a vector (inner == 1: NHWC, [N, C]): blocks take chunks of super-rows
-  // of `width` elements (lcm(channels * inner, vector width), prelu_map.hpp). Otherwise
-  // blocks take tiles of one channel's rows.
-  bool super_rows = false;
-  std::int64_t width = 1;
-  // Row chunks (super_rows) or tiles per channel (otherwise).
-  std::int64_t chunks = 1;
-  // Partial sums: one initial value (old dalpha or 0) per channel, then one per channel
-  // (column element of a super-row, super_rows) and chunk. The most any path takes.
-  std::int64_t partial_count = 0;
-  // Every channel's alpha gradient is summed whole by one block (one chunk; a tile is a
-  // channel, or a super-row's column element is one): the backward's blocks then write
-  // dalpha themselves, with no partials and no second kernel (small tensors, where the
-  // second launch would cost about as much as the work).
-  bool direct_dalpha = false;
-  int sms = 1;  // of the device planned for
-  std::size_t workspace_bytes = 0;
-};
-
-/// The partials start on this boundary inside the caller's workspace, which
-/// may have any alignment.
-inline constexpr std::size_t kPreluWorkspaceAlign = 256;
-
-inline constexpr std::size_t round_up(std::size_t bytes, std::size_t align) {
-  return (bytes + align - 1) / align * align;
-}
-
-/// A size no plan's workspace is below, known without a device: the alignment slack and one
-/// chunk's partials per channel. For a shape the entry points accept (its plan within
-/// kPreluPlanLimit, prelu_plan.hpp) it is at most the plan's workspace, so it does not
-/// overflow; past that it saturates.
 template <class T>
-constexpr std::size_t prelu_workspace_lower_bound(std::int64_t channels) {
-  constexpr std::size_t kPerChannel = 2 * sizeof(compute_t<T>);
-  const auto c = static_cast<std::size_t>(channels);
-  if (c > (SIZE_MAX - 2 * kPreluWorkspaceAlign) / kPerChannel) {
-    return SIZE_MAX;
-  }
-  return kPreluWorkspaceAlign + round_up(c * kPerChannel, kPreluWorkspaceAlign);
-}
-
-/// Plans a call on the current device (plan_prelu, prelu_plan.hpp); with `alpha_grad`, also
-/// sizes the workspace for the alpha gradient. shape.numel() > 0 and does not overflow.
-template <class T>
-PreluPlan make_prelu_plan(PreluShape shape, bool alpha_grad, const char* fn);
-
-template <class T>
-void launch_prelu_forward(const char* fn, const PreluPlan& plan, const T* x,
+void launch_prelu_forward(const char* fn, const ChannelwisePlan& plan, const T* x,
                           const compute_t<T>* alpha, T* y, cudaStream_t stream);
 
 /// dx and/or dalpha (at least one not null); `workspace` holds plan.workspace_bytes when
-/// dalpha is not null and the plan is not direct_dalpha (which uses none: it may be null).
+/// dalpha is not null and the plan is not direct (which uses none: it may be null).
 template <class T>
-void launch_prelu_backward(const char* fn, const PreluPlan& plan, const T* x, const T* dy,
+void launch_prelu_backward(const char* fn, const ChannelwisePlan& plan, const T* x, const T* dy,
                            const compute_t<T>* alpha, T* dx, compute_t<T>* dalpha, GradMode mode,
                            void* workspace, cudaStream_t stream);
+
+/// Finishes a channelwise backward's gradients from its partials (channel_grads_kernel):
+/// grads.p[t][c] = the sum of term t's partials of channel c in `layout`. Defined once, for
+/// C = float and double and 1 or 2 terms, in cuda/channel_grads_device.cu.
+template <class C, int kTerms>
+void launch_channel_grads(const char* fn, const PartialsLayout& layout, const C* partials,
+                          const GradPointers<C, kTerms>& grads, cudaStream_t stream);
+
+/// One pass of bias + activation Op (bias.hpp) over a call planned by `plan`
+/// (channelwise_plan.hpp): Pass::forward reads v = x and bias and writes out = y =
+/// op(x + bias); Pass::grad_from_input reads v = x, dy and bias and writes out = dx (when
+/// not null), out2 = the recomputed y (when not null) and dbias (when not null, from the
+/// workspace's partials unless the plan is direct); Pass::grad_from_output reads v = y and
+/// dy (not bias) and writes dx and dbias. At least one output. Arguments are already
+/// validated. Defined in cuda/bias_device.cuh (the dispatch in bias_dispatch.hpp),
+/// instantiated per activation in the generated kernel files <name>_bias.cu.
+template <class Op, class T>
+void launch_bias(const char* fn, Pass pass, const ChannelwisePlan& plan, const Op& op,
+                 const T* v, const T* dy, const compute_t<T>* bias, T* out, T* out2,
+                 compute_t<T>* dbias, GradMode mode, void* workspace, cudaStream_t stream);
 
 }  // namespace cuact::detail

@@ -1,6 +1,6 @@
 // The 1-bit-mask passes' dispatch (launch.hpp's launch_masked): the vector or element path
 // and the read-only or in-place loads, templated on how a kernel is launched (see
-// prelu_dispatch.hpp), so that the device and the CPU emulation run the same code.
+// channelwise_dispatch.hpp), so that the device and the CPU emulation run the same code.
 #pragma once
 
 #include "cuda/mask_kernels.cuh"

@@ -1,6 +1,6 @@
 // RReLU's training passes' dispatch (launch.hpp's launch_rrelu): the elementwise dispatch
 // with RReLU's indexed adapter (rrelu_adapter.cuh), templated on how a kernel is launched
-// (see prelu_dispatch.hpp), so that the device and the CPU emulation run the same code.
+// (see channelwise_dispatch.hpp), so that the device and the CPU emulation run the same code.
 #pragma once
 
 #include "cuda/elementwise_dispatch.hpp"

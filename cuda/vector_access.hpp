@@ -19,7 +19,7 @@ namespace cuact::detail {
 ///   1-bit masks      aligned() (each mask word covers 32 elements from a vector boundary);
 ///   gated            aligned() and hidden a multiple of the vector (each row starts on one);
 ///   indexed values   aligned() (RReLU: a vector's random values are one Philox block);
-///   PReLU            shared and offset, to its route (prelu_plan.hpp's prelu_route).
+///   PReLU            shared and offset, to its route (channelwise_plan.hpp's channelwise_route).
 struct VectorAccess {
   bool shared = true;
   std::int64_t offset = 0;

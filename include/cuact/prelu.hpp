@@ -18,24 +18,26 @@
 // == 1 and channels is a multiple of 16 / sizeof(T); stored contiguously per chunk). So at
 // most 1/4096 or 1/64 of the elements, or, for fewer, one per channel (per column). Small
 // tensors, where one block sums each channel whole (channels of fewer than 8192 elements,
-// shared alpha over fewer than 8192, channels last of fewer than 128 rows with channels a
+// or 2048 channels and more, shared alpha over fewer than 8192, channels last of fewer than 128 rows with channels a
 // multiple of 16 / sizeof(T)), skip the partials and the second kernel: the block writes
 // dalpha[c] itself, one launch per call. Either output may be null to skip it.
 //
 // Workspace. The backward pass needs scratch memory for the partial sums when it computes
 // dalpha. CUB style: ask prelu_backward_workspace_size() for the bytes, pass that much
 // device memory; no allocation happens and the call can be captured in a CUDA graph. The
-// size depends on the shape, the element type and the current device (its SM count), and
-// is valid only for those. An overload without workspace allocates it stream-ordered
+// size is a function of the shape and the element type alone (the same on every GPU, and
+// askable without one). An overload without workspace allocates it stream-ordered
 // (cudaMallocAsync / cudaFreeAsync on the call's stream), except for the small tensors
 // above, which use none (the call with a workspace still takes one, and leaves it alone).
 //
-// Determinism. No floating-point atomics: the work is partitioned by shape and device
-// alone, and the partial sums are combined in a fixed order (cub::BlockReduce within a
-// block, then, unless the block summed the channel whole, a second kernel that sums each
-// channel's partials in order with cub::WarpReduce or cub::BlockReduce), so dalpha is
-// bitwise identical from run to run for the same inputs, shape, pointer alignment and GPU
-// model.
+// Determinism. No floating-point atomics: the work is partitioned by the shape alone (a
+// fixed number of tiles, never a multiple of the GPU's SM count; the grid only decides which
+// block takes which tile), and the partial sums are combined in a fixed order (cub::
+// BlockReduce within a tile, then, unless the block summed the channel whole, a second
+// kernel that sums each channel's partials in order with cub::WarpReduce or cub::
+// BlockReduce), so dalpha is bitwise identical from run to run and across GPU models for
+// the same inputs, shape and pointer alignment (tensors at another offset from a 16-byte
+// boundary can take the element path, whose sums may round differently).
 //
 // Calls are enqueued on `stream` and never synchronize. In place is allowed for y == x and
 // for dx == dy (or dx == x); any other overlap of an input with an output (including alpha
@@ -55,6 +57,7 @@
 //                         workspace, bytes, stream);
 #pragma once
 
+#include <cuact/channel_shape.hpp>
 #include <cuact/export.h>
 #include <cuact/types.hpp>
 
@@ -65,38 +68,16 @@
 
 namespace cuact {
 
-/// The [outer, channels, inner] view of a PReLU input. Counts are 64-bit.
-struct CUACT_API PreluShape {
-  std::int64_t outer = 0;
-  std::int64_t channels = 1;
-  std::int64_t inner = 1;
-
-  /// NCHW: alpha per C, over the H*W elements of each (n, c) row.
-  static PreluShape nchw(std::int64_t n, std::int64_t c, std::int64_t h, std::int64_t w);
-  /// NHWC (channels last): alpha varies along the innermost dimension.
-  static PreluShape nhwc(std::int64_t n, std::int64_t h, std::int64_t w, std::int64_t c);
-  /// An [N, C] matrix: alpha per column.
-  static PreluShape matrix(std::int64_t n, std::int64_t c);
-  /// One alpha shared by all `count` elements.
-  static PreluShape shared(std::int64_t count);
-
-  /// outer * channels * inner (the caller checks overflow; the entry points do).
-  std::int64_t numel() const { return outer * channels * inner; }
-};
-
-/// Whether prelu_backward overwrites dalpha or adds to it (training code accumulates).
-enum class GradMode {
-  overwrite,   ///< dalpha = gradient
-  accumulate,  ///< dalpha += gradient
-};
+/// The [outer, channels, inner] view of a PReLU input (channel_shape.hpp).
+using PreluShape = ChannelShape;
 
 /// y = x > 0 ? x : alpha[c]*x.
 template <class T>
 CUACT_API void prelu_forward(const T* x, const compute_t<T>* alpha, T* y, PreluShape shape,
                              cudaStream_t stream);
 
-/// Bytes of workspace prelu_backward needs for `shape` and element type T on the current
-/// device (0 when the shape is empty). Launches nothing.
+/// Bytes of workspace prelu_backward needs for `shape` and element type T (0 when the shape
+/// is empty). Needs no device and launches nothing.
 template <class T>
 CUACT_API std::size_t prelu_backward_workspace_size(PreluShape shape);
 

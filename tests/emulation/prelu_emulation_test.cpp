@@ -1,6 +1,6 @@
 // The PReLU kernels themselves, run on the CPU (emulated_cuda.hpp: each block's threads as
 // fibers switched at barriers) through the same dispatch as the device
-// (cuda/prelu_dispatch.hpp), against the CPU reference: every kernel (channel tiles plain and
+// (cuda/prelu_dispatch.hpp, on the channelwise engine), against the CPU reference: every kernel (channel tiles plain and
 // masked, channels last, vector and element paths, the dalpha finish with warps or blocks,
 // direct and chunked plans), every dtype, tensors at offsets 0, 1 and 3 from a 16-byte
 // boundary and at different offsets, in place, overwrite and accumulate, each output alone:
@@ -54,28 +54,27 @@ void expect_dalpha(const std::vector<C>& got, const reference::PreluAlphaGrad& r
 
 struct Case {
   PreluShape shape;
-  int sms;  // the plan's SM count: 1 makes small tensors chunked where they can be
 };
 
 /// What the cases exercise, so that the test fails if a change of plans or routes leaves a
 /// kernel, path or finish out.
 struct Covered {
-  bool route[3][2] = {};  // [PreluKernel][vector]
+  bool route[3][2] = {};  // [ChannelwiseKernel][vector]
   bool direct = false;
   bool chunked = false;
   bool warp_finish = false;
   bool block_finish = false;
 
   template <class T>
-  void add(const PreluPlan& plan, std::int64_t ox, std::int64_t oo) {
+  void add(const ChannelwisePlan& plan, std::int64_t ox, std::int64_t oo) {
     const std::size_t mx = static_cast<std::size_t>(ox) * sizeof(T) % 16;
     const std::size_t mo = static_cast<std::size_t>(oo) * sizeof(T) % 16;
-    const PreluRoute r =
-        prelu_route(plan, mx == mo, static_cast<std::int64_t>(mx / sizeof(T)), kVecElems<T>);
+    const ChannelwiseRoute r =
+        channelwise_route(plan, mx == mo, static_cast<std::int64_t>(mx / sizeof(T)), kVecElems<T>);
     route[static_cast<int>(r.kernel)][r.vector ? 1 : 0] = true;
-    (plan.direct_dalpha ? direct : chunked) = true;
-    if (!plan.direct_dalpha) {
-      (partials_layout(plan, r).per_channel() <= kDalphaWarpPartials ? warp_finish : block_finish) =
+    (plan.direct ? direct : chunked) = true;
+    if (!plan.direct) {
+      (partials_layout(plan, r).per_channel() <= kChannelGradsWarpPartials ? warp_finish : block_finish) =
           true;
     }
   }
@@ -83,7 +82,7 @@ struct Covered {
     for (int k = 0; k < 3; ++k) {
       for (int v = 0; v < 2; ++v) {
         // The masked tiles exist only as a vector path.
-        if (k != static_cast<int>(PreluKernel::channel_tiles_masked) || v == 1) {
+        if (k != static_cast<int>(ChannelwiseKernel::channel_tiles_masked) || v == 1) {
           EXPECT_TRUE(route[k][v])
               << "kernel " << k << (v ? " vector" : " element") << " path not exercised";
         }
@@ -104,7 +103,7 @@ void run_case(const Case& c, std::int64_t ox, std::int64_t oo) {
   const PreluShape& shape = c.shape;
   const std::int64_t n = shape.numel();
   const std::int64_t per_channel = n / shape.channels;
-  const PreluPlan plan = plan_prelu(shape, true, c.sms, kVecElems<T>, sizeof(C));
+  const ChannelwisePlan plan = plan_channelwise(shape, true, kVecElems<T>, sizeof(C));
   const auto x = test::random_vector<T>(n, -4, 4, 11);
   const auto dy = test::random_vector<T>(n, -2, 2, 12);
   const auto alpha = test::random_vector<C>(shape.channels, -0.5, 0.5, 13);
@@ -180,21 +179,21 @@ void run_case(const Case& c, std::int64_t ox, std::int64_t oo) {
 std::vector<Case> cases() {
   return {
       // Direct plans (one block per channel's sum).
-      {PreluShape::nchw(2, 3, 7, 7), 132},   // masked tiles: rows of 49
-      {PreluShape::nchw(2, 4, 8, 8), 132},   // plain tiles: rows of 64
-      {PreluShape::nchw(3, 5, 2, 2), 132},   // rows shorter than a vector: super-rows
-      {PreluShape::nhwc(2, 5, 5, 64), 132},  // channels last, one column element per channel
-      {PreluShape::nhwc(2, 5, 5, 3), 132},   // channels last, 3 channels: not direct
-      {PreluShape::matrix(7, 1000), 132},    // many channels: warps finish (not direct)
-      {PreluShape::shared(1001), 132},       // shared alpha, odd count
-      // Chunked plans (partials and prelu_dalpha_kernel).
-      {PreluShape::nchw(2, 3, 4100, 1), 1},  // two tiles per channel
-      {PreluShape::shared(20011), 1},        // four tiles, the block finish
-      {PreluShape::nhwc(300, 1, 1, 8), 1},   // channels last, four chunks
-      {PreluShape::nhwc(200, 1, 1, 3), 1},   // 3 channels, chunks
-      {PreluShape::matrix(130, 64), 4},      // two chunks of rows
+      {PreluShape::nchw(2, 3, 7, 7)},   // masked tiles: rows of 49
+      {PreluShape::nchw(2, 4, 8, 8)},   // plain tiles: rows of 64
+      {PreluShape::nchw(3, 5, 2, 2)},   // rows shorter than a vector: super-rows
+      {PreluShape::nhwc(2, 5, 5, 64)},  // channels last, one column element per channel
+      {PreluShape::nhwc(2, 5, 5, 3)},   // channels last, 3 channels: not direct
+      {PreluShape::matrix(7, 1000)},    // many channels: warps finish (not direct)
+      {PreluShape::shared(1001)},       // shared alpha, odd count
+      // Chunked plans (partials and channel_grads_kernel).
+      {PreluShape::nchw(2, 3, 4100, 1)},  // two tiles per channel
+      {PreluShape::shared(20011)},        // four tiles, the block finish
+      {PreluShape::nhwc(300, 1, 1, 8)},   // channels last, four chunks
+      {PreluShape::nhwc(200, 1, 1, 3)},   // 3 channels, chunks
+      {PreluShape::matrix(130, 64)},      // two chunks of rows
       // 3 channels, 129 partials each: the block finish.
-      {PreluShape::nhwc(8192, 1, 1, 3), 4},
+      {PreluShape::nhwc(8192, 1, 1, 3)},
   };
 }
 
@@ -209,8 +208,8 @@ TEST_P(PreluEmulation, EveryKernelMatchesTheReferenceAtEveryOffsetAndGrid) {
            {std::pair<std::int64_t, std::int64_t>{0, 0}, {1, 1}, {3, 3}, {1, 2}}) {
         SCOPED_TRACE(::testing::Message()
                      << "[" << c.shape.outer << ", " << c.shape.channels << ", " << c.shape.inner
-                     << "] sms " << c.sms << " offsets " << ox << "/" << oo);
-        covered.add<T>(plan_prelu(c.shape, true, c.sms, kVecElems<T>, sizeof(compute_t<T>)), ox,
+                     << "] offsets " << ox << "/" << oo);
+        covered.add<T>(plan_channelwise(c.shape, true, kVecElems<T>, sizeof(compute_t<T>)), ox,
                        oo);
         run_case<T>(c, ox, oo);
         if (::testing::Test::HasFatalFailure()) {

@@ -14,7 +14,7 @@
 #include "tests/support/gpu_environment.hpp"
 #include "tests/support/test_data.hpp"
 
-#include "cuda/prelu_plan.hpp"
+#include "cuda/channelwise_plan.hpp"
 
 #include <gtest/gtest.h>
 
@@ -392,10 +392,6 @@ TEST_F(PreluSpecial, AlphaGradientMatchesAFiniteDifferenceOfTheLossInDouble) {
 // than 8192, channels last of fewer than 128 rows (and channels a multiple of the vector).
 // Every call on both sides of that threshold, on and off vector boundaries.
 TEST_F(PreluSpecial, BothSidesOfTheDirectDalphaThresholdMatch) {
-  int device = 0;
-  int sms = 0;
-  CUACT_TEST_CUDA(cudaGetDevice(&device));
-  CUACT_TEST_CUDA(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   struct Side {
     PreluShape shape;
     bool direct;
@@ -418,9 +414,9 @@ TEST_F(PreluSpecial, BothSidesOfTheDirectDalphaThresholdMatch) {
         ++ran;
         SCOPED_TRACE(::testing::Message() << dtype_name(dtype) << " [" << shape.outer << ", "
                                           << shape.channels << ", " << shape.inner << "]");
-        const detail::PreluPlan plan = detail::plan_prelu(
-            shape, true, sms, 16 / static_cast<int>(sizeof(T)), sizeof(compute_t<T>));
-        ASSERT_EQ(plan.direct_dalpha, side.direct);
+        const detail::ChannelwisePlan plan = detail::plan_channelwise(
+            shape, true, 16 / static_cast<int>(sizeof(T)), sizeof(compute_t<T>));
+        ASSERT_EQ(plan.direct, side.direct);
         for (const std::int64_t offset : {0, 3}) {
           SCOPED_TRACE(::testing::Message() << "offset " << offset);
           run_case<T>(shape, offset);

@@ -2,17 +2,18 @@
 """Checks in the PTX of cuact's kernels that the vector paths really are vector paths.
 
 For every kernel instantiated with a vector width above 1 (elementwise_kernel<F, T, N,
-read_only, kVec>, prelu_*_kernel<PreluMode<backward, write_out, alpha_grad, read_only>, T,
-kVec>, gated_kernel<G, T, backward, interleaved, kVec>, which always loads coherently,
-masked_{forward,backward}_kernel<Op, T, read_only, kVec>, rrelu_kernel<T, backward,
-read_only, kVec>), the PTX must load its inputs with 16-byte loads and, when it writes an
-output, store
-with 16-byte stores (st.global.v4 or st.global.wb.v4). The loads of read-only variants go
-through the read-only path (ld.global.nc.v4); the in-place variants (read_only false) must
-not read their inputs through it, since those are written during the kernel
-(ld.global.ca.v4); they may read cuact's own coefficient tables (module-scope .global
-arrays no kernel writes, such as erf-GELU's double polynomial) that way, and the mask
-kernels their 32-bit mask words, which never alias an output.
+read_only, kVec>; the channelwise engine's channel_tiles_kernel, channel_tiles_masked_kernel
+and channels_last_kernel<ChannelwiseMode<backward, write_out, grads, read_only>, F, kVec>,
+F being PReLU's or bias + activation's channel functor; gated_kernel<G, T, backward,
+interleaved, kVec>, which always loads coherently; masked_{forward,backward}_kernel<Op, T,
+read_only, kVec>; rrelu_kernel<T, backward, read_only, kVec>), the PTX must load its inputs
+with 16-byte loads and, when it writes an output, store with 16-byte stores (st.global.v4 or
+st.global.wb.v4). The loads of read-only variants go through the read-only path
+(ld.global.nc.v4); the in-place variants (read_only false) must not read their inputs
+through it, since those are written during the kernel (ld.global.ca.v4); they may read
+cuact's own coefficient tables (module-scope .global arrays no kernel writes, such as
+erf-GELU's double polynomial) that way, and the mask kernels their 32-bit mask words, which
+never alias an output.
 Usage: check_vector_ptx.py FILE.ptx...
 """
 import re
@@ -61,13 +62,14 @@ def main(paths):
         names = demangle([name for name, _ in found])
         for mangled, body in found:
             name = names[mangled]
-            m = re.search(r"(elementwise_kernel|prelu_\w+_kernel|gated_kernel|masked_\w+_kernel|"
+            m = re.search(r"(elementwise_kernel|channel_tiles_kernel|channel_tiles_masked_kernel|"
+                          r"channels_last_kernel|gated_kernel|masked_\w+_kernel|"
                           r"rrelu_kernel)<(.*), (\d+)>\(", name)
             if not m or int(m.group(3)) == 1:
                 continue
             checked += 1
             writes = True
-            mode = re.search(r"PreluMode<(\w+), (\w+), (\w+), (\w+)>", m.group(2))
+            mode = re.search(r"ChannelwiseMode<(\w+), (\w+), (\w+), (\w+)>", m.group(2))
             if mode:
                 writes = mode.group(2) == "true"
                 read_only = mode.group(4) == "true"

@@ -10,7 +10,9 @@ Above about half, the kernel competes for issue slots with itself and falls shor
 bandwidth. The check fails when any vector kernel needs more than --max-share.
 
 For each kernel of a vector width above 1 (elementwise_kernel<F, T, inputs, read_only, kVec>,
-prelu_*_kernel<PreluMode<backward, write_out, alpha_grad, read_only>, T, kVec>,
+the channelwise engine's channel_tiles_kernel, channel_tiles_masked_kernel and
+channels_last_kernel<ChannelwiseMode<backward, write_out, grads, read_only>, F, kVec> for
+PReLU and bias + activation,
 gated_kernel<G, T, backward, interleaved, kVec>, masked_{forward,backward}_kernel<Op, T,
 read_only, kVec>; RReLU's training passes are elementwise kernels of RReluTraining<T, backward>) the main loop
 is the backward branch's range with the most 16-byte loads; its instructions, counted
@@ -100,6 +102,9 @@ def main_loop(body):
     return best
 
 
+PASSES = ("Forward", "GradFromInput", "GradFromOutput")  # cuda/launch.hpp's Pass, in order
+
+
 def kernel_facts(name):
     """(label, element size, inputs, bytes per element, vector width) of a vector kernel's
     demangled name, or None."""
@@ -134,16 +139,29 @@ def kernel_facts(name):
         direction, op, t, read_only, vec = m.groups()
         what = f"{op} {direction} mask" + (" in place" if read_only == "false" else "")
         return what, t, 1, 2 * SIZES[t] + 1 / 8, int(vec)
-    m = re.search(r"(prelu_\w+)_kernel<cuact::detail::PreluMode<(\w+), (\w+), (\w+), (\w+)>, "
-                  r"(\w+), (\d+)>\(", name)
+    m = re.search(r"(channel_tiles|channel_tiles_masked|channels_last)_kernel<"
+                  r"cuact::detail::ChannelwiseMode<(\w+), (\w+), (\w+), (\w+)>, "
+                  r"cuact::detail::(.*), (\d+)>\(", name)
     if m:
-        kernel, backward, write_out, alpha_grad, read_only, t, vec = m.groups()
+        kernel, backward, write_out, grads, read_only, functor, vec = m.groups()
+        prelu = re.match(r"PreluChannel<(\w+)>$", functor)
+        bias = re.match(r"BiasChannel<cuact::(\w+)<\w+> ?, (\w+), \(cuact::detail::Pass\)(\d)>$",
+                        functor)
+        if prelu:
+            t = prelu.group(1)
+            what = f"prelu_{kernel} {'backward' if backward == 'true' else 'forward'}"
+            if backward == "true":
+                what += " dx" if write_out == "true" else ""
+                what += " dalpha" if grads == "true" else ""
+        elif bias:
+            op, t, pass_ = bias.groups()
+            # One row per activation and pass: the worst of the three kernels.
+            what = f"bias + {op} {PASSES[int(pass_)]}"
+        else:
+            return None
         inputs = 2 if backward == "true" else 1
+        # Bias's backward writes dx and, optionally, the recomputed y: counted without it.
         moved = inputs + (1 if write_out == "true" else 0)
-        what = f"{kernel} {'backward' if backward == 'true' else 'forward'}"
-        if backward == "true":
-            what += " dx" if write_out == "true" else ""
-            what += " dalpha" if alpha_grad == "true" else ""
         if read_only == "false":
             what += " in place"
         return what, t, inputs, moved * SIZES[t], int(vec)

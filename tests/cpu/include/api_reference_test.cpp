@@ -61,8 +61,9 @@ TEST(ApiReference, NamesEveryPublicFunction) {
   // C++: the functions and classes the headers export (CUACT_API), detail:: excepted.
   const std::regex cpp_function(R"(CUACT_API\s+(?:[\w:<>]+[\s*&]+)*?(\w+)\s*\()");
   const std::regex cpp_class(R"((?:class|struct)\s+CUACT_API\s+(\w+))");
-  for (const char* header : {"activations.hpp", "mask.hpp", "gated.hpp", "prelu.hpp", "rrelu.hpp",
-                             "layers.hpp", "error.hpp", "device_buffer.hpp"}) {
+  for (const char* header :
+       {"activations.hpp", "mask.hpp", "gated.hpp", "channel_shape.hpp", "prelu.hpp", "bias.hpp",
+        "rrelu.hpp", "layers.hpp", "error.hpp", "device_buffer.hpp"}) {
     const std::string text =
         read_file(std::string(CUACT_SOURCE_DIR) + "/include/cuact/" + header);
     const auto detail = text.find("namespace detail");

@@ -1,7 +1,7 @@
-// The thread-to-element and partial-slot mappings of the PReLU kernels
-// (prelu_kernels.cuh), in one __host__ __device__ place that the kernels run and the CPU
-// tests replay (tests/cpu/cuda/prelu_map_test.cpp): every element exactly once, in its own
-// channel, and every partial slot written once.
+// The thread-to-element and partial-slot mappings of the channelwise kernels
+// (channelwise_kernels.cuh), in one __host__ __device__ place that the kernels run and the
+// CPU tests replay (tests/cpu/cuda/channelwise_map_test.cpp): every element exactly once, in
+// its own channel, and every partial slot written once.
 #pragma once
 
 #include <cuact/types.hpp>
@@ -10,17 +10,17 @@
 
 namespace cuact::detail {
 
-/// Partials of prelu_channel_tiles_kernel, channel-major: slot c * (chunks + 1) holds channel
-/// c's initial value (old dalpha or 0), slots c * (chunks + 1) + 1 + chunk the chunks' sums.
-CUACT_HOST_DEVICE inline std::int64_t prelu_initial_slot(std::int64_t c, std::int64_t chunks) {
+/// Partials of channel_tiles_kernel, channel-major: slot c * (chunks + 1) holds channel
+/// c's initial value (old gradient or 0), slots c * (chunks + 1) + 1 + chunk the chunks' sums.
+CUACT_HOST_DEVICE inline std::int64_t tile_initial_slot(std::int64_t c, std::int64_t chunks) {
   return c * (chunks + 1);
 }
-CUACT_HOST_DEVICE inline std::int64_t prelu_partial_slot(std::int64_t c, std::int64_t chunk,
+CUACT_HOST_DEVICE inline std::int64_t tile_partial_slot(std::int64_t c, std::int64_t chunk,
                                                          std::int64_t chunks) {
   return c * (chunks + 1) + 1 + chunk;
 }
 
-/// prelu_channel_tiles_kernel (inner > 1): channel c's elements form `outer` rows of inner_v
+/// channel_tiles_kernel (inner > 1): channel c's elements form `outer` rows of inner_v
 /// vectors; numbered j = row * inner_v + v they are cut into `chunks` tiles of tile_v()
 /// vectors. Tile t is channel t / chunks, chunk t % chunks. Thread `thread` of `threads`
 /// takes vectors j = tile start + thread, + threads, ..., its (row, v) advanced by a fixed
@@ -92,7 +92,7 @@ CUACT_HOST_DEVICE inline std::int64_t gcd_of(std::int64_t a, std::int64_t b) {
   return a;
 }
 
-/// Elements of a super-row of prelu_channels_last_kernel: the fewest that hold whole periods
+/// Elements of a super-row of channels_last_kernel: the fewest that hold whole periods
 /// of the channel pattern (`period` = channels * inner elements: one outer slice) and whole
 /// vectors of `vec`, lcm(period, vec). A thread that keeps one vector column of super-rows
 /// then keeps its channels, whatever the shape: its k-th element is always column element
@@ -112,7 +112,7 @@ CUACT_HOST_DEVICE inline std::int64_t channels_last_channel_of(std::int64_t v,
   return (v + width - off) % (channels * inner) / inner;
 }
 
-/// Partials of prelu_channels_last_kernel, chunk-major so that a block's stores are
+/// Partials of channels_last_kernel, chunk-major so that a block's stores are
 /// contiguous: slot c holds channel c's initial value (c < channels), slot
 /// channels + chunk * width + v the chunk's sum of column element v (v < width).
 CUACT_HOST_DEVICE inline std::int64_t channels_last_initial_slot(std::int64_t c) { return c; }
@@ -163,6 +163,7 @@ CUACT_HOST_DEVICE inline std::int64_t channels_last_slot_of(std::int64_t k, std:
 /// reads them: channel c's partials are k = c * per_channel() + s, s = 0 .. per_channel() - 1,
 /// at slot(k). Channel-major (the tiles): slot(k) = k. Chunk-major (channels last):
 /// channels_last_slot_of.
+/// Each gradient term has its own partials, term t's at slot t * term_stride + slot(k).
 struct PartialsLayout {
   bool chunk_major = false;
   std::int64_t channels = 1;
@@ -170,6 +171,8 @@ struct PartialsLayout {
   std::int64_t inner = 1;  // chunk-major: the shape's inner
   std::int64_t width = 1;  // chunk-major: super-row elements
   std::int64_t off = 0;    // chunk-major: the tensors' offset from a vector boundary
+  int terms = 1;
+  std::int64_t term_stride = 0;  // the plan's partial_count
 
   CUACT_HOST_DEVICE std::int64_t per_channel() const {
     return chunk_major ? channels_last_per_channel(chunks, channels, width) : chunks + 1;
@@ -177,6 +180,12 @@ struct PartialsLayout {
   CUACT_HOST_DEVICE std::int64_t slot(std::int64_t k) const {
     return chunk_major ? channels_last_slot_of(k, chunks, channels, inner, width, off) : k;
   }
+};
+
+/// Where channel_grads_kernel (channelwise_kernels.cuh) writes term t's gradient.
+template <class C, int kTerms>
+struct GradPointers {
+  C* p[kTerms];
 };
 
 /// The elements of an n-element tensor that start `off` elements past a vector boundary
@@ -225,7 +234,7 @@ CUACT_HOST_DEVICE inline std::int64_t channels_last_chunks(std::int64_t rows, st
   return wanted < 1 ? 1 : (wanted < most ? wanted : most);
 }
 
-/// prelu_channels_last_kernel (inner == 1, or rows of fewer elements than a vector): the n
+/// channels_last_kernel (inner == 1, or rows of fewer elements than a vector): the n
 /// elements, shifted by `off` (the tensor starts off elements past a vector boundary), as
 /// rows() super-rows of cols() vectors (width elements: channels_last_width). The work is
 /// cut into units of one column group (col_lanes() columns) by one chunk of chunk_rows()
@@ -297,7 +306,7 @@ struct ChannelsLastMap {
   }
 };
 
-/// prelu_channel_tiles_masked_kernel: rows of `inner` elements (a channel's run in one outer
+/// channel_tiles_masked_kernel: rows of `inner` elements (a channel's run in one outer
 /// slice) that do not start on vector boundaries, because inner % vec != 0 or the tensor
 /// starts `off` elements past a boundary. Each row gets slots() vector slots: slot w of a
 /// row is the vector w boundaries past the one at or before the row's start, of which the

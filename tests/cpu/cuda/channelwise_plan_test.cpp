@@ -1,9 +1,10 @@
-// PReLU plans (cuda/prelu_plan.hpp) over many shapes, vector widths and SM counts: a plan is
+// Channelwise plans (cuda/channelwise_plan.hpp) over many shapes, vector widths and term
+// counts: a plan is
 // direct (the backward's blocks write dalpha, with no partials and no second kernel) exactly
 // when every channel has one partial on the path the launch takes, vector or element; a
 // direct super-row plan's column elements are its channels one to one, at every offset; and
 // no plan's workspace is below the bound the host checks before planning.
-#include "cuda/prelu_plan.hpp"
+#include "cuda/channelwise_plan.hpp"
 
 #include <cuact/error.hpp>
 
@@ -19,12 +20,12 @@ namespace {
 
 /// Where the partials are when the launch takes the vector path (tensors sharing an offset
 /// from a 16-byte boundary) or the element path, as dispatch_prelu routes it.
-PartialsLayout layout_of(const PreluPlan& p, bool vector_path, int vec) {
-  return partials_layout(p, prelu_route(p, vector_path, 0, vec));
+PartialsLayout layout_of(const ChannelwisePlan& p, bool vector_path, int vec) {
+  return partials_layout(p, channelwise_route(p, vector_path, 0, vec));
 }
 
-std::vector<PreluShape> shapes() {
-  std::vector<PreluShape> out;
+std::vector<ChannelShape> shapes() {
+  std::vector<ChannelShape> out;
   for (const std::int64_t outer : {1, 2, 7, 63, 64, 127, 128, 129, 1000, 4096}) {
     for (const std::int64_t channels : {1, 2, 3, 8, 64, 100, 1000, 4096}) {
       for (const std::int64_t inner : {1, 2, 3, 4, 7, 49, 100, 3136, 8191, 8192, 20000}) {
@@ -33,32 +34,33 @@ std::vector<PreluShape> shapes() {
     }
   }
   for (const std::int64_t count : {1, 5, 4095, 8191, 8192, 8193, 1 << 20}) {
-    out.push_back(PreluShape::shared(count));
+    out.push_back(ChannelShape::shared(count));
   }
   return out;
 }
 
-TEST(PreluPlan, DirectExactlyWhenEveryChannelHasOnePartialOnEitherPath) {
+TEST(ChannelwisePlan, DirectExactlyWhenEveryChannelHasOnePartialOnEitherPath) {
   int direct = 0;
   int chunked = 0;
-  for (const PreluShape& shape : shapes()) {
-    for (const int sms : {1, 8, 132}) {
+  for (const ChannelShape& shape : shapes()) {
+    for (const int terms : {1, 2}) {
       for (const int vec : {2, 4, 8}) {
-        const PreluPlan p = plan_prelu(shape, true, sms, vec, 4);
+        const ChannelwisePlan p = plan_channelwise(shape, true, vec, 4, terms);
         SCOPED_TRACE(::testing::Message() << "[" << shape.outer << ", " << shape.channels << ", "
-                                          << shape.inner << "] sms " << sms << " vec " << vec);
+                                          << shape.inner << "] terms " << terms << " vec " << vec);
         const std::int64_t vector_partials = layout_of(p, true, vec).per_channel();
         const std::int64_t element_partials = layout_of(p, false, vec).per_channel();
         // The initial value and one partial: then the block that makes the partial can
         // add the initial value and write dalpha.
-        ASSERT_EQ(p.direct_dalpha, vector_partials == 2);
-        if (p.direct_dalpha) {
+        ASSERT_EQ(p.direct, vector_partials == 2);
+        if (p.direct) {
           ASSERT_EQ(element_partials, 2);
           ++direct;
         } else {
           ++chunked;
         }
-        ASSERT_GE(p.workspace_bytes, prelu_workspace_lower_bound<float>(shape.channels));
+        ASSERT_GE(p.workspace_bytes,
+                  channelwise_workspace_lower_bound<float>(shape.channels, terms));
       }
     }
   }
@@ -67,38 +69,38 @@ TEST(PreluPlan, DirectExactlyWhenEveryChannelHasOnePartialOnEitherPath) {
   EXPECT_GT(chunked, 1000);
 }
 
-TEST(PreluPlan, SmallTensorsArePlannedDirectAndLargeOnesNot) {
+TEST(ChannelwisePlan, SmallTensorsArePlannedDirectAndLargeOnesNot) {
   struct Expected {
-    PreluShape shape;
+    ChannelShape shape;
     bool direct;
   };
   for (const int vec : {2, 4, 8}) {
     for (const Expected e :
-         {Expected{PreluShape::nchw(2, 64, 7, 7), true},
-          Expected{PreluShape::nchw(1, 4, 8191, 1), true},
-          Expected{PreluShape::nchw(1, 4, 8192, 1), false},
-          Expected{PreluShape::nchw(32, 64, 56, 56), false},
-          Expected{PreluShape::shared(8191), true}, Expected{PreluShape::shared(8192), false},
-          Expected{PreluShape::nhwc(127, 1, 1, 64), true},
-          Expected{PreluShape::nhwc(128, 1, 1, 64), false},
-          Expected{PreluShape::matrix(16, 4096), true},
+         {Expected{ChannelShape::nchw(2, 64, 7, 7), true},
+          Expected{ChannelShape::nchw(1, 4, 8191, 1), true},
+          Expected{ChannelShape::nchw(1, 4, 8192, 1), false},
+          Expected{ChannelShape::nchw(32, 64, 56, 56), false},
+          Expected{ChannelShape::shared(8191), true}, Expected{ChannelShape::shared(8192), false},
+          Expected{ChannelShape::nhwc(127, 1, 1, 64), true},
+          Expected{ChannelShape::nhwc(128, 1, 1, 64), false},
+          Expected{ChannelShape::matrix(16, 4096), true},
           // Three channels: a super-row holds several of each.
-          Expected{PreluShape::nhwc(2, 7, 7, 3), false}}) {
+          Expected{ChannelShape::nhwc(2, 7, 7, 3), false}}) {
       SCOPED_TRACE(::testing::Message() << "[" << e.shape.outer << ", " << e.shape.channels << ", "
                                         << e.shape.inner << "] vec " << vec);
-      EXPECT_EQ(plan_prelu(e.shape, true, 132, vec, 4).direct_dalpha, e.direct);
+      EXPECT_EQ(plan_channelwise(e.shape, true, vec, 4).direct, e.direct);
     }
   }
 }
 
-TEST(PreluPlan, ADirectSuperRowPlansColumnElementsAreItsChannelsOneToOne) {
+TEST(ChannelwisePlan, ADirectSuperRowPlansColumnElementsAreItsChannelsOneToOne) {
   // The channels-last kernel of a direct plan writes dalpha[channels_last_channel_of(v)]
   // for each column element v it summed: each channel must be written exactly once, and
   // hold the sum of its own elements (element e is at column (e + off) % width).
   for (const std::int64_t channels : {8, 16, 64, 1000, 4096}) {
     for (const int vec : {2, 4, 8}) {
-      const PreluPlan p = plan_prelu(PreluShape::matrix(16, channels), true, 132, vec, 4);
-      if (!p.direct_dalpha) {
+      const ChannelwisePlan p = plan_channelwise(ChannelShape::matrix(16, channels), true, vec, 4);
+      if (!p.direct) {
         continue;
       }
       ASSERT_TRUE(p.super_rows);
@@ -130,7 +132,7 @@ bool sum_fits(std::int64_t a, std::int64_t b) {
   return a <= std::numeric_limits<std::int64_t>::max() - b;
 }
 
-TEST(PreluPlan, EveryAcceptedShapeNearTwoToTheSixtyThreePlansSafelyOrIsRefused) {
+TEST(ChannelwisePlan, EveryAcceptedShapeNearTwoToTheSixtyThreePlansSafelyOrIsRefused) {
   // The entry points accept a shape when its elements and its channels' values fit in an
   // int64 byte count; the planner must then either refuse it (invalid_argument naming the
   // function and the shape) or plan it with every quantity the kernels form in range and a
@@ -161,22 +163,23 @@ TEST(PreluPlan, EveryAcceptedShapeNearTwoToTheSixtyThreePlansSafelyOrIsRefused) 
                                      &bytes)) {
             continue;  // refused by the entry points' byte-count check
           }
-          const PreluShape shape{outer, channels, inner};
+          const ChannelShape shape{outer, channels, inner};
           SCOPED_TRACE(::testing::Message()
                        << "[" << outer << ", " << channels << ", " << inner << "] vec " << t.vec);
           try {
-            expect_prelu_plannable("prelu_forward", shape, n, t.vec, t.partial_bytes);
+            expect_channelwise_plannable("prelu_forward", shape, n, t.vec, t.partial_bytes, 2);
           } catch (const invalid_argument& e) {
             const std::string shown = "prelu_forward: 'shape' [" + std::to_string(outer) + ", " +
                                       std::to_string(channels) + ", " + std::to_string(inner) +
                                       "] is too large to plan";
             ASSERT_EQ(std::string(e.what()).rfind(shown, 0), 0u) << e.what();
-            ASSERT_GT(n, kPreluAlwaysPlannable);
+            ASSERT_GT(n, kChannelwiseAlwaysPlannable);
             ++refused;
             continue;
           }
-          for (const int sms : {1, 132, kPreluPlanMaxSms}) {
-            const PreluPlan p = plan_prelu(shape, true, sms, t.vec, t.partial_bytes);
+          for (const int terms : {1, 2}) {
+            const ChannelwisePlan p =
+                plan_channelwise(shape, true, t.vec, t.partial_bytes, terms);
             ASSERT_GE(p.chunks, 1);
             std::int64_t need = 0;
             if (p.super_rows) {
@@ -198,14 +201,14 @@ TEST(PreluPlan, EveryAcceptedShapeNearTwoToTheSixtyThreePlansSafelyOrIsRefused) 
             }
             ASSERT_EQ(p.partial_count, need);
             std::int64_t need_bytes = 0;
-            ASSERT_FALSE(__builtin_mul_overflow(need, static_cast<std::int64_t>(t.partial_bytes),
-                                                &need_bytes));
+            ASSERT_FALSE(__builtin_mul_overflow(
+                need * terms, static_cast<std::int64_t>(t.partial_bytes), &need_bytes));
             ASSERT_GE(p.workspace_bytes,
-                      kPreluWorkspaceAlign + static_cast<std::size_t>(need_bytes));
+                      kChannelwiseWorkspaceAlign + static_cast<std::size_t>(need_bytes));
             ASSERT_LE(p.workspace_bytes, std::size_t{1} << 63);
             ASSERT_GE(p.workspace_bytes, t.partial_bytes == 8
-                                             ? prelu_workspace_lower_bound<double>(channels)
-                                             : prelu_workspace_lower_bound<float>(channels));
+                                             ? channelwise_workspace_lower_bound<double>(channels, terms)
+                                             : channelwise_workspace_lower_bound<float>(channels, terms));
             ++planned;
           }
         }

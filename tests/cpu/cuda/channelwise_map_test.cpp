@@ -1,8 +1,8 @@
-// The PReLU kernels' maps (cuda/prelu_map.hpp), replayed on the CPU the way the kernels run
+// The PReLU kernels' maps (cuda/channelwise_map.hpp), replayed on the CPU the way the kernels run
 // them: every element exactly once and in its own channel, every access aligned and inside
 // the tensor (rows on or off vector boundaries, any channel count, any offset), every partial
 // slot written exactly once and read once for its own channel.
-#include "cuda/prelu_map.hpp"
+#include "cuda/channelwise_map.hpp"
 
 #include <gtest/gtest.h>
 
@@ -60,9 +60,9 @@ TEST(PreluChannelTilesMap, EveryElementOnceInItsChannelAndEveryPartialSlotOnce) 
                   }
                 }
               }
-              cover.slot(prelu_partial_slot(c, map.chunk_of(tile), chunks));
+              cover.slot(tile_partial_slot(c, map.chunk_of(tile), chunks));
               if (map.chunk_of(tile) == 0) {
-                cover.slot(prelu_initial_slot(c, chunks));
+                cover.slot(tile_initial_slot(c, chunks));
               }
             }
             cover.expect_each_once("channel tiles");
@@ -123,9 +123,9 @@ TEST(PreluChannelTilesMaskedMap, EveryElementOnceInItsChannelAndEveryPartialSlot
                     }
                   }
                 }
-                cover.slot(prelu_partial_slot(c, chunk, chunks));
+                cover.slot(tile_partial_slot(c, chunk, chunks));
                 if (chunk == 0) {
-                  cover.slot(prelu_initial_slot(c, chunks));
+                  cover.slot(tile_initial_slot(c, chunks));
                 }
               }
               cover.expect_each_once("masked channel tiles");
@@ -143,7 +143,7 @@ TEST(PreluChannelsLastMap, EveryElementOnceInItsChannelAndEveryPartialSlotOnce) 
   // loops and the edge vectors together exactly the tensor, each element in the channel its
   // thread's alpha is for, and every partial slot written once.
   for (const int vec : {1, 2, 4, 8}) {
-    for (const int unroll : {4, 8}) {  // kPreluUnroll: 4 vectors of 8-16 bytes, else 8
+    for (const int unroll : {4, 8}) {  // kChannelwiseUnroll: 4 vectors of 8-16 bytes, else 8
       for (const std::int64_t rows : {1, 5, 33, 300}) {
         for (const std::int64_t channels : {1, 3, 8, 12, 64, 100, 600}) {
           for (const std::int64_t inner : {1, 2, 3, 7}) {
@@ -304,7 +304,7 @@ TEST(PreluChannelsLastMap, TheReductionReadsEachSlotOnceForItsOwnChannel) {
 }
 
 TEST(PreluPartialsLayout, TheDalphaKernelReadsEverySlotOnceForItsOwnChannel) {
-  // prelu_dalpha_kernel reads channel c's partials k = c * per_channel() + s at slot(k):
+  // channel_grads_kernel reads channel c's partials k = c * per_channel() + s at slot(k):
   // channel-major (the tiles) and chunk-major (channels last), every slot once.
   for (const std::int64_t channels : {1, 3, 64}) {
     for (const std::int64_t chunks : {1, 5}) {
@@ -324,8 +324,8 @@ TEST(PreluPartialsLayout, TheDalphaKernelReadsEverySlotOnceForItsOwnChannel) {
             ASSERT_LT(slot, count);
             ++read[static_cast<std::size_t>(slot)];
             if (!chunk_major) {
-              EXPECT_EQ(slot, s == 0 ? prelu_initial_slot(c, chunks)
-                                     : prelu_partial_slot(c, s - 1, chunks));
+              EXPECT_EQ(slot, s == 0 ? tile_initial_slot(c, chunks)
+                                     : tile_partial_slot(c, s - 1, chunks));
             }
           }
         }

@@ -1,0 +1,85 @@
+// Bias + activation on the channelwise engine (channelwise_dispatch.hpp) with its channel
+// functor (bias_channel.hpp): launch.hpp's launch_bias, on any launcher. One kernel per pass
+// and tiling: the forward, and a backward that writes whichever of dx, the recomputed y and
+// dbias are asked for (kOptionalOutputs), with coherent loads, so that y == x and dx == dy
+// (or x) in place need no kernels of their own.
+#pragma once
+
+#include "cuda/bias_channel.hpp"
+#include "cuda/channelwise_dispatch.hpp"
+#include "cuda/launch.hpp"
+
+#include <cuact/channel_shape.hpp>
+#include <cuact/error.hpp>
+#include <cuact/op_traits.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace cuact::detail {
+
+using BiasForwardMode = ChannelwiseMode<false, true, false, false>;
+using BiasBackwardMode = ChannelwiseMode<true, true, true, false>;
+
+template <Pass kPass, class Op, class T, class Launcher>
+void dispatch_bias_pass(const Launcher& launcher, const ChannelwisePlan& plan, const Op& op,
+                        const T* v, const T* dy, const compute_t<T>* bias, T* out, T* out2,
+                        compute_t<T>* dbias, GradMode mode, void* workspace) {
+  using C = compute_t<T>;
+  using F = BiasChannel<Op, T, kPass>;
+  if constexpr (kPass == Pass::forward) {
+    dispatch_channelwise<BiasForwardMode>(
+        launcher, plan, ChannelwiseArgs<F>{{op, bias}, v, nullptr, out, nullptr, nullptr, 0, {}, {}});
+  } else {
+    const bool direct = dbias != nullptr && plan.direct;
+    C* partials = dbias != nullptr && !direct ? partials_in<C>(workspace) : nullptr;
+    const ChannelwiseArgs<F> args{{op, bias},
+                                  v,
+                                  dy,
+                                  out,
+                                  kPass == Pass::grad_from_input ? out2 : nullptr,
+                                  partials,
+                                  plan.partial_count,
+                                  {mode == GradMode::accumulate ? dbias : nullptr},
+                                  {direct ? dbias : nullptr}};
+    const PartialsLayout layout = dispatch_channelwise<BiasBackwardMode>(launcher, plan, args);
+    if (partials != nullptr) {
+      finish_channel_grads<C, 1>(launcher, layout, partials, GradPointers<C, 1>{{dbias}});
+    }
+  }
+}
+
+/// launch.hpp's launch_bias, on `launcher`.
+template <class Op, class T, class Launcher>
+void dispatch_bias(const Launcher& launcher, const char* fn, Pass pass,
+                   const ChannelwisePlan& plan, const Op& op, const T* v, const T* dy,
+                   const compute_t<T>* bias, T* out, T* out2, compute_t<T>* dbias, GradMode mode,
+                   void* workspace) {
+  if constexpr (has_visit<Op>::value) {
+    // One kernel per formula the op's parameters select (gelu: erf or tanh).
+    op.visit([&](const auto& form) {
+      dispatch_bias(launcher, fn, pass, plan, form, v, dy, bias, out, out2, dbias, mode,
+                    workspace);
+    });
+  } else {
+    switch (pass) {
+      case Pass::forward:
+        return dispatch_bias_pass<Pass::forward>(launcher, plan, op, v, dy, bias, out, out2,
+                                                 dbias, mode, workspace);
+      case Pass::grad_from_input:
+        return dispatch_bias_pass<Pass::grad_from_input>(launcher, plan, op, v, dy, bias, out,
+                                                         out2, dbias, mode, workspace);
+      case Pass::grad_from_output:
+        // Only ops with a gradient from the output get these kernels; the entry points never
+        // ask the others for it.
+        if constexpr (has_grad_from_output_v<Op>) {
+          return dispatch_bias_pass<Pass::grad_from_output>(launcher, plan, op, v, dy, bias, out,
+                                                            out2, dbias, mode, workspace);
+        }
+        break;
+    }
+    throw invalid_argument(std::string(fn) + ": internal error: no such pass for " + Op::name);
+  }
+}
+
+}  // namespace cuact::detail
