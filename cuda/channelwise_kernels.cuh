@@ -549,16 +549,23 @@ __global__ void __launch_bounds__(kChannelwiseThreads)
       }
       const std::int64_t r_begin = max(map.row_begin(chunk), map.inside_begin(q));
       const std::int64_t r_end = min(map.row_end(chunk), map.inside_end(q));
+      // The lane's rows r, r + row_lanes, ...: their elements are row_step apart, so the
+      // offsets advance by additions (no 64-bit multiply per vector).
+      const std::int64_t row_step = static_cast<std::int64_t>(row_lanes) * map.width;
       std::int64_t r = r_begin + rl;
+      std::int64_t e = map.element(r, q);
       while (r < r_end) {
+        const std::int64_t rows_left = r_end - r;
         std::int64_t at_u[kUnroll];
 #pragma unroll
         for (int u = 0; u < kUnroll; ++u) {
-          const std::int64_t ru = r + static_cast<std::int64_t>(u) * row_lanes;
-          at_u[u] = ru < r_end ? map.element(ru, q) : -1;
+          at_u[u] = static_cast<std::int64_t>(u) * row_lanes < rows_left
+                        ? e + static_cast<std::int64_t>(u) * row_step
+                        : -1;
         }
         channelwise_batch<Mode, false, F, kVec>(a, at_u, no_mask, ch, acc);
         r += static_cast<std::int64_t>(kUnroll) * row_lanes;
+        e += static_cast<std::int64_t>(kUnroll) * row_step;
       }
       if (rl == 0) {
 #pragma unroll 1

@@ -14,17 +14,32 @@ through it, since those are written during the kernel (ld.global.ca.v4); they ma
 cuact's own coefficient tables (module-scope .global arrays no kernel writes, such as
 erf-GELU's double polynomial) that way, and the mask kernels their 32-bit mask words, which
 never alias an output.
-Usage: check_vector_ptx.py FILE.ptx...
+Usage: check_vector_ptx.py FILE...
+FILE is a .ptx file, or a library or object whose fat binaries carry PTX (built for a
+virtual architecture too: CMAKE_CUDA_ARCHITECTURES 90 is 90-real plus 90-virtual), read
+with cuobjdump -ptx (the toolkit's, or PyPI's nvidia-cuda-cuobjdump); without cuobjdump the
+check exits 2 (skipped), as it does for a single library without PTX. Reading the library's own PTX checks the code it ships, compiled
+once.
 """
+import os
 import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sass"))
+from sass_budget import find_tool  # noqa: E402
+
 
 def entries(ptx_text):
-    """(mangled name, body) of every .entry in a PTX file."""
-    for m in re.finditer(r"\.entry\s+(\S+)\s*\((.*?)\n}\n", ptx_text, re.S):
-        yield m.group(1), m.group(2)
+    """(mangled name, body) of every .entry in a PTX file: the text up to the next entry or
+    function (cuobjdump's PTX has no indentation, so a body's closing brace alone does not
+    end it)."""
+    starts = [m for m in re.finditer(r"^(?:\.visible\s+|\.weak\s+)?\.(entry|func)\s+(?:\([^)]*\)\s*)?(\S+?)\s*\(",
+                                     ptx_text, re.M)]
+    for i, m in enumerate(starts):
+        if m.group(1) == "entry":
+            end = starts[i + 1].start() if i + 1 < len(starts) else len(ptx_text)
+            yield m.group(2), ptx_text[m.end():end]
 
 
 def input_nc_loads(body):
@@ -53,12 +68,33 @@ def demangle(names):
     return dict(zip(names, out))
 
 
+def ptx_of(path, cuobjdump):
+    """The PTX text of a .ptx file, or of every fat binary in a library or object."""
+    if path.endswith(".ptx"):
+        return open(path).read()
+    return subprocess.run([cuobjdump, "-ptx", path], capture_output=True, text=True,
+                          check=True).stdout
+
+
 def main(paths):
     failures = []
     checked = 0
+    cuobjdump = None
+    if any(not path.endswith(".ptx") for path in paths):
+        cuobjdump = find_tool("cuobjdump", None)
+        if not cuobjdump:
+            print("check_vector_ptx: cuobjdump is needed to read a library's PTX (CUDA toolkit, "
+                  "or pip install nvidia-cuda-cuobjdump)", file=sys.stderr)
+            return 2
     for path in paths:
-        text = open(path).read()
+        text = ptx_of(path, cuobjdump)
         found = list(entries(text))
+        if not found and len(paths) == 1:
+            print(f"check_vector_ptx: {path} carries no PTX (built for real architectures only: "
+                  "add a virtual one, e.g. CMAKE_CUDA_ARCHITECTURES=90)", file=sys.stderr)
+            return 2
+        if not found:
+            failures.append(f"{path}: no PTX kernels")
         names = demangle([name for name, _ in found])
         for mangled, body in found:
             name = names[mangled]
@@ -90,7 +126,7 @@ def main(paths):
                 failures.append(f"{path}: {name}: no 16-byte st.global.v4 store")
     for f in failures:
         print("FAIL", f)
-    print(f"checked {checked} vector kernels in {len(paths)} PTX files, {len(failures)} failures")
+    print(f"checked {checked} vector kernels in {len(paths)} files, {len(failures)} failures")
     return 1 if failures or checked == 0 else 0
 
 
