@@ -8,7 +8,10 @@
 #include <cuact/bias.hpp>
 #include <cuact/error.hpp>
 
+#include "tests/support/channel_layouts.hpp"
 #include "tests/support/device_buffer.hpp"
+#include "tests/support/expect_bitwise.hpp"
+#include "tests/support/offset_buffer.hpp"
 #include "tests/support/gpu_environment.hpp"
 #include "tests/support/reference.hpp"
 #include "tests/support/test_data.hpp"
@@ -24,58 +27,6 @@
 
 namespace cuact::test {
 namespace {
-
-using reference::ulp_distance;
-
-enum class Layout { nchw, nhwc, matrix, shared };
-const char* const kLayoutNames[] = {"Nchw", "Nhwc", "Matrix", "Shared"};
-
-void PrintTo(Layout l, std::ostream* os) { *os << kLayoutNames[static_cast<int>(l)]; }
-
-ChannelShape make_shape(Layout layout, std::int64_t channels, std::int64_t spatial) {
-  switch (layout) {
-    case Layout::nchw:
-      return ChannelShape::nchw(2, channels, spatial, 1);
-    case Layout::nhwc:
-      return ChannelShape::nhwc(2, spatial, 1, channels);
-    case Layout::matrix:
-      return ChannelShape::matrix(2 + spatial, channels);
-    case Layout::shared:
-      return ChannelShape::shared(2 * channels * spatial);
-  }
-  return {};
-}
-
-template <class T>
-void expect_bitwise(const std::vector<T>& expected, const std::vector<T>& got, const char* what) {
-  ASSERT_EQ(expected.size(), got.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    ASSERT_EQ(ulp_distance(expected[i], got[i]), 0u)
-        << what << "[" << i << "]: expected " << to_compute(expected[i]) << ", got "
-        << to_compute(got[i]);
-  }
-}
-
-/// n elements `offset` elements into their allocation.
-template <class T>
-class At {
- public:
-  At(std::int64_t n, std::int64_t offset) : buffer_(n + offset), n_(n), offset_(offset) {}
-  T* get() const { return buffer_.get() + offset_; }
-  void upload(const std::vector<T>& host) {
-    CUACT_TEST_CUDA(cudaMemcpy(get(), host.data(), n_ * sizeof(T), cudaMemcpyHostToDevice));
-  }
-  std::vector<T> download() const {
-    std::vector<T> host(static_cast<std::size_t>(n_));
-    CUACT_TEST_CUDA(cudaMemcpy(host.data(), get(), n_ * sizeof(T), cudaMemcpyDeviceToHost));
-    return host;
-  }
-
- private:
-  TestDeviceBuffer<T> buffer_;
-  std::int64_t n_;
-  std::int64_t offset_;
-};
 
 /// dbias against the sum of the returned dx per channel (plus `base`), in double.
 template <class T>
@@ -109,7 +60,7 @@ void run_case(const Op<compute_t<T>>& op, ChannelShape shape, std::int64_t offse
   const auto dbias_init = random_vector<C>(shape.channels, -1, 1, 24);
 
   std::vector<T> y_ref(n), dx_ref(n);
-  At<T> xb(n, offset), dyb(n, offset), yb(n, offset), dxb(n, offset);
+  OffsetBuffer<T> xb(n, offset), dyb(n, offset), yb(n, offset), dxb(n, offset);
   xb.upload(x);
   dyb.upload(dy);
   TestDeviceBuffer<C> bb(shape.channels), dbb(shape.channels);
@@ -119,7 +70,7 @@ void run_case(const Op<compute_t<T>>& op, ChannelShape shape, std::int64_t offse
     for (std::int64_t i = 0; i < n; ++i) {
       xpb[i] = x[i] + b[(i / shape.inner) % shape.channels];
     }
-    At<T> xpbb(n, offset);
+    OffsetBuffer<T> xpbb(n, offset);
     xpbb.upload(xpb);
     forward(op, xpbb.get(), yb.get(), n, nullptr);
     backward(op, xpbb.get(), dyb.get(), dxb.get(), n, Saved::input, nullptr);
@@ -141,7 +92,7 @@ void run_case(const Op<compute_t<T>>& op, ChannelShape shape, std::int64_t offse
   CUACT_TEST_CUDA(cudaDeviceSynchronize());
   expect_bitwise(y_ref, yb.download(), "y");
   {
-    At<T> inplace(n, offset);
+    OffsetBuffer<T> inplace(n, offset);
     inplace.upload(x);
     bias_forward(op, inplace.get(), bb.get(), inplace.get(), shape, nullptr);
     CUACT_TEST_CUDA(cudaDeviceSynchronize());
@@ -172,7 +123,7 @@ void run_case(const Op<compute_t<T>>& op, ChannelShape shape, std::int64_t offse
 
   // Accumulate, allocating, in place over dy; then dbias alone must give the same bits.
   {
-    At<T> inplace(n, offset);
+    OffsetBuffer<T> inplace(n, offset);
     inplace.upload(dy);
     dbb.upload(dbias_init);
     bias_backward(op, xb.get(), inplace.get(), bb.get(), inplace.get(), dbb.get(), nullptr, shape,
@@ -189,7 +140,7 @@ void run_case(const Op<compute_t<T>>& op, ChannelShape shape, std::int64_t offse
 
   // From the output (ReLU's gradient is a function of y), bias unread.
   if constexpr (std::is_same_v<Op<C>, Relu<C>>) {
-    At<T> saved_y(n, offset);
+    OffsetBuffer<T> saved_y(n, offset);
     saved_y.upload(y_ref);
     CUACT_TEST_CUDA(cudaMemset(dxb.get(), 0xFF, n * sizeof(T)));
     bias_backward(op, saved_y.get(), dyb.get(), nullptr, dxb.get(), dbb.get(), nullptr, shape,

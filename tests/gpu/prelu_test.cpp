@@ -10,7 +10,10 @@
 
 #include "tests/support/reference.hpp"
 #include "tests/support/ulp.hpp"
+#include "tests/support/channel_layouts.hpp"
 #include "tests/support/device_buffer.hpp"
+#include "tests/support/expect_bitwise.hpp"
+#include "tests/support/offset_buffer.hpp"
 #include "tests/support/gpu_environment.hpp"
 #include "tests/support/test_data.hpp"
 
@@ -32,30 +35,9 @@ namespace {
 
 using reference::bits_of;
 using reference::bits_t;
-using reference::ulp_distance;
-
-enum class Layout { nchw, nhwc, matrix, shared };
-const char* const kLayoutNames[] = {"Nchw", "Nhwc", "Matrix", "Shared"};
-
-void PrintTo(Layout l, std::ostream* os) { *os << kLayoutNames[static_cast<int>(l)]; }
 
 /// (dtype, layout, channels, spatial): spatial is H*W for NCHW/NHWC, extra rows for [N, C].
 using Case = std::tuple<Dtype, Layout, std::int64_t, std::int64_t>;
-
-PreluShape make_shape(Layout layout, std::int64_t channels, std::int64_t spatial) {
-  constexpr std::int64_t kBatch = 2;
-  switch (layout) {
-    case Layout::nchw:
-      return PreluShape::nchw(kBatch, channels, spatial, 1);
-    case Layout::nhwc:
-      return PreluShape::nhwc(kBatch, spatial, 1, channels);
-    case Layout::matrix:
-      return PreluShape::matrix(kBatch + spatial, channels);
-    case Layout::shared:
-      return PreluShape::shared(kBatch * channels * spatial);
-  }
-  return {};
-}
 
 template <class T>
 void expect_dalpha_close(const std::vector<compute_t<T>>& got, const reference::PreluAlphaGrad& ref,
@@ -66,41 +48,6 @@ void expect_dalpha_close(const std::vector<compute_t<T>>& got, const reference::
     ASSERT_NEAR(static_cast<double>(got[c]), expected, tol) << "channel " << c;
   }
 }
-
-template <class T>
-void expect_bitwise(const std::vector<T>& expected, const std::vector<T>& got, const char* what) {
-  ASSERT_EQ(expected.size(), got.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    ASSERT_EQ(ulp_distance(expected[i], got[i]), 0u)
-        << what << "[" << i << "]: expected " << to_compute(expected[i]) << ", got "
-        << to_compute(got[i]);
-  }
-}
-
-/// A device copy of n elements starting `offset` elements into its allocation, so that
-/// every tensor of a case can start at the same (or a different) offset from a 16-byte
-/// boundary.
-template <class T>
-class OffsetBuffer {
- public:
-  OffsetBuffer(std::int64_t n, std::int64_t offset)
-      : buffer_(n + offset), n_(n), offset_(offset) {}
-  T* get() const { return buffer_.get() + offset_; }
-  void upload(const std::vector<T>& host) {
-    CUACT_TEST_CUDA(cudaMemcpy(get(), host.data(), n_ * sizeof(T), cudaMemcpyHostToDevice));
-  }
-  std::vector<T> download() const {
-    std::vector<T> host(static_cast<std::size_t>(n_));
-    CUACT_TEST_CUDA(cudaMemcpy(host.data(), get(), n_ * sizeof(T), cudaMemcpyDeviceToHost));
-    return host;
-  }
-  void fill_bytes(int value) { CUACT_TEST_CUDA(cudaMemset(get(), value, n_ * sizeof(T))); }
-
- private:
-  TestDeviceBuffer<T> buffer_;
-  std::int64_t n_;
-  std::int64_t offset_;
-};
 
 /// Every PReLU call on `shape` against the CPU reference, with x, dy, y and dx starting
 /// `offset` elements into their allocations.

@@ -10,6 +10,7 @@
 #include <cuact/cuact.h>
 #include <cuact/activations.hpp>
 #include <cuact/gated.hpp>
+#include <cuact/bias.hpp>
 #include <cuact/layers.hpp>
 #include <cuact/mask.hpp>
 #include <cuact/prelu.hpp>
@@ -142,11 +143,11 @@ TEST(RuntimeCalls, CApiAndLayers) {
   check({"ActivationLayer backward", 3, 3, 1}, [&] { elu.backward(dy, dx, kN, nullptr); });
 }
 
-TEST(RuntimeCalls, Prelu) {
+TEST(RuntimeCalls, PreluAndBias) {
   const PreluShape nchw = PreluShape::nchw(32, 64, 28, 28);
   const PreluShape nhwc = PreluShape::nhwc(32, 28, 28, 3);
   const std::size_t bytes = 1 << 24;
-  check({"prelu_forward nchw", 3, 3, 1}, [&] { prelu_forward(x, alpha, y, nchw, nullptr); });
+  check({"prelu_forward nchw", 3, 2, 1}, [&] { prelu_forward(x, alpha, y, nchw, nullptr); });
   check({"prelu_backward nchw", 6, 3, 2}, [&] {
     prelu_backward(x, dy, alpha, y, dalpha, nchw, GradMode::accumulate, workspace, bytes, nullptr);
   });
@@ -157,16 +158,25 @@ TEST(RuntimeCalls, Prelu) {
   // one launch; the overload without a workspace then allocates none.
   const PreluShape small_nchw = PreluShape::nchw(2, 64, 7, 7);
   const PreluShape small_nhwc = PreluShape::nhwc(2, 7, 7, 64);
-  check({"prelu_backward small nchw", 6, 3, 1}, [&] {
+  check({"prelu_backward small nchw", 6, 2, 1}, [&] {
     prelu_backward(x, dy, alpha, y, dalpha, small_nchw, GradMode::accumulate, workspace, bytes,
                    nullptr);
   });
-  check({"prelu_backward small nhwc", 6, 3, 1}, [&] {
+  check({"prelu_backward small nhwc", 6, 2, 1}, [&] {
     prelu_backward(x, dy, alpha, y, dalpha, small_nhwc, GradMode::overwrite, workspace, bytes,
                    nullptr);
   });
-  check({"prelu_backward small, own", 5, 3, 1},
+  check({"prelu_backward small, own", 5, 2, 1},
         [&] { prelu_backward(x, dy, alpha, y, dalpha, small_nchw, GradMode::overwrite, nullptr); });
+  // The device is asked once per call for its pointers and once per launch (the cached
+  // resident grid), not for the plan. Bias + activation: the same.
+  const ChannelShape gemm = ChannelShape::matrix(4096, 768);
+  check({"gelu_bias_forward", 3, 2, 1},
+        [&] { bias_forward(Gelu<float>{}, x, alpha, y, gemm, nullptr); });
+  check({"gelu_bias_backward", 6, 3, 2}, [&] {
+    bias_backward(Gelu<float>{}, x, dy, alpha, dx, dalpha, nullptr, gemm, Saved::input,
+                  GradMode::accumulate, workspace, bytes, nullptr);
+  });
 }
 
 // With a device to plan for, these shapes once reached the planner: [2, 2^61 - 1, 1] in f16
