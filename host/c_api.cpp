@@ -8,6 +8,7 @@
 #include "host/param_conversion.hpp"
 
 #include <cuact/activations.hpp>
+#include <cuact/bias.hpp>
 #include <cuact/error.hpp>
 #include <cuact/gated.hpp>
 #include <cuact/prelu.hpp>
@@ -472,6 +473,68 @@ cuact_status cuact_rrelu_backward(cuact_dtype dtype, const void* v, const void* 
                             cuact::detail::convert_param<C>(op_fn, "upper", upper),
                             training != 0, cuact::RReluKey{seed, offset}, to_saved(saved),
                             stream);
+    });
+  });
+}
+
+cuact_status cuact_bias_forward(cuact_activation op, const double* params, int num_params,
+                                cuact_dtype dtype, const void* x, const void* bias, void* y,
+                                int64_t outer, int64_t channels, int64_t inner,
+                                cudaStream_t stream) {
+  return guarded([&] {
+    constexpr const char* fn = "cuact_bias_forward";
+    with_dtype(fn, dtype, [&](auto tag) {
+      using T = decltype(tag);
+      using C = cuact::compute_t<T>;
+      with_op<C>(fn, "_bias_forward", op, params, num_params, [&](const auto& f) {
+        cuact::bias_forward(f, static_cast<const T*>(x), static_cast<const C*>(bias),
+                            static_cast<T*>(y), cuact::ChannelShape{outer, channels, inner},
+                            stream);
+      });
+    });
+  });
+}
+
+cuact_status cuact_bias_backward_workspace_size(cuact_dtype dtype, int64_t outer,
+                                                int64_t channels, int64_t inner, size_t* bytes) {
+  return guarded([&] {
+    constexpr const char* fn = "cuact_bias_backward_workspace_size";
+    if (bytes == nullptr) {
+      throw cuact::invalid_argument(std::string(fn) + ": 'bytes' is null");
+    }
+    with_dtype(fn, dtype, [&](auto tag) {
+      using T = decltype(tag);
+      *bytes = cuact::bias_backward_workspace_size<T>(cuact::ChannelShape{outer, channels, inner});
+    });
+  });
+}
+
+cuact_status cuact_bias_backward(cuact_activation op, const double* params, int num_params,
+                                 cuact_saved saved, cuact_dtype dtype, const void* v,
+                                 const void* dy, const void* bias, void* dx, void* dbias, void* y,
+                                 int64_t outer, int64_t channels, int64_t inner, int accumulate,
+                                 void* workspace, size_t workspace_bytes, cudaStream_t stream) {
+  return guarded([&] {
+    constexpr const char* fn = "cuact_bias_backward";
+    with_dtype(fn, dtype, [&](auto tag) {
+      using T = decltype(tag);
+      using C = cuact::compute_t<T>;
+      with_op<C>(fn, "_bias_backward", op, params, num_params, [&](const auto& f) {
+        const cuact::ChannelShape shape{outer, channels, inner};
+        const auto mode =
+            accumulate != 0 ? cuact::GradMode::accumulate : cuact::GradMode::overwrite;
+        const auto* v_ = static_cast<const T*>(v);
+        const auto* dy_ = static_cast<const T*>(dy);
+        const auto* bias_ = static_cast<const C*>(bias);
+        if (workspace == nullptr && workspace_bytes == 0) {
+          cuact::bias_backward(f, v_, dy_, bias_, static_cast<T*>(dx), static_cast<C*>(dbias),
+                               static_cast<T*>(y), shape, to_saved(saved), mode, stream);
+        } else {
+          cuact::bias_backward(f, v_, dy_, bias_, static_cast<T*>(dx), static_cast<C*>(dbias),
+                               static_cast<T*>(y), shape, to_saved(saved), mode, workspace,
+                               workspace_bytes, stream);
+        }
+      });
     });
   });
 }

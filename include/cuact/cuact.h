@@ -1,12 +1,12 @@
-/* cuact's C API: every activation and PReLU behind plain C functions with status codes, for
+/* cuact's C API: every activation, bias + activation and PReLU behind plain C functions with status codes, for
  * FFI callers (Python ctypes, Rust, Julia, ...). Exceptions never cross it.
  *
  * Each function has the semantics of the C++ entry point it wraps (activations.hpp,
- * prelu.hpp): device pointers, 64-bit counts, enqueued on `stream`, never synchronizing, in
+ * prelu.hpp, bias.hpp): device pointers, 64-bit counts, enqueued on `stream`, never synchronizing, in
  * place allowed where the C++ API allows it. The element type is given at run time; scalar
  * parameters are passed as double and converted to the compute type (float for f32/f16/
- * bf16, double for f64) before they are checked. PReLU's alpha and dalpha are arrays of the
- * compute type.
+ * bf16, double for f64) before they are checked. PReLU's alpha and dalpha, and the bias and
+ * dbias, are arrays of the compute type.
  *
  * On failure a function returns a non-zero status and leaves every output untouched (for
  * CUACT_STATUS_INVALID_ARGUMENT) ; cuact_last_error() then gives the full message of the
@@ -194,6 +194,34 @@ CUACT_API cuact_status cuact_gated_backward(cuact_activation op, const double* p
                                             cuact_dtype dtype, const void* gate, const void* up,
                                             const void* dy, void* dgate, void* dup, int64_t rows,
                                             int64_t hidden, cudaStream_t stream);
+
+/* Bias + activation (bias.hpp) on an [outer, channels, inner] tensor: y = op(x + bias[c]),
+ * for a unary activation with num_params parameters from params (as for
+ * cuact_activation_forward_params). bias (and dbias below) hold `channels` values of the
+ * compute type. */
+CUACT_API cuact_status cuact_bias_forward(cuact_activation op, const double* params,
+                                          int num_params, cuact_dtype dtype, const void* x,
+                                          const void* bias, void* y, int64_t outer,
+                                          int64_t channels, int64_t inner, cudaStream_t stream);
+
+/* Bytes of workspace cuact_bias_backward needs when it computes dbias: a function of the
+ * shape and dtype alone, the same for every activation. */
+CUACT_API cuact_status cuact_bias_backward_workspace_size(cuact_dtype dtype, int64_t outer,
+                                                          int64_t channels, int64_t inner,
+                                                          size_t* bytes);
+
+/* Bias + activation backward from the saved tensor v (the pre-bias x for CUACT_SAVED_INPUT,
+ * y for CUACT_SAVED_OUTPUT where the activation allows it): dx, the recomputed y (input
+ * only) and dbias (overwritten, or added to when `accumulate` is non-zero), each skipped when
+ * NULL, in one pass. With workspace == NULL and workspace_bytes == 0 the workspace is
+ * allocated stream-ordered on `stream`. */
+CUACT_API cuact_status cuact_bias_backward(cuact_activation op, const double* params,
+                                           int num_params, cuact_saved saved, cuact_dtype dtype,
+                                           const void* v, const void* dy, const void* bias,
+                                           void* dx, void* dbias, void* y, int64_t outer,
+                                           int64_t channels, int64_t inner, int accumulate,
+                                           void* workspace, size_t workspace_bytes,
+                                           cudaStream_t stream);
 
 /* PReLU forward on an [outer, channels, inner] tensor. */
 CUACT_API cuact_status cuact_prelu_forward(cuact_dtype dtype, const void* x, const void* alpha,

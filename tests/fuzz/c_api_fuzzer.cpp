@@ -123,7 +123,7 @@ void one_call(Reader& r) {
     }
     return static_cast<int>(r.byte() % 6) - 1;  // num_params: -1 .. 4
   };
-  switch (r.byte() % 14) {
+  switch (r.byte() % 17) {
     case 0: {
       const cuact_activation op = op_of(r);
       const double p = r.param();
@@ -267,6 +267,51 @@ void one_call(Reader& r) {
       const auto workspace_bytes = static_cast<std::size_t>(r.count());
       expect_status(cuact_prelu_backward(d, x, dy, alpha, dx, dalpha, outer, channels, inner,
                                          accumulate, workspace, workspace_bytes, stream));
+      break;
+    }
+    case 12: {
+      const cuact_activation op = op_of(r);
+      const int np = fill_params();
+      const cuact_dtype d = dtype_of(r);
+      void* x = pointer(r);
+      void* bias = pointer(r);
+      void* y = pointer(r);
+      const std::int64_t outer = r.count();
+      const std::int64_t channels = r.count();
+      expect_status(cuact_bias_forward(op, params, np, d, x, bias, y, outer, channels, r.count(),
+                                       stream));
+      break;
+    }
+    case 13: {
+      const cuact_dtype d = dtype_of(r);
+      const std::int64_t outer = r.count();
+      const std::int64_t channels = r.count();
+      const std::int64_t inner = r.count();
+      std::size_t bytes = 0;
+      expect_status(cuact_bias_backward_workspace_size(d, outer, channels, inner,
+                                                       r.byte() % 16 == 0 ? nullptr : &bytes));
+      break;
+    }
+    case 14: {
+      const cuact_activation op = op_of(r);
+      const int np = fill_params();
+      const cuact_saved s = saved_of(r);
+      const cuact_dtype d = dtype_of(r);
+      void* v = pointer(r);
+      void* dy = pointer(r);
+      void* bias = pointer(r);
+      void* dx = pointer(r);
+      void* dbias = pointer(r);
+      void* y = pointer(r);
+      const std::int64_t outer = r.count();
+      const std::int64_t channels = r.count();
+      const std::int64_t inner = r.count();
+      const int accumulate = r.byte() % 3 - 1;
+      void* workspace = pointer(r);
+      const auto workspace_bytes = static_cast<std::size_t>(r.count());
+      expect_status(cuact_bias_backward(op, params, np, s, d, v, dy, bias, dx, dbias, y, outer,
+                                        channels, inner, accumulate, workspace, workspace_bytes,
+                                        stream));
       break;
     }
     default: {

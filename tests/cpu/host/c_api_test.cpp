@@ -205,6 +205,57 @@ TEST(CApi, PreluErrorsAndNoOps) {
   EXPECT_EQ(bytes, 0u);
 }
 
+TEST(CApi, BiasCallsCheckTheActivationTheShapeAndTheBuffers) {
+  std::vector<float> x(24, 1.0f), bias(3, 0.5f), out(24, 42.0f);
+  const double slope = -0.1;
+  // The C++ entry point's messages, named after the activation.
+  EXPECT_EQ(cuact_bias_forward(CUACT_RELU, nullptr, 0, CUACT_DTYPE_F32, nullptr, bias.data(),
+                               out.data(), 2, 3, 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "relu_bias_forward: 'x' is null but n = 24");
+  EXPECT_EQ(cuact_bias_forward(CUACT_GELU, nullptr, 0, CUACT_DTYPE_BF16, x.data(), nullptr,
+                               out.data(), 2, 0, 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "gelu_bias_forward: 'shape.channels' must be >= 1, got 0");
+  EXPECT_EQ(cuact_bias_backward(CUACT_LEAKY_RELU, &slope, 1, CUACT_SAVED_OUTPUT, CUACT_DTYPE_F32,
+                                x.data(), x.data(), nullptr, out.data(), nullptr, nullptr, 2, 3,
+                                4, 0, nullptr, 0, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "leaky_relu_bias_backward: 'saved' is Saved::output, which needs negative_slope "
+               ">= 0 (got -0.1)");
+  EXPECT_EQ(cuact_bias_backward(CUACT_RELU, nullptr, 0, CUACT_SAVED_INPUT, CUACT_DTYPE_F32,
+                                x.data(), x.data(), bias.data(), nullptr, nullptr, nullptr, 2, 3,
+                                4, 0, nullptr, 0, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "relu_bias_backward: 'dx', 'dbias' and 'y' are all null: nothing to compute");
+  // A gated activation has no bias form here.
+  EXPECT_EQ(cuact_bias_forward(CUACT_CLAMPED_SWIGLU, nullptr, 0, CUACT_DTYPE_F32, x.data(),
+                               bias.data(), out.data(), 2, 3, 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "cuact_bias_forward: 'clamped_swiglu' is a gated activation (gate and up): use "
+               "cuact_gated_forward/cuact_gated_backward");
+  for (float v : out) {
+    ASSERT_EQ(v, 42.0f) << "an output was written";
+  }
+  // The workspace: the shape's and dtype's alone, as PReLU's; 0 for an empty shape.
+  size_t bytes = 0, prelu_bytes = 1;
+  EXPECT_EQ(cuact_bias_backward_workspace_size(CUACT_DTYPE_F16, 4096, 96, 1, &bytes),
+            CUACT_STATUS_SUCCESS);
+  EXPECT_EQ(cuact_prelu_backward_workspace_size(CUACT_DTYPE_F16, 4096, 96, 1, &prelu_bytes),
+            CUACT_STATUS_SUCCESS);
+  EXPECT_EQ(bytes, prelu_bytes);
+  EXPECT_GT(bytes, 0u);
+  EXPECT_EQ(cuact_bias_backward_workspace_size(CUACT_DTYPE_F32, 1, 1, 1, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "cuact_bias_backward_workspace_size: 'bytes' is null");
+  EXPECT_EQ(cuact_bias_backward_workspace_size(CUACT_DTYPE_F32, 0, 1, 1, &bytes),
+            CUACT_STATUS_SUCCESS);
+  EXPECT_EQ(bytes, 0u);
+}
+
 TEST(CApi, TheLastErrorIsPerThread) {
   float v = 0;
   ASSERT_EQ(cuact_activation_forward(CUACT_RELU, 0.0, CUACT_DTYPE_F32, nullptr, &v, 1, nullptr),
