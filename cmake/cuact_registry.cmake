@@ -21,7 +21,8 @@
 # them which are built).
 function(cuact_registry_sources kernels_var host_var)
   set(registry "${PROJECT_SOURCE_DIR}/include/cuact/registry.h")
-  set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${registry}")
+  set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND
+    PROPERTY CMAKE_CONFIGURE_DEPENDS "${registry}")
   # The registry's lines: "  X(ENUM, value, Functor, name, kind, (params), "pytorch") \"
   file(READ "${registry}" text)
   # Drop the line-continuation backslashes first: before a list separator CMake reads them as

@@ -29,7 +29,8 @@ void dispatch_bias_pass(const Launcher& launcher, const ChannelwisePlan& plan, c
   using F = BiasChannel<Op, T, kPass>;
   if constexpr (kPass == Pass::forward) {
     dispatch_channelwise<BiasForwardMode>(
-        launcher, plan, ChannelwiseArgs<F>{{op, bias}, v, nullptr, out, nullptr, nullptr, 0, {}, {}});
+        launcher, plan,
+        ChannelwiseArgs<F>{{op, bias}, v, nullptr, out, nullptr, nullptr, 0, {}, {}});
   } else {
     const bool direct = dbias != nullptr && plan.direct;
     C* partials = dbias != nullptr && !direct ? partials_in<C>(workspace) : nullptr;

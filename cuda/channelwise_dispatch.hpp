@@ -86,13 +86,11 @@ void launch_channel_grads_kernel(const Launcher& launcher, const PartialsLayout&
 template <class Launcher, class C, int kTerms, class = void>
 struct has_channel_grads : std::false_type {};
 template <class Launcher, class C, int kTerms>
-struct has_channel_grads<Launcher, C, kTerms,
-                         std::void_t<decltype(std::declval<const Launcher&>()
-                                                  .template channel_grads<C, kTerms>(
-                                                      std::declval<const PartialsLayout&>(),
-                                                      std::declval<const C*>(),
-                                                      std::declval<const GradPointers<C, kTerms>&>()))>>
-    : std::true_type {};
+struct has_channel_grads<
+    Launcher, C, kTerms,
+    std::void_t<decltype(std::declval<const Launcher&>().template channel_grads<C, kTerms>(
+        std::declval<const PartialsLayout&>(), std::declval<const C*>(),
+        std::declval<const GradPointers<C, kTerms>&>()))>> : std::true_type {};
 
 template <class C, int kTerms, class Launcher>
 void finish_channel_grads(const Launcher& launcher, const PartialsLayout& layout,

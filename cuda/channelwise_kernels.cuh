@@ -217,7 +217,8 @@ __device__ __forceinline__ void channelwise_store(T* p, std::int64_t e, const Pa
 /// only the elements in mask[u] are the caller's: the others' terms are left out of acc, and
 /// a vector not wholly the caller's is stored element by element. Whole vectors are still
 /// loaded: reading a neighbour's elements is harmless, and in place they are not used.
-template <class Mode, bool kMasked, class F, int kVec, int kUnroll = kChannelwiseUnroll<Packed<typename F::Elem, kVec>>>
+template <class Mode, bool kMasked, class F, int kVec,
+          int kUnroll = kChannelwiseUnroll<Packed<typename F::Elem, kVec>>>
 __device__ __forceinline__ void channelwise_batch(const ChannelwiseArgs<F>& a,
                                                   const std::int64_t (&at)[kUnroll],
                                                   const unsigned (&mask)[kUnroll],

@@ -207,10 +207,12 @@ struct ChannelwiseRoute {
 /// among them) take super-rows, any channel count; rows of a multiple of the vector on
 /// boundaries the plain tiles, other rows the masked tiles. Tensors at different offsets,
 /// and rows of 2^31 elements or more off boundaries, take the element path.
-inline ChannelwiseRoute channelwise_route(const ChannelwisePlan& p, bool same_offset, std::int64_t off, int vec) {
+inline ChannelwiseRoute channelwise_route(const ChannelwisePlan& p, bool same_offset,
+                                          std::int64_t off, int vec) {
   if (p.super_rows) {
-    return same_offset ? ChannelwiseRoute{ChannelwiseKernel::channels_last, true, p.width, off}
-                       : ChannelwiseRoute{ChannelwiseKernel::channels_last, false, p.channels * p.inner, 0};
+    return same_offset
+               ? ChannelwiseRoute{ChannelwiseKernel::channels_last, true, p.width, off}
+               : ChannelwiseRoute{ChannelwiseKernel::channels_last, false, p.channels * p.inner, 0};
   }
   if (same_offset && off == 0 && p.inner % vec == 0) {
     return {ChannelwiseKernel::channel_tiles, true, 1, 0};
@@ -231,8 +233,8 @@ inline PartialsLayout partials_layout(const ChannelwisePlan& p, const Channelwis
 
 /// The index map of a channels_last route, for `vec` elements per access (1 on the element
 /// path) and blocks of `threads`.
-inline ChannelsLastMap channels_last_map(const ChannelwisePlan& p, const ChannelwiseRoute& r, int vec,
-                                         int threads) {
+inline ChannelsLastMap channels_last_map(const ChannelwisePlan& p, const ChannelwiseRoute& r,
+                                         int vec, int threads) {
   return {
       p.outer * p.channels * p.inner, p.channels, p.inner, r.width, r.off, vec, p.chunks, threads};
 }

@@ -25,7 +25,9 @@ struct PreluChannel {
   CUACT_HOST_DEVICE Channel channel(std::int64_t c) const {
     return {alpha != nullptr ? alpha[c] : C(0)};
   }
-  CUACT_HOST_DEVICE C forward(const Channel& ch, C x) const { return Prelu<C>{ch.alpha}.forward(x); }
+  CUACT_HOST_DEVICE C forward(const Channel& ch, C x) const {
+    return Prelu<C>{ch.alpha}.forward(x);
+  }
   CUACT_HOST_DEVICE C backward(const Channel& ch, C x, C dy, C (&terms)[1]) const {
     const Prelu<C> op{ch.alpha};
     terms[0] = op.alpha_grad_term(x, dy);
