@@ -20,7 +20,8 @@
 
 extern "C" int c_api_check(void);
 #if !CUACT_CONSUMER_CXX_ONLY
-cudaError_t launch_elu_then_double(const float* x, float* y, int n, cudaStream_t stream);
+cudaError_t launch_leaky_relu_then_double(const float* x, float* y, int n, float slope,
+                                          cudaStream_t stream);
 #endif
 
 namespace {
@@ -44,19 +45,20 @@ int main() {
   } catch (const cuact::invalid_argument& e) {
     expect(std::string(e.what()) == "relu_forward: 'x' is null but n = 3", "error message");
   }
-  try {  // a 16-bit instantiation: exported from a shared libcuact too
-    cuact::elu_backward<__nv_bfloat16>(nullptr, nullptr, nullptr, 2, 1.0f, cuact::Saved::input,
-                                       nullptr);
-    expect(false, "elu_backward accepted a null pointer");
+  try {  // a 16-bit instantiation with a parameter: exported from a shared libcuact too
+    cuact::leaky_relu_backward<__nv_bfloat16>(nullptr, nullptr, nullptr, 2, 0.5f,
+                                              cuact::Saved::input, nullptr);
+    expect(false, "leaky_relu_backward accepted a null pointer");
   } catch (const cuact::invalid_argument&) {
   }
   try {  // the generic entry point, whose signature has compute_t<T> (mangling)
     const float* none = nullptr;
-    cuact::backward(cuact::Celu<float>{0.5f}, none, none, static_cast<float*>(nullptr), 4,
+    cuact::backward(cuact::LeakyRelu<float>{0.5f}, none, none, static_cast<float*>(nullptr), 4,
                     cuact::Saved::input, nullptr);
     expect(false, "backward accepted a null pointer");
   } catch (const cuact::invalid_argument& e) {
-    expect(std::string(e.what()) == "celu_backward: 'v' is null but n = 4", "generic message");
+    expect(std::string(e.what()) == "leaky_relu_backward: 'v' is null but n = 4",
+           "generic message");
   }
   try {  // compute_t<T> in a PReLU signature
     cuact::prelu_forward<__half>(nullptr, nullptr, nullptr, cuact::PreluShape::nchw(1, 2, 1, 1),
@@ -82,11 +84,13 @@ int main() {
   expect(cuact_version() == CUACT_VERSION, "cuact_version() matches the header");
   expect(c_api_check() == 1, "C API from C");
 #ifdef CUACT_CONSUMER_SUBSET_SIZE
-  // A subset build (CUACT_ACTIVATIONS, without gelu): the C API lists only what was built,
-  // and a call for another activation says it is not there, before it looks at anything else.
+  // A subset build (CUACT_ACTIVATIONS=relu: relu, and leaky_relu for RReLU): the C API lists
+  // only what was built, and a call for another activation says it is not there, before it
+  // looks at anything else.
   expect(cuact_activation_count() == CUACT_CONSUMER_SUBSET_SIZE, "subset: activation count");
   expect(cuact_activation_name(CUACT_GELU) == nullptr, "subset: gelu has no name");
-  expect(cuact_activation_name(CUACT_ELU) != nullptr, "subset: elu has its name");
+  expect(cuact_activation_name(CUACT_ELU) == nullptr, "subset: elu has no name");
+  expect(cuact_activation_name(CUACT_RELU) != nullptr, "subset: relu has its name");
   try {
     cuact::gelu_forward<float>(nullptr, nullptr, 3, cuact::GeluApproximate::none, nullptr);
     expect(false, "subset: gelu_forward ran");
@@ -124,8 +128,9 @@ int main() {
   {
     cuact::DeviceBuffer<float> x(n, stream), y(n, stream), z(n, stream);
     x.copy_from_host(host);
-    cuact::elu_forward(x.data(), y.data(), n, 1.0f, stream);
-    expect(launch_elu_then_double(x.data(), z.data(), n, stream) == cudaSuccess, "own kernel");
+    cuact::leaky_relu_forward(x.data(), y.data(), n, 0.1f, stream);
+    expect(launch_leaky_relu_then_double(x.data(), z.data(), n, 0.1f, stream) == cudaSuccess,
+           "own kernel");
     std::vector<float> got_y;
     std::vector<float> got_z;
     y.copy_to_host(got_y);

@@ -3,14 +3,15 @@
 
 #include <cuda_runtime.h>
 
-__global__ void elu_then_double(const float* x, float* y, int n) {
+__global__ void leaky_relu_then_double(const float* x, float* y, int n, float slope) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n) {
-    y[i] = 2.0f * cuact::Elu<float>::elu(1.0f).forward(x[i]);
+    y[i] = 2.0f * cuact::LeakyRelu<float>{slope}.forward(x[i]);
   }
 }
 
-cudaError_t launch_elu_then_double(const float* x, float* y, int n, cudaStream_t stream) {
-  elu_then_double<<<(n + 255) / 256, 256, 0, stream>>>(x, y, n);
+cudaError_t launch_leaky_relu_then_double(const float* x, float* y, int n, float slope,
+                                          cudaStream_t stream) {
+  leaky_relu_then_double<<<(n + 255) / 256, 256, 0, stream>>>(x, y, n, slope);
   return cudaGetLastError();
 }

@@ -1,5 +1,6 @@
-# The host-only tests (label cpu: host, emulation, runtime calls) built a second time with
-# their code and cuact's host code under AddressSanitizer and UndefinedBehaviorSanitizer
+# The host-only tests (label cpu: host and runtime calls a second time, the emulation instead
+# of its plain build) with their code and cuact's host code under AddressSanitizer and
+# UndefinedBehaviorSanitizer
 # (float-cast-overflow included, which -fsanitize=undefined leaves out), linked with the very
 # kernel objects of the library (cuact_kernels: nvcc's output is not instrumented and not
 # compiled twice). Any finding stops the test (-fno-sanitize-recover), so it fails. Tests are
@@ -45,18 +46,18 @@ target_link_libraries(cuact_host_tests_sanitized
 target_compile_definitions(cuact_host_tests_sanitized PRIVATE
   CUACT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
-# Bias + activation's emulation runs unsanitized only: it is the channelwise engine of
-# PReLU's (sanitized) emulation with another channel functor, and its two builds would cost
-# CI minutes for little.
+# The emulation tests, sanitized (tests/CMakeLists.txt then builds only the others plain).
+# Bias + activation's stays plain: it is the channelwise engine of PReLU's (sanitized)
+# emulation with another channel functor, and sanitized it would cost CI minutes for little.
 set(cuact_sanitized_emulation_sources ${cuact_emulation_test_sources})
 list(REMOVE_ITEM cuact_sanitized_emulation_sources emulation/bias_emulation_test.cpp)
-add_executable(cuact_emulation_tests_sanitized ${cuact_sanitized_emulation_sources})
+add_executable(cuact_emulation_tests_sanitized emulation/emulated_cuda.cpp
+  ${cuact_sanitized_emulation_sources})
 target_include_directories(cuact_emulation_tests_sanitized BEFORE PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/emulation)
 target_link_libraries(cuact_emulation_tests_sanitized
   PRIVATE cuact_test_support_sanitized GTest::gtest_main)
-target_compile_options(cuact_emulation_tests_sanitized PRIVATE -Wno-unknown-pragmas
-  -Wno-maybe-uninitialized)
+target_compile_options(cuact_emulation_tests_sanitized PRIVATE ${cuact_emulation_warnings})
 
 set(cuact_sanitized_tests cuact_host_tests_sanitized cuact_emulation_tests_sanitized)
 if(TARGET cuact_runtime_calls_tests)
