@@ -15,8 +15,19 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 namespace cuact::detail {
+
+/// Whether Op has a gradient from the input (every activation; not the bias alone's identity,
+/// bias_identity.hpp, whose gradient needs no saved tensor).
+template <class Op, class = void>
+struct has_grad_from_input : std::false_type {};
+template <class Op>
+struct has_grad_from_input<
+    Op, std::void_t<decltype(std::declval<const Op&>().grad_from_input(0.0f, 0.0f))>>
+    : std::true_type {};
 
 using BiasForwardMode = ChannelwiseMode<false, true, false, false>;
 using BiasBackwardMode = ChannelwiseMode<true, true, true, false>;
@@ -67,12 +78,15 @@ void dispatch_bias(const Launcher& launcher, const char* fn, Pass pass,
       case Pass::forward:
         return dispatch_bias_pass<Pass::forward>(launcher, plan, op, v, dy, bias, out, out2,
                                                  dbias, mode, workspace);
+      // Only ops with a gradient of each kind get its kernels; the entry points never ask the
+      // others for it.
       case Pass::grad_from_input:
-        return dispatch_bias_pass<Pass::grad_from_input>(launcher, plan, op, v, dy, bias, out,
-                                                         out2, dbias, mode, workspace);
+        if constexpr (has_grad_from_input<Op>::value) {
+          return dispatch_bias_pass<Pass::grad_from_input>(launcher, plan, op, v, dy, bias, out,
+                                                           out2, dbias, mode, workspace);
+        }
+        break;
       case Pass::grad_from_output:
-        // Only ops with a gradient from the output get these kernels; the entry points never
-        // ask the others for it.
         if constexpr (has_grad_from_output_v<Op>) {
           return dispatch_bias_pass<Pass::grad_from_output>(launcher, plan, op, v, dy, bias, out,
                                                             out2, dbias, mode, workspace);

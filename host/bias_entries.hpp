@@ -24,6 +24,29 @@ namespace detail {
 /// The workspace size function's name, for messages.
 inline constexpr const char* kBiasSizeFunction = "bias_backward_workspace_size";
 
+/// Launches a checked bias backward with the caller's workspace, or (allocate) with one
+/// allocated stream-ordered on `stream` around the launch when the plan needs one (dbias
+/// through partials).
+template <class Op, class T>
+void launch_bias_backward(const char* fn, Pass pass, const ChannelwisePlan& plan, const Op& op,
+                          const T* v, const T* dy, const compute_t<T>* bias, T* dx, T* y,
+                          compute_t<T>* dbias, GradMode mode, void* workspace, bool allocate,
+                          cudaStream_t stream) {
+  if (!allocate || dbias == nullptr || plan.direct) {
+    launch_bias<Op, T>(fn, pass, plan, op, v, dy, bias, dx, y, dbias, mode, workspace, stream);
+    return;
+  }
+  void* owned = nullptr;
+  CUACT_CUDA_TRY(cudaMallocAsync(&owned, plan.workspace_bytes, stream), fn);
+  try {
+    launch_bias<Op, T>(fn, pass, plan, op, v, dy, bias, dx, y, dbias, mode, owned, stream);
+  } catch (...) {
+    cudaFreeAsync(owned, stream);
+    throw;
+  }
+  CUACT_CUDA_TRY(cudaFreeAsync(owned, stream), fn);
+}
+
 template <class Op, class T>
 void bias_backward_checked(const char* fn, const Op& op, const T* v, const T* dy,
                            const compute_t<T>* bias, T* dx, compute_t<T>* dbias, T* y,
@@ -44,7 +67,6 @@ void bias_backward_checked(const char* fn, const Op& op, const T* v, const T* dy
   const auto bytes = n * static_cast<std::int64_t>(sizeof(T));
   const auto bias_bytes = param_bytes_of<T>(shape);
   const ChannelwisePlan plan = channelwise_plan_for<T>(fn, shape, dbias != nullptr);
-  const bool needs_workspace = dbias != nullptr && !plan.direct;
   if (dbias != nullptr && !allocate) {
     expect_workspace(fn, workspace, workspace_bytes, plan.workspace_bytes, "dbias",
                      kBiasSizeFunction);
@@ -62,20 +84,8 @@ void bias_backward_checked(const char* fn, const Op& op, const T* v, const T* dy
         static_cast<std::int64_t>(workspace_bytes), true, true},
        {"dbias", dbias, bias_bytes, true, true}});
 
-  const Pass pass = from_output ? Pass::grad_from_output : Pass::grad_from_input;
-  if (!allocate || !needs_workspace) {
-    launch_bias<Op, T>(fn, pass, plan, op, v, dy, bias, dx, y, dbias, mode, workspace, stream);
-    return;
-  }
-  void* owned = nullptr;
-  CUACT_CUDA_TRY(cudaMallocAsync(&owned, plan.workspace_bytes, stream), fn);
-  try {
-    launch_bias<Op, T>(fn, pass, plan, op, v, dy, bias, dx, y, dbias, mode, owned, stream);
-  } catch (...) {
-    cudaFreeAsync(owned, stream);
-    throw;
-  }
-  CUACT_CUDA_TRY(cudaFreeAsync(owned, stream), fn);
+  launch_bias_backward(fn, from_output ? Pass::grad_from_output : Pass::grad_from_input, plan,
+                       op, v, dy, bias, dx, y, dbias, mode, workspace, allocate, stream);
 }
 
 /// The checks every bias backward makes first: built, parameters, saved allowed.

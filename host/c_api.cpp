@@ -539,6 +539,38 @@ cuact_status cuact_bias_backward(cuact_activation op, const double* params, int 
   });
 }
 
+cuact_status cuact_bias_add(cuact_dtype dtype, const void* x, const void* bias, void* y,
+                            int64_t outer, int64_t channels, int64_t inner, cudaStream_t stream) {
+  return guarded([&] {
+    with_dtype("cuact_bias_add", dtype, [&](auto tag) {
+      using T = decltype(tag);
+      using C = cuact::compute_t<T>;
+      cuact::bias_add(static_cast<const T*>(x), static_cast<const C*>(bias), static_cast<T*>(y),
+                      cuact::ChannelShape{outer, channels, inner}, stream);
+    });
+  });
+}
+
+cuact_status cuact_bias_grad(cuact_dtype dtype, const void* dy, void* dbias, int64_t outer,
+                             int64_t channels, int64_t inner, int accumulate, void* workspace,
+                             size_t workspace_bytes, cudaStream_t stream) {
+  return guarded([&] {
+    with_dtype("cuact_bias_grad", dtype, [&](auto tag) {
+      using T = decltype(tag);
+      using C = cuact::compute_t<T>;
+      const cuact::ChannelShape shape{outer, channels, inner};
+      const auto mode = accumulate != 0 ? cuact::GradMode::accumulate : cuact::GradMode::overwrite;
+      const auto* dy_ = static_cast<const T*>(dy);
+      auto* dbias_ = static_cast<C*>(dbias);
+      if (workspace == nullptr && workspace_bytes == 0) {
+        cuact::bias_grad(dy_, dbias_, shape, mode, stream);
+      } else {
+        cuact::bias_grad(dy_, dbias_, shape, mode, workspace, workspace_bytes, stream);
+      }
+    });
+  });
+}
+
 cuact_status cuact_prelu_forward(cuact_dtype dtype, const void* x, const void* alpha, void* y,
                                  int64_t outer, int64_t channels, int64_t inner,
                                  cudaStream_t stream) {

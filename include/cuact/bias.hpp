@@ -1,7 +1,9 @@
 // Bias + activation in one pass: y = act(x + b) forward, and dx = dy * act'(x + b) with
 // dbias = the sum of dx over each channel in the same pass backward, for every unary
 // activation of the registry. What training code runs after a GEMM, without the separate
-// bias-add kernel (a full read and write) or column-sum kernel (a full read).
+// bias-add kernel (a full read and write) or column-sum kernel (a full read). And the bias
+// alone, for a layer with no activation after it: bias_add (y = x + b) and bias_grad
+// (dbias = the sum of dy over each channel, one read of dy: cuBLASLt's BGRADB epilogue).
 //
 // Shape. x is [outer, channels, inner] (ChannelShape, channel_shape.hpp) with one bias value
 // per channel: ChannelShape::matrix(rows, C) for a GEMM output [rows, C] with a bias per
@@ -98,5 +100,26 @@ CUACT_API void bias_backward(const Op<compute_t<T>>& op, const T* v, const T* dy
                              const compute_t<T>* bias, nondeduced_t<T>* dx, compute_t<T>* dbias,
                              nondeduced_t<T>* y, ChannelShape shape, Saved saved, GradMode mode,
                              cudaStream_t stream);
+
+/// The bias alone, forward: y = x + bias[c], added in compute_t<T> and rounded to T once (as
+/// PyTorch's x + b for float and double; for the 16-bit types like x.float() + b, rounded).
+/// In place (y == x) allowed.
+template <class T>
+CUACT_API void bias_add(const T* x, const compute_t<T>* bias, nondeduced_t<T>* y,
+                        ChannelShape shape, cudaStream_t stream);
+
+/// The bias alone, backward: dbias[c] (+)= the sum over channel c of dy (the input gradient
+/// is dy itself), from one read of dy, partitioned and summed as bias_backward's dbias (the
+/// same bits as bias_backward of an activation with a gradient of 1). `workspace` (any
+/// alignment) must hold bias_backward_workspace_size<T>(shape) bytes.
+template <class T>
+CUACT_API void bias_grad(const T* dy, compute_t<T>* dbias, ChannelShape shape, GradMode mode,
+                         void* workspace, std::size_t workspace_bytes, cudaStream_t stream);
+
+/// As above, allocating the workspace with cudaMallocAsync on `stream` when the shape needs
+/// one and freeing it with cudaFreeAsync after the work.
+template <class T>
+CUACT_API void bias_grad(const T* dy, compute_t<T>* dbias, ChannelShape shape, GradMode mode,
+                         cudaStream_t stream);
 
 }  // namespace cuact

@@ -223,6 +223,19 @@ CUACT_API cuact_status cuact_bias_backward(cuact_activation op, const double* pa
                                            void* workspace, size_t workspace_bytes,
                                            cudaStream_t stream);
 
+/* The bias alone (bias.hpp): y = x + bias[c] (bias in the compute type; y == x allowed). */
+CUACT_API cuact_status cuact_bias_add(cuact_dtype dtype, const void* x, const void* bias,
+                                      void* y, int64_t outer, int64_t channels, int64_t inner,
+                                      cudaStream_t stream);
+
+/* The bias gradient alone: dbias[c] = (or += when `accumulate` is non-zero) the sum over
+ * channel c of dy, one read of dy. The workspace as for cuact_bias_backward (its size from
+ * cuact_bias_backward_workspace_size; NULL and 0 to allocate it stream-ordered). */
+CUACT_API cuact_status cuact_bias_grad(cuact_dtype dtype, const void* dy, void* dbias,
+                                       int64_t outer, int64_t channels, int64_t inner,
+                                       int accumulate, void* workspace, size_t workspace_bytes,
+                                       cudaStream_t stream);
+
 /* PReLU forward on an [outer, channels, inner] tensor. */
 CUACT_API cuact_status cuact_prelu_forward(cuact_dtype dtype, const void* x, const void* alpha,
                                            void* y, int64_t outer, int64_t channels, int64_t inner,

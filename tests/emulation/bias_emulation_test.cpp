@@ -8,10 +8,12 @@
 // the output; y and dx bit for bit, dbias within the reduction's bound, nothing written
 // outside the outputs. Also the engine's promise that a parameter gradient does not depend
 // on the GPU: grids of as many blocks as a GPU of 1, 8, 58, 108, 132, 148 or 170 SMs keeps
-// resident give bitwise equal dbias and dalpha.
+// resident give bitwise equal dbias and dalpha. And the bias alone (bias_add, bias_grad: the
+// identity on the same kernels), against y = x + b and dbias = the sum of dy.
 #include "tests/emulation/emulated_cuda.hpp"
 
 #include "cuda/bias_dispatch.hpp"
+#include "cuda/bias_identity.hpp"
 #include "cuda/prelu_dispatch.hpp"
 #include "tests/emulation/emulated_launcher.hpp"
 #include "tests/emulation/guarded_buffer.hpp"
@@ -300,6 +302,112 @@ TEST_P(BiasEmulation, EveryKernelMatchesTheReferenceAtEveryOffsetAndGrid) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllDtypes, BiasEmulation, ::testing::ValuesIn(test::kAllDtypes),
+                         [](const ::testing::TestParamInfo<Dtype>& info) {
+                           return std::string(test::dtype_name(info.param));
+                         });
+
+/// bias_add and bias_grad's kernels (the identity, forward and from the output with v = dy)
+/// on `shape`, x and dy at offset ox, the outputs at oo.
+template <class T>
+void run_bias_alone_case(const ChannelShape& shape, std::int64_t ox, std::int64_t oo) {
+  using C = compute_t<T>;
+  using Op = BiasIdentity<C>;
+  const std::int64_t n = shape.numel();
+  const std::int64_t per_channel = n / shape.channels;
+  const ChannelwisePlan plan = plan_channelwise(shape, true, kVecElems<T>, sizeof(C));
+  const auto x = test::random_vector<T>(n, -4, 4, 31);
+  const auto dy = test::random_vector<T>(n, -2, 2, 32);
+  const auto bias = test::random_vector<C>(shape.channels, -1, 1, 33);
+  const auto init = test::random_vector<C>(shape.channels, -1, 1, 34);
+  Expected<T> e{std::vector<T>(static_cast<std::size_t>(n)), dy,
+                std::vector<double>(static_cast<std::size_t>(shape.channels)),
+                std::vector<double>(static_cast<std::size_t>(shape.channels))};
+  for (std::int64_t i = 0; i < n; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    const auto c = static_cast<std::size_t>(i / shape.inner % shape.channels);
+    e.y[k] = from_compute<T>(to_compute(x[k]) + bias[c]);
+    e.sum[c] += static_cast<double>(to_compute(dy[k]));
+    e.abs_sum[c] += std::fabs(static_cast<double>(to_compute(dy[k])));
+  }
+  std::vector<unsigned char> workspace(plan.workspace_bytes);
+  auto xb = buffer<T>(n, ox);
+  auto dyb = buffer<T>(n, ox);
+  xb.set(x);
+  dyb.set(dy);
+
+  auto y = buffer<T>(n, oo);
+  dispatch_bias<Op, T>(EmulatedLauncher{3}, "test", Pass::forward, plan, Op{}, xb.get(), nullptr,
+                       bias.data(), y.get(), nullptr, nullptr, GradMode::overwrite, nullptr);
+  expect_bitwise(e.y, y.values(), "x + b");
+  ASSERT_TRUE(y.guards_intact()) << "x + b: written outside";
+  auto inplace = buffer<T>(n, ox);
+  inplace.set(x);
+  dispatch_bias<Op, T>(EmulatedLauncher{3}, "test", Pass::forward, plan, Op{}, inplace.get(),
+                       nullptr, bias.data(), inplace.get(), nullptr, nullptr,
+                       GradMode::overwrite, nullptr);
+  expect_bitwise(e.y, inplace.values(), "x + b in place");
+
+  // dbias from dy alone, for grids of 1, 3 and 64 blocks: the same bits on each, and the same
+  // as an activation's dbias whose gradient is dy (relu from an all-positive output).
+  std::vector<C> first;
+  for (const std::int64_t grid : {1, 3, 64}) {
+    SCOPED_TRACE(::testing::Message() << "grid " << grid);
+    std::vector<C> dbias(static_cast<std::size_t>(shape.channels), C(-7));
+    dispatch_bias<Op, T>(EmulatedLauncher{grid}, "test", Pass::grad_from_output, plan, Op{},
+                         dyb.get(), dyb.get(), static_cast<const C*>(nullptr),
+                         static_cast<T*>(nullptr), static_cast<T*>(nullptr), dbias.data(),
+                         GradMode::overwrite, workspace.data());
+    expect_dbias<T>(dbias, e, {}, per_channel, "dbias");
+    if (first.empty()) {
+      first = dbias;
+    } else {
+      ASSERT_EQ(std::memcmp(first.data(), dbias.data(), first.size() * sizeof(C)), 0)
+          << "dbias depends on the grid";
+    }
+  }
+  auto ones = buffer<T>(n, ox);
+  ones.set(std::vector<T>(static_cast<std::size_t>(n), from_compute<T>(C(1))));
+  std::vector<C> relu_dbias(static_cast<std::size_t>(shape.channels));
+  dispatch_bias<Relu<C>, T>(EmulatedLauncher{3}, "test", Pass::grad_from_output, plan, Relu<C>{},
+                            ones.get(), dyb.get(), static_cast<const C*>(nullptr),
+                            static_cast<T*>(nullptr), static_cast<T*>(nullptr),
+                            relu_dbias.data(), GradMode::overwrite, workspace.data());
+  ASSERT_EQ(std::memcmp(first.data(), relu_dbias.data(), first.size() * sizeof(C)), 0)
+      << "bias_grad's dbias is not bias_backward's for a gradient of dy";
+
+  std::vector<C> dbias = init;
+  dispatch_bias<Op, T>(EmulatedLauncher{3}, "test", Pass::grad_from_output, plan, Op{}, dyb.get(),
+                       dyb.get(), static_cast<const C*>(nullptr), static_cast<T*>(nullptr),
+                       static_cast<T*>(nullptr), dbias.data(), GradMode::accumulate,
+                       workspace.data());
+  expect_dbias<T>(dbias, e, init, per_channel, "dbias accumulated");
+}
+
+class BiasAloneEmulation : public ::testing::TestWithParam<Dtype> {};
+
+TEST_P(BiasAloneEmulation, AddAndGradMatchTheReferenceOnEveryKernel) {
+  test::with_dtype(GetParam(), [](auto tag) {
+    using T = decltype(tag);
+    Covered covered;
+    for (const ChannelShape& shape : shapes()) {
+      for (const auto& [ox, oo] :
+           {std::pair<std::int64_t, std::int64_t>{0, 0}, {1, 1}, {3, 3}, {1, 2}}) {
+        SCOPED_TRACE(::testing::Message() << "[" << shape.outer << ", " << shape.channels
+                                          << ", " << shape.inner << "] offsets " << ox << "/"
+                                          << oo);
+        covered.add<T>(plan_channelwise(shape, true, kVecElems<T>, sizeof(compute_t<T>)), ox,
+                       oo);
+        run_bias_alone_case<T>(shape, ox, oo);
+        if (::testing::Test::HasFatalFailure()) {
+          return;
+        }
+      }
+    }
+    covered.expect_all();
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(AllDtypes, BiasAloneEmulation, ::testing::ValuesIn(test::kAllDtypes),
                          [](const ::testing::TestParamInfo<Dtype>& info) {
                            return std::string(test::dtype_name(info.param));
                          });

@@ -123,7 +123,7 @@ void one_call(Reader& r) {
     }
     return static_cast<int>(r.byte() % 6) - 1;  // num_params: -1 .. 4
   };
-  switch (r.byte() % 17) {
+  switch (r.byte() % 19) {
     case 0: {
       const cuact_activation op = op_of(r);
       const double p = r.param();
@@ -312,6 +312,31 @@ void one_call(Reader& r) {
       expect_status(cuact_bias_backward(op, params, np, s, d, v, dy, bias, dx, dbias, y, outer,
                                         channels, inner, accumulate, workspace, workspace_bytes,
                                         stream));
+      break;
+    }
+    case 15: {
+      const cuact_dtype d = dtype_of(r);
+      const void* x = pointer(r);
+      const void* bias = pointer(r);
+      void* y = pointer(r);
+      const std::int64_t outer = r.count();
+      const std::int64_t channels = r.count();
+      const std::int64_t inner = r.count();
+      expect_status(cuact_bias_add(d, x, bias, y, outer, channels, inner, stream));
+      break;
+    }
+    case 16: {
+      const cuact_dtype d = dtype_of(r);
+      const void* dy = pointer(r);
+      void* dbias = pointer(r);
+      const std::int64_t outer = r.count();
+      const std::int64_t channels = r.count();
+      const std::int64_t inner = r.count();
+      const int accumulate = r.byte() % 3 - 1;
+      void* workspace = pointer(r);
+      const auto workspace_bytes = static_cast<std::size_t>(r.count());
+      expect_status(cuact_bias_grad(d, dy, dbias, outer, channels, inner, accumulate, workspace,
+                                    workspace_bytes, stream));
       break;
     }
     default: {

@@ -3,7 +3,8 @@
 // x + b (float and double, where x + b rounds to T as the fused kernel keeps it) or what
 // the host functor gives (ReLU, exact, every type); dbias within a bound from the
 // reduction length of the sum of the dx returned, bitwise the same from run to run,
-// overwrite and accumulate; in place; from the output; and captured in a CUDA graph.
+// overwrite and accumulate; in place; from the output; and captured in a CUDA graph. And the
+// bias alone (bias_add, bias_grad) on every layout and dtype.
 #include <cuact/activations.hpp>
 #include <cuact/bias.hpp>
 #include <cuact/error.hpp>
@@ -151,17 +152,67 @@ void run_case(const Op<compute_t<T>>& op, ChannelShape shape, std::int64_t offse
   }
 }
 
+/// The bias alone on `shape` at `offset`: bias_add bitwise x + b rounded once (in place
+/// too), bias_grad's dbias the sum of dy, the same bits from run to run, accumulating and
+/// allocating.
+template <class T>
+void run_bias_alone_case(ChannelShape shape, std::int64_t offset) {
+  using C = compute_t<T>;
+  const std::int64_t n = shape.numel();
+  const auto x = random_vector<T>(n, -4, 4, 25);
+  const auto dy = random_vector<T>(n, -2, 2, 26);
+  const auto b = random_vector<C>(shape.channels, -1, 1, 27);
+  const auto dbias_init = random_vector<C>(shape.channels, -1, 1, 28);
+  std::vector<T> y_ref(n);
+  for (std::int64_t i = 0; i < n; ++i) {
+    y_ref[i] = from_compute<T>(to_compute(x[i]) + b[(i / shape.inner) % shape.channels]);
+  }
+  OffsetBuffer<T> xb(n, offset), dyb(n, offset), yb(n, offset);
+  xb.upload(x);
+  dyb.upload(dy);
+  TestDeviceBuffer<C> bb(shape.channels), dbb(shape.channels);
+  bb.upload(b);
+  CUACT_TEST_CUDA(cudaMemset(yb.get(), 0xFF, n * sizeof(T)));
+  bias_add(xb.get(), bb.get(), yb.get(), shape, nullptr);
+  CUACT_TEST_CUDA(cudaDeviceSynchronize());
+  expect_bitwise(y_ref, yb.download(), "bias_add");
+  bias_add(xb.get(), bb.get(), xb.get(), shape, nullptr);
+  CUACT_TEST_CUDA(cudaDeviceSynchronize());
+  expect_bitwise(y_ref, xb.download(), "bias_add in place");
+
+  const std::size_t ws_bytes = bias_backward_workspace_size<T>(shape);
+  TestDeviceBuffer<unsigned char> ws(ws_bytes);
+  std::vector<C> first;
+  for (int run = 0; run < 2; ++run) {
+    CUACT_TEST_CUDA(cudaMemset(dbb.get(), 0xFF, shape.channels * sizeof(C)));
+    bias_grad(dyb.get(), dbb.get(), shape, GradMode::overwrite, ws.get(), ws_bytes, nullptr);
+    CUACT_TEST_CUDA(cudaDeviceSynchronize());
+    const auto dbias = dbb.download();
+    expect_dbias_close<T>(dbias, dy, shape, {});
+    if (run == 0) {
+      first = dbias;
+    } else {
+      expect_bitwise(first, dbias, "bias_grad on the second run");
+    }
+  }
+  dbb.upload(dbias_init);
+  bias_grad(dyb.get(), dbb.get(), shape, GradMode::accumulate, nullptr);
+  CUACT_TEST_CUDA(cudaDeviceSynchronize());
+  expect_dbias_close<T>(dbb.download(), dy, shape, dbias_init);
+}
+
 /// (dtype, layout, channels, spatial, offset)
 using Case = std::tuple<Dtype, Layout, std::int64_t, std::int64_t, std::int64_t>;
 
 class BiasRelu : public GpuTestWithParam<Case> {};
 
-TEST_P(BiasRelu, MatchesTheHostFunctorForwardBackwardDbiasInPlaceAndFromTheOutput) {
+TEST_P(BiasRelu, MatchesTheHostFunctorForwardBackwardDbiasInPlaceFromTheOutputAndAlone) {
   const auto& [dtype, layout, channels, spatial, offset] = GetParam();
   const ChannelShape shape = make_shape(layout, channels, spatial);
   with_dtype(dtype, [&](auto tag) {
     using T = decltype(tag);
     run_case<T>(Relu<compute_t<T>>{}, shape, offset);
+    run_bias_alone_case<T>(shape, offset);
   });
 }
 

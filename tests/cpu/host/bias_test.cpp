@@ -216,5 +216,45 @@ TEST(BiasWorkspaceSize, IsAFunctionOfTheShapeAndTypeAloneAndMatchesPrelus) {
   }
 }
 
+TEST_F(BiasArguments, TheBiasAloneChecksItsArgumentsUnderItsOwnNames) {
+  expect_invalid([&] { bias_add<float>(nullptr, bias.data(), out.data(), shape, nullptr); },
+                 "bias_add: 'x' is null but n = 24");
+  expect_invalid([&] { bias_add(x.data(), nullptr, out.data(), shape, nullptr); },
+                 "bias_add: 'bias' is null but n = 24");
+  expect_invalid([&] { bias_add(out.data(), bias.data(), out.data() + 2, shape, nullptr); },
+                 "bias_add: 'y' partially overlaps 'x' (only exactly the same buffer is allowed "
+                 "in place)");
+  expect_invalid([&] { bias_add(x.data(), bias.data(), out.data(), ChannelShape{2, 0, 4},
+                                nullptr); },
+                 "bias_add: 'shape.channels' must be >= 1, got 0");
+  const std::size_t needed = bias_backward_workspace_size<float>(shape);
+  const auto grad = [&](const float* dy_, float* dbias_, void* ws, std::size_t bytes,
+                        GradMode mode = GradMode::overwrite) {
+    bias_grad(dy_, dbias_, shape, mode, ws, bytes, nullptr);
+  };
+  expect_invalid([&] { grad(nullptr, dbias.data(), workspace.data(), needed); },
+                 "bias_grad: 'dy' is null but n = 24");
+  expect_invalid([&] { grad(dy.data(), nullptr, workspace.data(), needed); },
+                 "bias_grad: 'dbias' is null: nothing to compute");
+  expect_invalid([&] { grad(dy.data(), dbias.data(), nullptr, 0); },
+                 "bias_grad: 'workspace' is null but dbias is requested");
+  expect_invalid([&] { grad(dy.data(), dbias.data(), workspace.data(), needed - 1); },
+                 "bias_grad: 'workspace_bytes' = " + std::to_string(needed - 1) +
+                     " is too small: this call needs at least " + std::to_string(needed) +
+                     " bytes (see bias_backward_workspace_size)");
+  expect_invalid([&] { grad(dy.data(), dbias.data(), workspace.data(), needed,
+                            static_cast<GradMode>(2)); },
+                 "bias_grad: 'mode' must be GradMode::overwrite or GradMode::accumulate, got 2");
+  expect_invalid([&] { grad(dy.data(), dy.data() + 4, workspace.data(), needed); },
+                 "bias_grad: 'dbias' overlaps 'dy' (they must be separate buffers)");
+  expect_invalid(
+      [&] { grad(dy.data(), dbias.data(), reinterpret_cast<unsigned char*>(dy.data()), needed); },
+      "bias_grad: 'workspace' overlaps 'dy' (they must be separate buffers)");
+  // Empty shapes are no-ops, null pointers and all.
+  EXPECT_NO_THROW(bias_add<float>(nullptr, nullptr, nullptr, ChannelShape{0, 3, 4}, nullptr));
+  EXPECT_NO_THROW(bias_grad<float>(nullptr, nullptr, ChannelShape{2, 3, 0}, GradMode::overwrite,
+                                   nullptr));
+}
+
 }  // namespace
 }  // namespace cuact

@@ -230,6 +230,17 @@ TEST(CApi, BiasCallsCheckTheActivationTheShapeAndTheBuffers) {
             CUACT_STATUS_INVALID_ARGUMENT);
   EXPECT_STREQ(cuact_last_error(),
                "relu_bias_backward: 'dx', 'dbias' and 'y' are all null: nothing to compute");
+  // The bias alone: its own names.
+  EXPECT_EQ(cuact_bias_add(CUACT_DTYPE_F32, x.data(), nullptr, out.data(), 2, 3, 4, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "bias_add: 'bias' is null but n = 24");
+  EXPECT_EQ(cuact_bias_grad(CUACT_DTYPE_F64, x.data(), nullptr, 2, 3, 4, 0, nullptr, 0, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "bias_grad: 'dbias' is null: nothing to compute");
+  EXPECT_EQ(cuact_bias_grad(static_cast<cuact_dtype>(9), x.data(), bias.data(), 2, 3, 4, 1,
+                            nullptr, 0, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "cuact_bias_grad: 'dtype' = 9 is not a valid value");
   // A gated activation has no bias form here.
   EXPECT_EQ(cuact_bias_forward(CUACT_CLAMPED_SWIGLU, nullptr, 0, CUACT_DTYPE_F32, x.data(),
                                bias.data(), out.data(), 2, 3, 4, nullptr),
