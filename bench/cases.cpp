@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <type_traits>
+#include <string>
 #include <utility>
 
 namespace cuact::bench {
@@ -28,7 +29,7 @@ const char* direction_name(Direction d) {
       return "backward_input";
     case Direction::backward_output:
       return "backward_output";
-    case Direction::backward_prelu:
+    case Direction::backward_channelwise:
       return "backward";
     case Direction::forward_mask:
       return "forward_mask";
@@ -79,6 +80,24 @@ const std::vector<ParameterVariant>& parameter_variants() {
   static const std::vector<ParameterVariant> variants = {
       {"gelu_tanh", CUACT_GELU, {static_cast<double>(GeluApproximate::tanh)}},
   };
+  return variants;
+}
+
+const std::vector<BiasVariant>& bias_variants() {
+  static const std::vector<BiasVariant> variants = [] {
+    std::vector<BiasVariant> v;
+    const std::pair<ChannelLayout, const char*> layouts[] = {{ChannelLayout::rows_4096, "rows"},
+                                                             {ChannelLayout::nchw, "nchw"}};
+    const std::pair<cuact_activation, const char*> activations[] = {
+        {CUACT_RELU, "relu"}, {CUACT_GELU, "gelu"}, {CUACT_SILU, "silu"}};
+    for (const auto& [layout, layout_name] : layouts) {
+      v.push_back({std::string("bias_") + layout_name, CUACT_RELU, true, layout});
+      for (const auto& [activation, name] : activations) {
+        v.push_back({std::string("bias_") + name + "_" + layout_name, activation, false, layout});
+      }
+    }
+    return v;
+  }();
   return variants;
 }
 
@@ -161,16 +180,16 @@ std::vector<BenchCase> select_cases(const Options& options) {
       }
     }
   }
-  const std::pair<PreluLayout, const char*> layouts[] = {{PreluLayout::nchw, "prelu_nchw"},
-                                                         {PreluLayout::nchw_7x7, "prelu_nchw7x7"},
-                                                         {PreluLayout::nhwc, "prelu_nhwc"},
-                                                         {PreluLayout::nhwc_3, "prelu_nhwc3"}};
+  const std::pair<ChannelLayout, const char*> layouts[] = {{ChannelLayout::nchw, "prelu_nchw"},
+                                                         {ChannelLayout::nchw_7x7, "prelu_nchw7x7"},
+                                                         {ChannelLayout::nhwc, "prelu_nhwc"},
+                                                         {ChannelLayout::nhwc_3, "prelu_nhwc3"}};
   for (const auto& [layout, name] : layouts) {
     if (!selected(options.ops, name)) {
       continue;
     }
     for (cuact_dtype dtype : detail::kAllDtypes) {
-      for (Direction d : {Direction::forward, Direction::backward_prelu}) {
+      for (Direction d : {Direction::forward, Direction::backward_channelwise}) {
         BenchCase c;
         c.op = name;
         c.family = Family::prelu;
@@ -181,19 +200,39 @@ std::vector<BenchCase> select_cases(const Options& options) {
       }
     }
   }
+  for (const BiasVariant& v : bias_variants()) {
+    if (!selected(options.ops, v.name)) {
+      continue;
+    }
+    for (cuact_dtype dtype : detail::kAllDtypes) {
+      for (Direction d : {Direction::forward, Direction::backward_channelwise}) {
+        BenchCase c;
+        c.op = v.name;
+        c.family = Family::bias;
+        c.bias_only = v.bias_only;
+        c.activation = v.activation;
+        c.layout = v.layout;
+        c.direction = d;
+        c.dtype = dtype;
+        add(c);
+      }
+    }
+  }
   return cases;
 }
 
-PreluDims prelu_dims(const BenchCase& c, std::int64_t n) {
+ChannelDims channel_dims(const BenchCase& c, std::int64_t n) {
   constexpr std::int64_t kChannels = 64;
   switch (c.layout) {
-    case PreluLayout::nhwc:
+    case ChannelLayout::nhwc:
       return {n / kChannels, kChannels, 1};
-    case PreluLayout::nhwc_3:  // an image batch's 3 colour channels: rows of 6 or 12 bytes
+    case ChannelLayout::nhwc_3:  // an image batch's 3 colour channels: rows of 6 or 12 bytes
       return {n / 3, 3, 1};
-    case PreluLayout::nchw_7x7:
+    case ChannelLayout::nchw_7x7:
       return {n / (kChannels * 49), kChannels, 49};
-    case PreluLayout::nchw:
+    case ChannelLayout::rows_4096:
+      return {n / 4096, 4096, 1};
+    case ChannelLayout::nchw:
       break;
   }
   const std::int64_t inner = std::min<std::int64_t>(64 * 64, n / kChannels);
@@ -203,7 +242,8 @@ PreluDims prelu_dims(const BenchCase& c, std::int64_t n) {
 std::int64_t measured_elements(const BenchCase& c, std::int64_t requested) {
   switch (c.family) {
     case Family::prelu:
-      return prelu_dims(c, requested).numel();
+    case Family::bias:
+      return channel_dims(c, requested).numel();
     case Family::gated:
       return gated_dims(requested).rows * gated_dims(requested).hidden;
     case Family::activation:
@@ -216,13 +256,31 @@ std::int64_t measured_elements(const BenchCase& c, std::int64_t requested) {
 cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
                          cudaStream_t stream) {
   if (c.family == Family::prelu) {
-    const PreluDims s = prelu_dims(c, n);
+    const ChannelDims s = channel_dims(c, n);
     if (c.direction == Direction::forward) {
       return cuact_prelu_forward(c.dtype, t.in0, t.alpha, t.out, s.outer, s.channels, s.inner,
                                  stream);
     }
     return cuact_prelu_backward(c.dtype, t.in0, t.in1, t.alpha, t.out, t.dalpha, s.outer,
                                 s.channels, s.inner, 0, t.workspace, t.workspace_bytes, stream);
+  }
+  if (c.family == Family::bias) {
+    const ChannelDims s = channel_dims(c, n);
+    const bool forward = c.direction == Direction::forward;
+    if (c.bias_only) {
+      return forward ? cuact_bias_add(c.dtype, t.in0, t.alpha, t.out, s.outer, s.channels,
+                                      s.inner, stream)
+                     : cuact_bias_grad(c.dtype, t.in1, t.dalpha, s.outer, s.channels, s.inner,
+                                       0, t.workspace, t.workspace_bytes, stream);
+    }
+    const int np = static_cast<int>(c.params.size());
+    if (forward) {
+      return cuact_bias_forward(c.activation, c.params.data(), np, c.dtype, t.in0, t.alpha,
+                                t.out, s.outer, s.channels, s.inner, stream);
+    }
+    return cuact_bias_backward(c.activation, c.params.data(), np, CUACT_SAVED_INPUT, c.dtype,
+                               t.in0, t.in1, t.alpha, t.out, t.dalpha, nullptr, s.outer,
+                               s.channels, s.inner, 0, t.workspace, t.workspace_bytes, stream);
   }
   if (c.family == Family::rrelu) {
     if (c.direction == Direction::forward) {
@@ -272,7 +330,7 @@ cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
       return cuact_activation_backward_params(
           c.activation, c.params.data(), static_cast<int>(c.params.size()), CUACT_SAVED_MASK,
           c.dtype, t.workspace, t.in1, t.out, n, stream);
-    case Direction::backward_prelu:
+    case Direction::backward_channelwise:
       break;
   }
   return CUACT_STATUS_INVALID_ARGUMENT;

@@ -14,42 +14,51 @@
 namespace cuact::bench {
 
 /// forward_mask writes y and the 1-bit mask; backward_mask reads the mask and dy (mask.hpp).
+/// backward_channelwise: PReLU's and bias + activation's backward, dx and the per-channel
+/// gradient in one pass ("backward" in the tables).
 enum class Direction {
   forward,
   backward_input,
   backward_output,
-  backward_prelu,
+  backward_channelwise,
   forward_mask,
   backward_mask
 };
 
 /// Which part of the C API a case calls: the unary activations (cuact_activation_*, with
-/// their mask passes), the gated ones (cuact_gated_*), PReLU or RReLU in training.
-enum class Family { activation, gated, prelu, rrelu };
+/// their mask passes), the gated ones (cuact_gated_*), PReLU, RReLU in training, or bias +
+/// activation (cuact_bias_forward/_backward; with bias_only, cuact_bias_add/_grad).
+enum class Family { activation, gated, prelu, rrelu, bias };
 
-/// PReLU's layouts, all with 64 channels: NCHW with up to 64x64 maps, NCHW with 7x7 maps
-/// (rows that are not a whole number of 16-byte vectors), NHWC.
-enum class PreluLayout { nchw, nchw_7x7, nhwc, nhwc_3 };
+/// The [outer, channels, inner] layouts of PReLU and bias cases: 64 channels in NCHW with up
+/// to 64x64 maps, NCHW with 7x7 maps (rows that are not a whole number of 16-byte vectors),
+/// NHWC; 3 channels NHWC; a GEMM output [rows, 4096] with a value per column.
+enum class ChannelLayout { nchw, nchw_7x7, nhwc, nhwc_3, rows_4096 };
 
 struct BenchCase {
-  std::string op;  // relu, ..., prelu_nchw, prelu_nchw7x7, prelu_nhwc, prelu_nhwc3
+  std::string op;  // relu, ..., prelu_nchw, ..., bias_gelu_rows, ..., bias_rows (bias alone)
   cuact_activation activation = CUACT_RELU;
   std::vector<double> params;  // its first parameters (the rest at their defaults); empty:
                                // PyTorch's defaults
   // RReLU is measured in training (slopes from kRReluSeed/kRReluOffset; lower, upper:
   // PyTorch's); gated: out = act(gate) * up.
   Family family = Family::activation;
-  PreluLayout layout = PreluLayout::nchw;
+  ChannelLayout layout = ChannelLayout::nchw;
+  bool bias_only = false;  // Family::bias without an activation: bias_add, bias_grad
   Direction direction = Direction::forward;
   cuact_dtype dtype = CUACT_DTYPE_F32;
 
   cuact_gated_layout gated_layout = CUACT_GATED_GATE_FIRST;
 
   /// Element-sized tensors the operation must move per element of n: 2 forward, 3 backward
-  /// (gated: n outputs from 2n inputs, 3; backward 5).
+  /// (gated: n outputs from 2n inputs, 3; backward 5; bias_grad reads dy alone, 1). The
+  /// parameters (C values) and the partial sums (at most n/64) are left out of the floor.
   int tensors_moved() const {
     if (family == Family::gated) {
       return direction == Direction::forward ? 3 : 5;
+    }
+    if (bias_only && direction != Direction::forward) {
+      return 1;
     }
     return direction == Direction::forward || is_mask() ? 2 : 3;
   }
@@ -74,7 +83,7 @@ struct BenchCase {
 const char* direction_name(Direction d);
 const char* dtype_name(cuact_dtype d);
 std::size_t dtype_size(cuact_dtype d);
-/// Bytes of one scalar of the compute type (PReLU's alpha).
+/// Bytes of one scalar of the compute type (PReLU's alpha, the bias).
 std::size_t compute_size(cuact_dtype d);
 
 /// A gated case's [rows, hidden] for about n outputs: hidden 4096 (or n, below), rows the
@@ -103,6 +112,16 @@ struct ParameterVariant {
 };
 const std::vector<ParameterVariant>& parameter_variants();
 
+/// Bias cases (--op name): bias + relu, gelu and silu, and the bias alone (bias_add forward,
+/// bias_grad backward), after a GEMM ([rows, 4096]) and a convolution (NCHW, 64 channels).
+struct BiasVariant {
+  std::string name;  // bias_<activation>_<layout>, or bias_<layout> alone
+  cuact_activation activation;
+  bool bias_only;
+  ChannelLayout layout;
+};
+const std::vector<BiasVariant>& bias_variants();
+
 /// RReLU's bench parameters: PyTorch's default bounds and a fixed key.
 inline constexpr double kRReluLower = 1.0 / 8.0;
 inline constexpr double kRReluUpper = 1.0 / 3.0;
@@ -112,15 +131,15 @@ inline constexpr std::uint64_t kRReluOffset = 1;
 /// The cases the options select, in table order.
 std::vector<BenchCase> select_cases(const Options& options);
 
-/// PReLU's [outer, channels, inner] for about n elements (the largest whole shape of the
-/// case's layout not above n; outer is 0 when n is too small for one).
-struct PreluDims {
+/// A PReLU or bias case's [outer, channels, inner] for about n elements (the largest whole
+/// shape of the case's layout not above n; outer is 0 when n is too small for one).
+struct ChannelDims {
   std::int64_t outer, channels, inner;
   std::int64_t numel() const { return outer * channels * inner; }
 };
-PreluDims prelu_dims(const BenchCase& c, std::int64_t n);
+ChannelDims channel_dims(const BenchCase& c, std::int64_t n);
 
-/// The elements a case measures for a requested size: the largest whole shape of a PReLU
+/// The elements a case measures for a requested size: the largest whole shape of a channel
 /// layout or a gated [rows, hidden] not above it, or the size itself.
 std::int64_t measured_elements(const BenchCase& c, std::int64_t requested);
 
@@ -129,9 +148,9 @@ struct Tensors {
   const void* in0;  // x (or y for backward_output)
   const void* in1;  // dy
   void* out;        // y or dx
-  const void* alpha;
-  void* dalpha;
-  void* workspace;  // PReLU's workspace, or the mask of the mask passes
+  const void* alpha;  // PReLU's alpha, or the bias
+  void* dalpha;       // dalpha or dbias
+  void* workspace;    // PReLU's or bias's workspace, or the mask of the mask passes
   std::size_t workspace_bytes;
 };
 

@@ -114,24 +114,26 @@ CheckResult check_gated_typed(const BenchCase& c, std::int64_t n, const Tensors&
 template <class T>
 CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
   using C = compute_t<T>;
-  Accuracy accuracy = kBitwise;  // PReLU, RReLU
-  if (c.family == Family::activation) {
+  Accuracy accuracy = kBitwise;  // PReLU, RReLU, the bias alone
+  if (c.family == Family::activation || (c.family == Family::bias && !c.bias_only)) {
     detail::visit_activation_tag(c.activation, [&](auto tag) {
       accuracy = decltype(tag)::template type<C>::accuracy;
     });
   }
 
   std::vector<std::pair<std::int64_t, std::int64_t>> windows;
-  if (n <= kFullCheck) {
+  if (c.bias_only && c.direction != Direction::forward) {
+    // bias_grad writes dbias alone (checked below).
+  } else if (n <= kFullCheck) {
     windows.push_back({0, n});
   } else {
     windows.push_back({0, kWindow});
     windows.push_back({n - kWindow, kWindow});
   }
-  PreluDims dims{};
+  ChannelDims dims{};
   std::vector<C> alpha;
-  if (c.family == Family::prelu) {
-    dims = prelu_dims(c, n);
+  if (c.family == Family::prelu || c.family == Family::bias) {
+    dims = channel_dims(c, n);
     alpha = download<C>(t.alpha, 0, dims.channels);
   }
   std::int64_t checked = 0;
@@ -147,6 +149,19 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
         expected = from_compute<T>(c.direction == Direction::forward
                                        ? op.forward(to_compute(in0[k]), a)
                                        : op.grad(to_compute(in0[k]), to_compute(in1[k]), a));
+      } else if (c.family == Family::bias) {
+        // x + b in the compute type, not rounded to T: the fused kernels' rule.
+        const C v = to_compute(in0[k]) + alpha[((begin + k) / dims.inner) % dims.channels];
+        if (c.bias_only) {
+          expected = from_compute<T>(v);
+        } else {
+          detail::visit_activation_tag(c.activation, [&](auto tag) {
+            const auto op = detail::make_op<decltype(tag), C>(c.params.data(), c.params.size());
+            expected = from_compute<T>(c.direction == Direction::forward
+                                           ? forward_for<T>(op, v)
+                                           : grad_from_input_for<T>(op, v, to_compute(in1[k])));
+          });
+        }
       } else if (c.family == Family::prelu) {
         const std::int64_t channel = ((begin + k) / dims.inner) % dims.channels;
         const Prelu<C> op{alpha[channel]};
@@ -216,7 +231,7 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
     }
     detail << " and the mask";
   }
-  if (c.family == Family::prelu && c.direction == Direction::backward_prelu) {
+  if (c.family == Family::prelu && c.direction == Direction::backward_channelwise) {
     if (n > kFullAlphaCheck) {
       detail << ", dalpha not checked at this size";
     } else {
@@ -236,6 +251,51 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
         }
       }
       detail << " and dalpha";
+    }
+  }
+  if (c.family == Family::bias && c.direction == Direction::backward_channelwise) {
+    if (n > kFullAlphaCheck) {
+      detail << ", dbias not checked at this size";
+    } else {
+      // dbias against the sum over each channel of dx as returned (bias_grad: of dy), in
+      // double, within the bound of a sum of that length.
+      const auto x = download<T>(t.in0, 0, n);
+      const auto dy = download<T>(t.in1, 0, n);
+      const auto got = download<C>(t.dalpha, 0, dims.channels);
+      std::vector<double> sum(static_cast<std::size_t>(dims.channels));
+      std::vector<double> abs_sum(static_cast<std::size_t>(dims.channels));
+      const auto op_of = [&](auto tag) {
+        return detail::make_op<decltype(tag), C>(c.params.data(), c.params.size());
+      };
+      for (std::int64_t i = 0; i < n; ++i) {
+        const auto ch = static_cast<std::size_t>((i / dims.inner) % dims.channels);
+        double dx = static_cast<double>(to_compute(dy[i]));
+        if (!c.bias_only) {
+          detail::visit_activation_tag(c.activation, [&](auto tag) {
+            const C v = to_compute(x[i]) + alpha[ch];
+            dx = static_cast<double>(to_compute(
+                from_compute<T>(grad_from_input_for<T>(op_of(tag), v, to_compute(dy[i])))));
+          });
+        }
+        sum[ch] += dx;
+        abs_sum[ch] += std::fabs(dx);
+      }
+      for (std::int64_t ch = 0; ch < dims.channels; ++ch) {
+        const auto k = static_cast<std::size_t>(ch);
+        const double tol = reference::dalpha_tolerance<T>(abs_sum[k], n / dims.channels);
+        if (!(std::fabs(static_cast<double>(got[k]) - sum[k]) <= tol)) {
+          std::ostringstream msg;
+          msg << "MISMATCH in dbias[" << ch << "]: expected " << sum[k] << ", got " << got[k]
+              << " (tolerance " << tol << ")";
+          return {false, msg.str()};
+        }
+      }
+      if (checked == 0) {  // bias_grad: dbias is its only output
+        detail.str("");
+        detail << "ok: dbias";
+      } else {
+        detail << " and dbias";
+      }
     }
   }
   return {true, detail.str()};

@@ -19,8 +19,11 @@ libraries' rounding bounds. For the ops with a 1-bit mask (cuact/mask.hpp) the m
 compared too: y bit for bit with PyTorch's forward, the mask word for word with the branch rule
 of docs/semantics.md, and dx from the mask bit for bit with autograd's from x. RReLU: evaluation
 bit for bit with F.rrelu(training=False); training (another generator than PyTorch's) by the
-slopes' range, mean and variance and the forward's and backward's consistency. Any disagreement is printed with the element and makes the exit
-status 1. Without PyTorch it says so and exits with status 2.
+slopes' range, mean and variance and the forward's and backward's consistency. Bias +
+activation (every unary op, a [rows, C] matrix and NCHW): y against the op of x.float() + b
+(x + b is not rounded to a 16-bit type first), dx and dbias against autograd's gradients of x
+and b; the bias alone against x + b and dy's column sum. Any disagreement is printed with the
+element and makes the exit status 1. Without PyTorch it says so and exits with status 2.
 
 Then it times both on the largest size with CUDA events (median of 20 repetitions of 10
 back-to-back calls), the mask passes against PyTorch's forward and its backward from x, and
@@ -28,7 +31,8 @@ prints a table of times and the PyTorch/cuact ratio (> 1: cuact
 faster). PyTorch's PReLU backward is timed as autograd runs it: _prelu_kernel_backward,
 which writes an element-sized weight gradient, then its sum; its shapes are NCHW and NHWC
 (16, 64, s, s) maps, and in f32 and bf16 also a channels-last [4096, 4096] matrix, NHWC
-with C = 512, NCHW 32x512x7x7 and a shared alpha.
+with C = 512, NCHW 32x512x7x7 and a shared alpha. Bias + relu, gelu and silu (and the bias
+alone) on [n / 4096, 4096] against F.<op>(x + b) and autograd's dx and db.
 """
 
 import argparse
@@ -219,6 +223,11 @@ class Cuact:
         lib.cuact_prelu_forward.argtypes = [i32, vp, vp, vp, i64, i64, i64, vp]
         lib.cuact_prelu_backward.argtypes = [i32, vp, vp, vp, vp, vp, i64, i64, i64, i32,
                                              vp, sz, vp]
+        lib.cuact_bias_forward.argtypes = [i32, vp, i32, i32, vp, vp, vp, i64, i64, i64, vp]
+        lib.cuact_bias_backward.argtypes = [i32, vp, i32, i32, i32, vp, vp, vp, vp, vp, vp, i64,
+                                            i64, i64, i32, vp, sz, vp]
+        lib.cuact_bias_add.argtypes = [i32, vp, vp, vp, i64, i64, i64, vp]
+        lib.cuact_bias_grad.argtypes = [i32, vp, vp, i64, i64, i64, i32, vp, sz, vp]
         registry = read_registry()
         self.ops = []
         for i in range(lib.cuact_activation_count()):
@@ -312,6 +321,30 @@ class Cuact:
                                                  alpha.data_ptr(), dx.data_ptr(),
                                                  dalpha.data_ptr(), *shape, 0, None, 0,
                                                  self.stream()))
+
+
+    def bias_forward(self, op, dtype, x, bias, y, shape):
+        """y = op(x + bias) on an [outer, channels, inner] shape, bias in the compute type."""
+        params, count = self.params(op)
+        self.check(self.lib.cuact_bias_forward(op.enum, params, count, DTYPES[dtype][0],
+                                               x.data_ptr(), bias.data_ptr(), y.data_ptr(),
+                                               *shape, self.stream()))
+
+    def bias_backward(self, op, dtype, x, dy, bias, dx, dbias, shape):
+        """dx and dbias from the pre-bias x (the workspace allocated stream-ordered)."""
+        params, count = self.params(op)
+        self.check(self.lib.cuact_bias_backward(op.enum, params, count, 0, DTYPES[dtype][0],
+                                                x.data_ptr(), dy.data_ptr(), bias.data_ptr(),
+                                                dx.data_ptr(), dbias.data_ptr(), None, *shape,
+                                                0, None, 0, self.stream()))
+
+    def bias_add(self, dtype, x, bias, y, shape):
+        self.check(self.lib.cuact_bias_add(DTYPES[dtype][0], x.data_ptr(), bias.data_ptr(),
+                                           y.data_ptr(), *shape, self.stream()))
+
+    def bias_grad(self, dtype, dy, dbias, shape):
+        self.check(self.lib.cuact_bias_grad(DTYPES[dtype][0], dy.data_ptr(), dbias.data_ptr(),
+                                            *shape, 0, None, 0, self.stream()))
 
 
 class Failures:
@@ -654,6 +687,75 @@ def check_prelu(lib, failures):
             failures.compare_sums(f"{tag} dalpha", dalpha, dw_ref.flatten(), tolerance)
 
 
+def bias_tensors(layout, dims, dtype, seed):
+    """x and dy of `dims` (a [rows, C] matrix or NCHW), a bias of C compute-type values, the
+    [outer, channels, inner] shape, the bias broadcast over x, and the dims summed for dbias."""
+    x = random_tensor(dims, dtype, seed, -4, 4)
+    dy = random_tensor(dims, dtype, seed + 1, -2, 2)
+    ctype = torch.float64 if dtype == torch.float64 else torch.float32
+    if layout == "rows":
+        rows_, c = dims
+        shape, view, summed = (rows_, c, 1), (1, c), (0,)
+    else:
+        n, c, h, w = dims
+        shape, view, summed = (n, c, h * w), (1, c, 1, 1), (0, 2, 3)
+    bias = random_tensor((c,), ctype, seed + 2, -1, 1)
+    return x, dy, bias, shape, bias.view(view), summed
+
+
+def dbias_tolerance(terms, summed, dtype, expected):
+    """The bound of a blocked float (double for f64) sum of the dtype-rounded terms, as PReLU's
+    dalpha: both libraries sum in orders whose error grows like sqrt(E)."""
+    mant = {torch.float32: 23, torch.float64: 52, torch.float16: 10, torch.bfloat16: 7}[dtype]
+    per_channel = terms.numel() // expected.numel()
+    eps_dtype = 2.0 ** -mant
+    eps_sum = 2.0 ** -52 if dtype == torch.float64 else 2.0 ** -23
+    abs_sum = terms.double().abs().sum(summed)
+    return (abs_sum * (eps_dtype + 2 * eps_sum * (4 * math.sqrt(per_channel) + 64))
+            + expected.double().abs() * eps_dtype)
+
+
+def check_bias(lib, failures):
+    """Bias + activation against PyTorch's F.<op>(x + b) and autograd's dx and dbias, every
+    unary activation, a [rows, C] matrix and NCHW, every dtype; and the bias alone against
+    x + b and the column sum of dy. x + b is formed in the compute type and not rounded to a
+    16-bit dtype before the activation (bias.hpp), so the reference is the op on
+    x.float() + b, rounded once (PyTorch's own promotion of a bf16 x plus a float b)."""
+    for layout, dims in (("rows", (257, 96)), ("nchw", (2, 24, 9, 9))):
+        for dname, dtype in TORCH_DTYPES.items():
+            x, dy, bias, shape, bview, summed = bias_tensors(layout, dims, dtype, 15)
+            xb = x.to(bias.dtype) + bview
+            tag0 = f"{layout} {list(dims)} {dname}"
+            y = torch.empty_like(x)
+            lib.bias_add(dname, x, bias, y, shape)
+            failures.compare(f"bias_add {tag0}", y, xb.to(dtype), 0, [("x", x)])
+            dbias = torch.empty_like(bias)
+            lib.bias_grad(dname, dy, dbias, shape)
+            expected = dy.double().sum(summed)
+            failures.compare_sums(f"bias_grad {tag0}", dbias, expected,
+                                  dbias_tolerance(dy, summed, dtype, expected))
+            for op in lib.ops:
+                tag = f"bias + {op.name} {tag0}"
+                lib.bias_forward(op, dname, x, bias, y, shape)
+                failures.compare(f"{tag} forward", y, op.torch_forward(xb).to(dtype),
+                                 op.max_ulp(dtype, 0), [("x + b", xb)], accurate=op.accurate(xb))
+                xf = x.to(bias.dtype).requires_grad_(True)
+                br = bias.detach().clone().requires_grad_(True)
+                out = op.torch_forward(xf + br.view(bview.shape))
+                dx_ref, db_ref = torch.autograd.grad(out, (xf, br), dy.to(bias.dtype))
+                dx = torch.empty_like(x)
+                lib.bias_backward(op, dname, x, dy, bias, dx, dbias, shape)
+                eps = torch.finfo(dtype).eps
+                floor = op.grad_abs_eps * eps * dy.abs() if op.grad_abs_eps > 0 else None
+                failures.compare(f"{tag} dx (autograd)", dx, dx_ref.to(dtype),
+                                 op.max_ulp(dtype, 1), [("x + b", xb), ("dy", dy)], floor,
+                                 limit_at_inf=op.name == "mish", accurate=op.accurate(xb, dy))
+                # dbias is the sum of dx as returned (rounded to the dtype); autograd's sums
+                # its unrounded float gradient: the bound covers both roundings.
+                failures.compare_sums(f"{tag} dbias (autograd)", dbias, db_ref,
+                                      dbias_tolerance(dx_ref, summed, dtype, db_ref))
+
+
 RRELU_LOWER, RRELU_UPPER = 1.0 / 8.0, 1.0 / 3.0
 
 
@@ -800,6 +902,42 @@ def gated_timing_rows(lib, n, dname, dtype, size):
     return out
 
 
+def bias_timing_rows(lib, n, dname, dtype, size):
+    """Bias + relu, gelu and silu on a GEMM output [n / 4096, 4096] against PyTorch's
+    F.<op>(x + b) (b in the dtype, as a model keeps it) forward and autograd's dx and db
+    backward (x + b written and read again, dx read again by the sum: about twice the bytes);
+    and the bias alone against x + b and dy.sum(0). Bytes: the floors, 2 forward and 3
+    backward per element (bias_grad: 1)."""
+    hidden = 4096
+    rows_ = max(1, n // hidden)
+    m = rows_ * hidden
+    by_name = {op.name: op for op in lib.ops}
+    x, dy, bias, shape, bview, _ = bias_tensors("rows", (rows_, hidden), dtype, 17)
+    b_t = bias.to(dtype)
+    y = torch.empty_like(x)
+    dx = torch.empty_like(x)
+    dbias = torch.empty_like(bias)
+    out = [("bias", dname, "forward", m, time_ms(lambda: lib.bias_add(dname, x, bias, y, shape)),
+            time_ms(lambda: x + b_t), 2 * m * size),
+           ("bias", dname, "backward", m, time_ms(lambda: lib.bias_grad(dname, dy, dbias, shape)),
+            time_ms(lambda: dy.sum(0)), m * size)]
+    for name in ("relu", "gelu", "silu"):
+        op = by_name[name]
+        xr = x.detach().clone().requires_grad_(True)
+        br = b_t.detach().clone().requires_grad_(True)
+        yr = op.torch_forward(xr + br)
+        out.append((f"bias + {name}", dname, "forward", m,
+                    time_ms(lambda op=op: lib.bias_forward(op, dname, x, bias, y, shape)),
+                    time_ms(lambda op=op: op.torch_forward(x + b_t)), 2 * m * size))
+        out.append((f"bias + {name}", dname, "backward", m,
+                    time_ms(lambda op=op: lib.bias_backward(op, dname, x, dy, bias, dx, dbias,
+                                                            shape)),
+                    time_ms(lambda yr=yr, xr=xr, br=br:
+                            torch.autograd.grad(yr, (xr, br), dy, retain_graph=True)),
+                    3 * m * size))
+    return out
+
+
 def timing_rows(lib, n):
     rows = []
     for dname, dtype in TORCH_DTYPES.items():
@@ -841,6 +979,7 @@ def timing_rows(lib, n):
                 moved = tensors * n * size + (mask.numel() * 4 if "mask" in direction else 0)
                 rows.append((op.name, dname, direction, n, t_ours, t_theirs, moved))
         rows += gated_timing_rows(lib, n, dname, dtype, size)
+        rows += bias_timing_rows(lib, n, dname, dtype, size)
         # RReLU in training: cuact keeps nothing but the key; PyTorch writes and reads a noise
         # tensor.
         lo, hi = RRELU_LOWER, RRELU_UPPER
@@ -905,6 +1044,7 @@ def main():
     failures = Failures()
     check_elementwise(lib, failures, args.check_n)
     check_prelu(lib, failures)
+    check_bias(lib, failures)
     check_gated(lib, failures)
     check_rrelu(lib, failures)
     torch.cuda.synchronize()

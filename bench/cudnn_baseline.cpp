@@ -44,7 +44,7 @@ bool cudnn_available() { return handle() != nullptr; }
 double cudnn_time_us(const BenchCase& c, std::int64_t n, const std::vector<Tensors>& sets, int reps,
                      cudaStream_t stream) {
   if (c.family != Family::activation || c.is_mask() || handle() == nullptr ||
-      c.direction == Direction::backward_prelu) {
+      c.direction == Direction::backward_channelwise) {
     return -1;
   }
   cudnnActivationMode_t mode;

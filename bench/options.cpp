@@ -18,7 +18,7 @@ namespace cuact::bench {
 namespace {
 
 /// The names --op accepts: every activation of the registry, its parameter variants, then
-/// the PReLU layouts.
+/// the gated variants, RReLU, the PReLU layouts and the bias cases.
 std::vector<std::string> known_ops() {
   std::vector<std::string> ops;
   detail::for_each_activation([&](auto tag) { ops.push_back(decltype(tag)::info::name); });
@@ -31,6 +31,9 @@ std::vector<std::string> known_ops() {
   ops.push_back("rrelu");  // training, PyTorch's bounds
   for (const char* prelu : {"prelu_nchw", "prelu_nchw7x7", "prelu_nhwc", "prelu_nhwc3"}) {
     ops.push_back(prelu);
+  }
+  for (const BiasVariant& v : bias_variants()) {
+    ops.push_back(v.name);
   }
   return ops;
 }

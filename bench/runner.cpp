@@ -103,12 +103,17 @@ std::size_t workspace_bytes(const BenchCase& c, std::int64_t n) {
   if (c.is_mask()) {
     return mask_bytes(n);
   }
-  if (c.family != Family::prelu || c.direction != Direction::backward_prelu) {
+  const bool channelwise = c.family == Family::prelu || c.family == Family::bias;
+  if (!channelwise || c.direction != Direction::backward_channelwise) {
     return 0;
   }
-  const PreluDims d = prelu_dims(c, n);
+  const ChannelDims d = channel_dims(c, n);
   std::size_t bytes = 0;
-  status_ok(cuact_prelu_backward_workspace_size(c.dtype, d.outer, d.channels, d.inner, &bytes));
+  status_ok(c.family == Family::prelu
+                ? cuact_prelu_backward_workspace_size(c.dtype, d.outer, d.channels, d.inner,
+                                                      &bytes)
+                : cuact_bias_backward_workspace_size(c.dtype, d.outer, d.channels, d.inner,
+                                                     &bytes));
   return bytes;
 }
 
@@ -134,8 +139,8 @@ BufferSet make_set(const BenchCase& c, std::int64_t n, std::size_t ws_bytes, std
                                             reinterpret_cast<std::uint32_t*>(s.workspace.data()),
                                             n, stream));
   }
-  if (c.family == Family::prelu) {
-    const PreluDims d = prelu_dims(c, n);
+  if (c.family == Family::prelu || c.family == Family::bias) {
+    const ChannelDims d = channel_dims(c, n);
     const cuact_dtype alpha_type = c.dtype == CUACT_DTYPE_F64 ? CUACT_DTYPE_F64 : CUACT_DTYPE_F32;
     s.alpha = DeviceBuffer<unsigned char>(d.channels * compute_size(c.dtype), stream);
     s.dalpha = DeviceBuffer<unsigned char>(d.channels * compute_size(c.dtype), stream);
@@ -160,10 +165,10 @@ std::string describe_shape(const BenchCase& c, std::int64_t n) {
     const GatedDims g = gated_dims(n);
     return "[" + std::to_string(g.rows) + "," + std::to_string(g.hidden) + "]";
   }
-  if (c.family != Family::prelu) {
+  if (c.family != Family::prelu && c.family != Family::bias) {
     return "";
   }
-  const PreluDims d = prelu_dims(c, n);
+  const ChannelDims d = channel_dims(c, n);
   std::ostringstream s;
   s << "[" << d.outer << "," << d.channels << "," << d.inner << "]";
   return s.str();

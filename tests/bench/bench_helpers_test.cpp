@@ -52,7 +52,7 @@ TEST(BenchReport, CsvRowsHaveAFieldForEveryHeaderName) {
   Row prelu = measured;
   prelu.c.op = "prelu_nchw";
   prelu.c.family = Family::prelu;
-  prelu.c.direction = Direction::backward_prelu;
+  prelu.c.direction = Direction::backward_channelwise;
   prelu.shape = "[16, 64, 4096]";
   prelu.check = "MISMATCH at element 3: input -1, expected \"0\", got 1";
   Row skipped;
@@ -268,11 +268,35 @@ TEST(BenchCases, EachFamilyMeasuresTheLargestWholeShapeOfItsKindNotAboveTheSize)
   c.family = Family::gated;  // [3, 4096]
   EXPECT_EQ(measured_elements(c, requested), 3 * 4096);
   c.family = Family::prelu;
-  c.layout = PreluLayout::nhwc;  // [n / 64, 64, 1]
+  c.layout = ChannelLayout::nhwc;  // [n / 64, 64, 1]
   EXPECT_EQ(measured_elements(c, requested), requested / 64 * 64);
-  c.layout = PreluLayout::nchw_7x7;  // [n / (64 * 49), 64, 49]
+  c.layout = ChannelLayout::nchw_7x7;  // [n / (64 * 49), 64, 49]
   EXPECT_EQ(measured_elements(c, requested), 3 * 64 * 49);
   EXPECT_EQ(measured_elements(c, 64 * 49 - 1), 0);  // too small for one image
+  c.family = Family::bias;
+  c.layout = ChannelLayout::rows_4096;  // [n / 4096, 4096, 1]
+  EXPECT_EQ(measured_elements(c, requested), 3 * 4096);
+}
+
+TEST(BenchCases, BiasCasesRunForwardAndBackwardAndTheBiasGradReadsDyAlone) {
+  const auto cases = select_cases(parse({"--op", "bias_gelu_rows,bias_nchw", "--dtype", "bf16"}));
+  ASSERT_EQ(cases.size(), 4u);  // 2 ops x forward and backward
+  for (const BenchCase& c : cases) {
+    EXPECT_EQ(c.family, Family::bias);
+    const bool forward = c.direction == Direction::forward;
+    EXPECT_EQ(c.inputs(), forward ? 1 : 2);
+    if (c.op == "bias_gelu_rows") {
+      EXPECT_FALSE(c.bias_only);
+      EXPECT_EQ(c.activation, CUACT_GELU);
+      EXPECT_EQ(c.layout, ChannelLayout::rows_4096);
+      EXPECT_EQ(c.bytes_moved(1000, 2), (forward ? 2u : 3u) * 1000 * 2);
+    } else {
+      EXPECT_TRUE(c.bias_only);
+      EXPECT_EQ(c.layout, ChannelLayout::nchw);
+      EXPECT_EQ(c.bytes_moved(1000, 2), (forward ? 2u : 1u) * 1000 * 2);  // bias_grad: dy
+    }
+  }
+  EXPECT_EQ(direction_name(Direction::backward_channelwise), std::string("backward"));
 }
 
 }  // namespace
