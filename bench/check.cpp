@@ -231,70 +231,58 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
     }
     detail << " and the mask";
   }
-  if (c.family == Family::prelu && c.direction == Direction::backward_channelwise) {
+  const bool channelwise = c.family == Family::prelu || c.family == Family::bias;
+  if (channelwise && c.direction == Direction::backward_channelwise) {
+    const char* grad = c.family == Family::prelu ? "dalpha" : "dbias";
     if (n > kFullAlphaCheck) {
-      detail << ", dalpha not checked at this size";
+      detail << ", " << grad << " not checked at this size";
     } else {
-      const auto x = download<T>(t.in0, 0, n);
-      const auto dy = download<T>(t.in1, 0, n);
-      const auto got = download<C>(t.dalpha, 0, dims.channels);
-      const auto ref =
-          reference::prelu_backward<T>(x.data(), dy.data(), alpha.data(), nullptr,
-                                       PreluShape{dims.outer, dims.channels, dims.inner});
-      for (std::int64_t ch = 0; ch < dims.channels; ++ch) {
-        const double tol = reference::dalpha_tolerance<T>(ref.abs_sum[ch], n / dims.channels);
-        if (!(std::fabs(static_cast<double>(got[ch]) - ref.sum[ch]) <= tol)) {
-          std::ostringstream msg;
-          msg << "MISMATCH in dalpha[" << ch << "]: expected " << ref.sum[ch] << ", got " << got[ch]
-              << " (tolerance " << tol << ")";
-          return {false, msg.str()};
-        }
-      }
-      detail << " and dalpha";
-    }
-  }
-  if (c.family == Family::bias && c.direction == Direction::backward_channelwise) {
-    if (n > kFullAlphaCheck) {
-      detail << ", dbias not checked at this size";
-    } else {
-      // dbias against the sum over each channel of dx as returned (bias_grad: of dy), in
-      // double, within the bound of a sum of that length.
+      // Each channel's gradient against the sum of its terms in double (PReLU's x*dy where
+      // x <= 0; bias's dx as returned, bias_grad's dy), within the bound of a sum that long.
       const auto x = download<T>(t.in0, 0, n);
       const auto dy = download<T>(t.in1, 0, n);
       const auto got = download<C>(t.dalpha, 0, dims.channels);
       std::vector<double> sum(static_cast<std::size_t>(dims.channels));
       std::vector<double> abs_sum(static_cast<std::size_t>(dims.channels));
-      const auto op_of = [&](auto tag) {
-        return detail::make_op<decltype(tag), C>(c.params.data(), c.params.size());
-      };
-      for (std::int64_t i = 0; i < n; ++i) {
-        const auto ch = static_cast<std::size_t>((i / dims.inner) % dims.channels);
-        double dx = static_cast<double>(to_compute(dy[i]));
-        if (!c.bias_only) {
-          detail::visit_activation_tag(c.activation, [&](auto tag) {
-            const C v = to_compute(x[i]) + alpha[ch];
-            dx = static_cast<double>(to_compute(
-                from_compute<T>(grad_from_input_for<T>(op_of(tag), v, to_compute(dy[i])))));
-          });
+      if (c.family == Family::prelu) {
+        const auto ref =
+            reference::prelu_backward<T>(x.data(), dy.data(), alpha.data(), nullptr,
+                                         PreluShape{dims.outer, dims.channels, dims.inner});
+        sum.assign(ref.sum.begin(), ref.sum.end());
+        abs_sum.assign(ref.abs_sum.begin(), ref.abs_sum.end());
+      } else {
+        const auto op_of = [&](auto tag) {
+          return detail::make_op<decltype(tag), C>(c.params.data(), c.params.size());
+        };
+        for (std::int64_t i = 0; i < n; ++i) {
+          const auto ch = static_cast<std::size_t>((i / dims.inner) % dims.channels);
+          double dx = static_cast<double>(to_compute(dy[i]));
+          if (!c.bias_only) {
+            detail::visit_activation_tag(c.activation, [&](auto tag) {
+              const C v = to_compute(x[i]) + alpha[ch];
+              dx = static_cast<double>(to_compute(
+                  from_compute<T>(grad_from_input_for<T>(op_of(tag), v, to_compute(dy[i])))));
+            });
+          }
+          sum[ch] += dx;
+          abs_sum[ch] += std::fabs(dx);
         }
-        sum[ch] += dx;
-        abs_sum[ch] += std::fabs(dx);
       }
       for (std::int64_t ch = 0; ch < dims.channels; ++ch) {
         const auto k = static_cast<std::size_t>(ch);
         const double tol = reference::dalpha_tolerance<T>(abs_sum[k], n / dims.channels);
         if (!(std::fabs(static_cast<double>(got[k]) - sum[k]) <= tol)) {
           std::ostringstream msg;
-          msg << "MISMATCH in dbias[" << ch << "]: expected " << sum[k] << ", got " << got[k]
-              << " (tolerance " << tol << ")";
+          msg << "MISMATCH in " << grad << "[" << ch << "]: expected " << sum[k] << ", got "
+              << got[k] << " (tolerance " << tol << ")";
           return {false, msg.str()};
         }
       }
       if (checked == 0) {  // bias_grad: dbias is its only output
         detail.str("");
-        detail << "ok: dbias";
+        detail << "ok: " << grad;
       } else {
-        detail << " and dbias";
+        detail << " and " << grad;
       }
     }
   }

@@ -104,6 +104,10 @@ class Op:
         """A float64 reference free of the cancellation PyTorch's own formula has, for the ops
         where cuact is more accurate (gelu: PyTorch's 1 + erf(x/sqrt 2) and 1 + tanh(u) cancel
         for negative x); None for the others. The forward, or with dy the gradient."""
+        if self.base == "tanhshrink":
+            return tanhshrink_accurate(x.double(), dy)
+        if self.base == "softsign":
+            return softsign_accurate(x.double(), dy)
         if self.base != "gelu":
             return None
         xd = x.double()
@@ -150,6 +154,10 @@ class Op:
             return torch.ops.aten.tanh_backward(dy, v)
         if self.name == "hardtanh":
             return torch.ops.aten.hardtanh_backward(dy, v, p["min_val"], p["max_val"])
+        if self.name in ("hardshrink", "softshrink") and saved == 0:
+            return getattr(torch.ops.aten, self.name + "_backward")(dy, v, p["lambd"])
+        if self.name == "threshold":
+            return torch.ops.aten.threshold_backward(dy, v, p["threshold"])
         if self.name in ("hardsigmoid", "hardswish") and saved == 0:
             return getattr(torch.ops.aten, self.name + "_backward")(dy, v)
         return None
@@ -162,6 +170,41 @@ class Op:
         if self.ulp[pass_] == 0:
             return 0
         return 1 if dtype in (torch.float16, torch.bfloat16) else max(2, self.ulp[pass_])
+
+
+def tanh_taylor_coefficients(count):
+    """a_n of tanh(x) = sum a_n x^(2n+1), from tanh' = 1 - tanh^2: a_0 = 1,
+    (2n + 1) a_n = -sum_{i+j=n-1} a_i a_j."""
+    a = [1.0]
+    for n in range(1, count):
+        a.append(-sum(a[i] * a[n - 1 - i] for i in range(n)) / (2 * n + 1))
+    return a
+
+
+TANH_TAYLOR = tanh_taylor_coefficients(60)
+
+
+def tanhshrink_accurate(xd, dy):
+    """x - tanh(x) in float64 without its cancellation: below |x| = 1 from tanh's Taylor
+    series (60 terms: the remainder at |x| = 1 is below 1e-20 of the sum); or the gradient
+    dy*tanh(x)^2 (PyTorch's autograd forms dy - dy*(1 - tanh^2), which cancels near 0)."""
+    if dy is not None:
+        return dy.double() * torch.tanh(xd) ** 2
+    z = xd * xd
+    p = torch.zeros_like(xd)
+    for a in reversed(TANH_TAYLOR[1:]):
+        p = p * z - a
+    series = xd * z * p
+    return torch.where(xd.abs() < 1, series, xd - torch.tanh(xd))
+
+
+def softsign_accurate(xd, dy):
+    """x/(1 + |x|) with its limits at +-inf (PyTorch's inf/inf gives NaN there), or its
+    gradient dy/(1 + |x|)^2 (0 at +-inf)."""
+    q = 1 + xd.abs()
+    if dy is not None:
+        return torch.where(torch.isinf(xd), torch.zeros_like(xd), dy.double() / q / q)
+    return torch.where(torch.isinf(xd), torch.sign(xd), xd / q)
 
 
 GELU_BETA = math.sqrt(2 / math.pi)
@@ -444,6 +487,10 @@ def mask_rule(op, x):
         return ~((x <= p["min_val"]) | (x >= p["max_val"]))
     if op.base == "hardsigmoid":
         return (x > -3) & (x < 3)
+    if op.base in ("hardshrink", "softshrink"):
+        return ~((x >= -p["lambd"]) & (x <= p["lambd"]))
+    if op.base == "threshold":
+        return ~(x <= p["threshold"])
     raise RuntimeError(f"{op.name}: no mask rule in compare_torch.py")
 
 

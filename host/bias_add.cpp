@@ -52,17 +52,8 @@ template <class T>
 void bias_add(const T* x, const compute_t<T>* bias, nondeduced_t<T>* y, ChannelShape shape,
               cudaStream_t stream) {
   CUACT_ENTRY_POINT("bias_add");
-  const std::int64_t n = detail::expect_channelwise_shape<T>(fn, shape);
-  if (n == 0) {
-    return;
-  }
-  const auto bytes = n * static_cast<std::int64_t>(sizeof(T));
-  detail::expect_call_tensors(
-      fn, n, {{"x", x, bytes}, {"bias", bias, detail::param_bytes_of<T>(shape), true}},
-      {{"y", y, bytes}});
-  detail::launch_bias<detail::BiasIdentity<compute_t<T>>, T>(
-      fn, detail::Pass::forward, detail::channelwise_plan_for<T>(fn, shape, false), {}, x,
-      nullptr, bias, y, nullptr, nullptr, GradMode::overwrite, nullptr, stream);
+  detail::bias_forward_checked(fn, detail::BiasIdentity<compute_t<T>>{}, x, bias, y, shape,
+                               stream);
 }
 
 template <class T>

@@ -88,6 +88,21 @@ void bias_backward_checked(const char* fn, const Op& op, const T* v, const T* dy
                        op, v, dy, bias, dx, y, dbias, mode, workspace, allocate, stream);
 }
 
+/// A forward's checks of its shape and tensors, then its launch (after the op's own checks).
+template <class Op, class T>
+void bias_forward_checked(const char* fn, const Op& op, const T* x, const compute_t<T>* bias,
+                          T* y, ChannelShape shape, cudaStream_t stream) {
+  const std::int64_t n = expect_channelwise_shape<T>(fn, shape);
+  if (n == 0) {
+    return;
+  }
+  const auto bytes = n * static_cast<std::int64_t>(sizeof(T));
+  expect_call_tensors(fn, n, {{"x", x, bytes}, {"bias", bias, param_bytes_of<T>(shape), true}},
+                      {{"y", y, bytes}});
+  launch_bias<Op, T>(fn, Pass::forward, channelwise_plan_for<T>(fn, shape, false), op, x,
+                     nullptr, bias, y, nullptr, nullptr, GradMode::overwrite, nullptr, stream);
+}
+
 /// The checks every bias backward makes first: built, parameters, saved allowed.
 template <template <class> class Op, class T>
 void expect_bias_backward_op(const char* fn, const Op<compute_t<T>>& op, Saved saved) {
@@ -106,19 +121,8 @@ void bias_forward(const Op<compute_t<T>>& op, const T* x, const compute_t<T>* bi
   CUACT_ENTRY_POINT(std::string(Op<compute_t<T>>::name) + "_bias_forward");
   detail::expect_built<Op<compute_t<T>>>(fn);
   detail::expect_valid_params(fn, op);
-  const std::int64_t n = detail::expect_channelwise_shape<T>(fn, shape);
-  if (n == 0) {
-    return;
-  }
-  const auto bytes = n * static_cast<std::int64_t>(sizeof(T));
-  detail::expect_call_tensors(
-      fn, n, {{"x", x, bytes}, {"bias", bias, detail::param_bytes_of<T>(shape), true}},
-      {{"y", y, bytes}});
   if constexpr (detail::built_v<Op<compute_t<T>>>) {  // else expect_built threw
-    detail::launch_bias<Op<compute_t<T>>, T>(fn, detail::Pass::forward,
-                                             detail::channelwise_plan_for<T>(fn, shape, false), op,
-                                             x, nullptr, bias, y, nullptr, nullptr,
-                                             GradMode::overwrite, nullptr, stream);
+    detail::bias_forward_checked(fn, op, x, bias, y, shape, stream);
   }
 }
 

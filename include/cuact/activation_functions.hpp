@@ -4,11 +4,12 @@
 // do not edit. After adding an activation:
 //   cmake --build build --target cuact_api_reference
 //   build/tests/cuact_api_reference . --write
-// Included by activations.hpp. The parameters come between the count and the save mode (or
-// the stream), in registry order, as compute_t<T> (double for double, float otherwise)
-// or their own type.
+// Included by activations.hpp. The parameters come between the count (or the shape) and the save
+// mode (or the stream), in registry order, as compute_t<T> (double for double, float
+// otherwise) or their own type.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace cuact {
@@ -209,6 +210,79 @@ template <class T>
 inline void softplus_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> beta,
                               compute_t<T> threshold, Saved saved, cudaStream_t stream) {
   backward(Softplus<compute_t<T>>{beta, threshold}, v, dy, dx, n, saved, stream);
+}
+
+// hardshrink: F.hardshrink(x, lambd)
+// PyTorch's defaults: lambd = 0.5
+template <class T>
+inline void hardshrink_forward(const T* x, T* y, std::int64_t n, compute_t<T> lambd,
+                               cudaStream_t stream) {
+  forward(Hardshrink<compute_t<T>>{lambd}, x, y, n, stream);
+}
+template <class T>
+inline void hardshrink_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> lambd,
+                                Saved saved, cudaStream_t stream) {
+  backward(Hardshrink<compute_t<T>>{lambd}, v, dy, dx, n, saved, stream);
+}
+
+// softshrink: F.softshrink(x, lambd)
+// PyTorch's defaults: lambd = 0.5
+template <class T>
+inline void softshrink_forward(const T* x, T* y, std::int64_t n, compute_t<T> lambd,
+                               cudaStream_t stream) {
+  forward(Softshrink<compute_t<T>>{lambd}, x, y, n, stream);
+}
+template <class T>
+inline void softshrink_backward(const T* v, const T* dy, T* dx, std::int64_t n, compute_t<T> lambd,
+                                Saved saved, cudaStream_t stream) {
+  backward(Softshrink<compute_t<T>>{lambd}, v, dy, dx, n, saved, stream);
+}
+
+// tanhshrink: F.tanhshrink(x)
+template <class T>
+inline void tanhshrink_forward(const T* x, T* y, std::int64_t n, cudaStream_t stream) {
+  forward(Tanhshrink<compute_t<T>>{}, x, y, n, stream);
+}
+template <class T>
+inline void tanhshrink_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
+                                cudaStream_t stream) {
+  backward(Tanhshrink<compute_t<T>>{}, v, dy, dx, n, saved, stream);
+}
+
+// softsign: F.softsign(x)
+template <class T>
+inline void softsign_forward(const T* x, T* y, std::int64_t n, cudaStream_t stream) {
+  forward(Softsign<compute_t<T>>{}, x, y, n, stream);
+}
+template <class T>
+inline void softsign_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
+                              cudaStream_t stream) {
+  backward(Softsign<compute_t<T>>{}, v, dy, dx, n, saved, stream);
+}
+
+// logsigmoid: F.logsigmoid(x)
+template <class T>
+inline void logsigmoid_forward(const T* x, T* y, std::int64_t n, cudaStream_t stream) {
+  forward(LogSigmoid<compute_t<T>>{}, x, y, n, stream);
+}
+template <class T>
+inline void logsigmoid_backward(const T* v, const T* dy, T* dx, std::int64_t n, Saved saved,
+                                cudaStream_t stream) {
+  backward(LogSigmoid<compute_t<T>>{}, v, dy, dx, n, saved, stream);
+}
+
+// threshold: F.threshold(x, threshold, value)
+// Defaults (PyTorch has none): threshold = 0, value = 0
+template <class T>
+inline void threshold_forward(const T* x, T* y, std::int64_t n, compute_t<T> threshold,
+                              compute_t<T> value, cudaStream_t stream) {
+  forward(Threshold<compute_t<T>>{threshold, value}, x, y, n, stream);
+}
+template <class T>
+inline void threshold_backward(const T* v, const T* dy, T* dx, std::int64_t n,
+                               compute_t<T> threshold, compute_t<T> value, Saved saved,
+                               cudaStream_t stream) {
+  backward(Threshold<compute_t<T>>{threshold, value}, v, dy, dx, n, saved, stream);
 }
 
 }  // namespace cuact

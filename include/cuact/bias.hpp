@@ -51,7 +51,8 @@
 // the argument and the rule, before anything is launched; CUDA failures throw
 // cuact::cuda_error.
 //
-// Example (a GEMM output h [rows, C] in bf16, a bias of C floats):
+// Example (a GEMM output h [rows, C] in bf16, a bias of C floats; or by name,
+// cuact::gelu_bias_forward(h, bias, y, shape, cuact::GeluApproximate::none, stream)):
 //   const auto shape = cuact::ChannelShape::matrix(rows, C);
 //   cuact::bias_forward(cuact::Gelu<float>{}, h, bias, y, shape, stream);
 //   const size_t bytes = cuact::bias_backward_workspace_size<__nv_bfloat16>(shape);
@@ -123,3 +124,8 @@ CUACT_API void bias_grad(const T* dy, compute_t<T>* dbias, ChannelShape shape, G
                          cudaStream_t stream);
 
 }  // namespace cuact
+
+// The named functions: relu_bias_forward(x, bias, y, shape, stream), gelu_bias_backward(v,
+// dy, bias, dx, dbias, y, shape, approximate, saved, mode, workspace, workspace_bytes,
+// stream), ... (generated from the registry).
+#include <cuact/bias_functions.hpp>

@@ -4,11 +4,12 @@
 // do not edit. After adding an activation:
 //   cmake --build build --target cuact_api_reference
 //   build/tests/cuact_api_reference . --write
-// Included by mask.hpp. The parameters come between the count and the save mode (or
-// the stream), in registry order, as compute_t<T> (double for double, float otherwise)
-// or their own type.
+// Included by mask.hpp. The parameters come between the count (or the shape) and the save
+// mode (or the stream), in registry order, as compute_t<T> (double for double, float
+// otherwise) or their own type.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace cuact {
@@ -74,6 +75,47 @@ template <class T>
 inline void hardsigmoid_backward_mask(const std::uint32_t* mask, const T* dy, T* dx, std::int64_t n,
                                       cudaStream_t stream) {
   backward_from_mask(Hardsigmoid<compute_t<T>>{}, mask, dy, dx, n, stream);
+}
+
+// hardshrink: F.hardshrink(x, lambd)
+// PyTorch's defaults: lambd = 0.5
+template <class T>
+inline void hardshrink_forward_mask(const T* x, T* y, std::uint32_t* mask, std::int64_t n,
+                                    compute_t<T> lambd, cudaStream_t stream) {
+  forward_with_mask(Hardshrink<compute_t<T>>{lambd}, x, y, mask, n, stream);
+}
+template <class T>
+inline void hardshrink_backward_mask(const std::uint32_t* mask, const T* dy, T* dx, std::int64_t n,
+                                     compute_t<T> lambd, cudaStream_t stream) {
+  backward_from_mask(Hardshrink<compute_t<T>>{lambd}, mask, dy, dx, n, stream);
+}
+
+// softshrink: F.softshrink(x, lambd)
+// PyTorch's defaults: lambd = 0.5
+template <class T>
+inline void softshrink_forward_mask(const T* x, T* y, std::uint32_t* mask, std::int64_t n,
+                                    compute_t<T> lambd, cudaStream_t stream) {
+  forward_with_mask(Softshrink<compute_t<T>>{lambd}, x, y, mask, n, stream);
+}
+template <class T>
+inline void softshrink_backward_mask(const std::uint32_t* mask, const T* dy, T* dx, std::int64_t n,
+                                     compute_t<T> lambd, cudaStream_t stream) {
+  backward_from_mask(Softshrink<compute_t<T>>{lambd}, mask, dy, dx, n, stream);
+}
+
+// threshold: F.threshold(x, threshold, value)
+// Defaults (PyTorch has none): threshold = 0, value = 0
+template <class T>
+inline void threshold_forward_mask(const T* x, T* y, std::uint32_t* mask, std::int64_t n,
+                                   compute_t<T> threshold, compute_t<T> value,
+                                   cudaStream_t stream) {
+  forward_with_mask(Threshold<compute_t<T>>{threshold, value}, x, y, mask, n, stream);
+}
+template <class T>
+inline void threshold_backward_mask(const std::uint32_t* mask, const T* dy, T* dx, std::int64_t n,
+                                    compute_t<T> threshold, compute_t<T> value,
+                                    cudaStream_t stream) {
+  backward_from_mask(Threshold<compute_t<T>>{threshold, value}, mask, dy, dx, n, stream);
 }
 
 }  // namespace cuact

@@ -238,6 +238,12 @@ CUACT_HOST_DEVICE inline double reciprocal_newton(double d) {
   return ::fma(r, ::fma(-d, r, 1.0), r);
 }
 
+/// 1/d for d within float's normal range in compute type C, where a division costs more
+/// than the issue-rate budget allows: the special function unit's rcp.approx in float
+/// (relative error below 2^-22; a division on the host), reciprocal_newton in double.
+CUACT_HOST_DEVICE inline float reciprocal_for_compute(float d) { return reciprocal_approx(d); }
+CUACT_HOST_DEVICE inline double reciprocal_for_compute(double d) { return reciprocal_newton(d); }
+
 /// a/d for d as reciprocal_newton takes: a division in float, a times reciprocal_newton(d)
 /// in double.
 CUACT_HOST_DEVICE inline float quotient_newton(float a, float d) { return a / d; }
@@ -446,6 +452,32 @@ CUACT_HOST_DEVICE inline double log1p_exp_neg(double a) {
 #endif
   const double e = exp_nonpositive_fma(-a);
   return e * horner_from_table<21>(table, e);
+}
+
+/// A continued fraction's value as numerator and denominator.
+template <class C>
+struct Fraction {
+  C num;
+  C den;
+};
+
+/// K = x/tanh(x) - 1 = z/(3 + z/(5 + ... + z/(2 kDepth + 1))) for z = x^2 (Lambert's
+/// continued fraction of tanh, truncated at kDepth >= 2), as num/den from the backward
+/// recurrence (num, den) <- (z den, (2k + 1) den + num): two operations a level, every
+/// term positive for z >= 0, so the relative error stays a few roundings (tanhshrink). The
+/// deepest level starts scaled by 1/(2 kDepth + 1), as (z, z/(2 kDepth + 1) + 2 kDepth - 1):
+/// one fma instead of two operations.
+template <int kDepth, class C>
+CUACT_HOST_DEVICE inline Fraction<C> tanh_fraction(C z) {
+  static_assert(kDepth >= 2, "the recurrence starts at level kDepth - 1");
+  C num = z;
+  C den = fma_c(z, C(1.0 / (2 * kDepth + 1)), C(2 * kDepth - 1));
+  for (int k = kDepth - 2; k >= 1; --k) {  // a fixed count: both compilers unroll it
+    const C next = z * den;
+    den = fma_c(C(2 * k + 1), den, num);
+    num = next;
+  }
+  return {num, den};
 }
 
 }  // namespace cuact::detail

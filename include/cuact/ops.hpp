@@ -681,6 +681,202 @@ struct SquaredRelu {
   }
 };
 
+/// hardshrink(lambd): y = (x >= -lambd && x <= lambd) ? 0 : x, PyTorch's; dx the same rule
+/// on dy. NaN passes (y = NaN, dx = dy). Mask bit: the pass-through branch. Any lambd, as
+/// PyTorch (a negative one zeroes nothing); compared in the compute type (PyTorch rounds lambd
+/// to a 16-bit tensor's type first, which moves the bounds by less than an ulp of lambd).
+/// From the output where lambd >= 0: y is x or 0 exactly, and 0 only inside the bounds.
+template <class C>
+struct Hardshrink {
+  static constexpr const char* name = "hardshrink";
+  static constexpr OpKind kind = OpKind::unary;
+  static constexpr Accuracy accuracy = kBitwise;
+  static constexpr const char* grad_from_output_rule = "lambd >= 0";
+
+  C lambd = C(0.5);
+
+  // No check(): PyTorch accepts every lambd.
+
+  CUACT_HOST_DEVICE bool mask_bit(C x) const { return !(x >= -lambd && x <= lambd); }
+  CUACT_HOST_DEVICE C forward(C x) const { return mask_bit(x) ? x : C(0); }
+  CUACT_HOST_DEVICE C grad_from_mask_bit(bool bit, C dy) const { return bit ? dy : C(0); }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return grad_from_mask_bit(mask_bit(x), dy);
+  }
+  // y == 0 exactly where x is inside the bounds (x = 0 included) when lambd >= 0.
+  CUACT_HOST_DEVICE C grad_from_output(C y, C dy) const { return y == C(0) ? C(0) : dy; }
+  CUACT_HOST_DEVICE bool allows_grad_from_output() const { return lambd >= C(0); }
+};
+
+/// softshrink(lambd): y = x > lambd ? x - lambd : (x < -lambd ? x + lambd : 0), NaN stays NaN
+/// (PyTorch's CUDA kernel); dx = (x >= -lambd && x <= lambd) ? 0 : dy (NaN passes dy).
+/// lambd >= 0, as PyTorch requires, and finite. Mask bit: the pass-through branch. Only from
+/// the input (a 16-bit y of x just past the bound can round to 0).
+template <class C>
+struct Softshrink {
+  static constexpr const char* name = "softshrink";
+  static constexpr OpKind kind = OpKind::unary;
+  static constexpr Accuracy accuracy = kBitwise;
+
+  C lambd = C(0.5);
+
+  template <class Rules>
+  void check(Rules& r) const {
+    r.finite("lambd", lambd);
+    r.non_negative("lambd", lambd);
+  }
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    return x > lambd ? x - lambd : (x < -lambd ? x + lambd : (x == x ? C(0) : x));
+  }
+  CUACT_HOST_DEVICE bool mask_bit(C x) const { return !(x >= -lambd && x <= lambd); }
+  CUACT_HOST_DEVICE C grad_from_mask_bit(bool bit, C dy) const { return bit ? dy : C(0); }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return grad_from_mask_bit(mask_bit(x), dy);
+  }
+};
+
+/// tanhshrink: y = x - tanh(x), PyTorch's definition, evaluated without cancellation near 0
+/// (PyTorch's x - tanh(x) loses every digit there: in float it is 0 below about |x| = 2^-12,
+/// where the true value is x^3/3). Below |x| = 1, from Lambert's continued fraction
+/// x/tanh(x) = 1 + K, K = z/(3 + z/(5 + z/(7 + ...))), z = x^2 (detail::tanh_fraction):
+/// x - tanh(x) = x K/(1 + K), every term positive. From |x| = 1 up, with e = e^(-2|x|):
+/// |x| - tanh|x| = (|x| - 1) + 2e/(1 + e), where |x| - 1 is exact up to |x| = 2 and no larger
+/// than the sum beyond (nothing cancels). One reciprocal serves both (a division's cost is
+/// over the issue-rate budget). -0 gives +0, as PyTorch's -0 - tanh(-0). dx = dy*tanh(x)^2,
+/// PyTorch's derivative, as (dy*t)*t (no underflow of t^2 for small x). Only from the input.
+template <class C>
+struct Tanhshrink {
+  static constexpr const char* name = "tanhshrink";
+  static constexpr OpKind kind = OpKind::unary;
+  // expf (CUDA within 2 ulp, the C library's 1) and the device's rcp.approx; the gradient
+  // squares tanh. Double differs only by reciprocal_newton's last bit.
+  static constexpr Accuracy accuracy{6, 8, 0};
+  // The fraction's depth: its truncation at |x| = 1 is 1.8e-9 (float) and 1.1e-16 (double)
+  // of K, which enters the result times 1/(1 + K) <= 0.76.
+  static constexpr int kDepth = sizeof(C) == 4 ? 5 : 8;
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    const C a = static_cast<C>(::fabs(x));
+    const auto k = detail::tanh_fraction<kDepth>(x * x);
+    const C e = detail::exp_nonpositive_for_compute(C(-2) * a);
+    const bool small = a < C(1);
+    const C r = detail::reciprocal_for_compute(detail::select(small, k.den + k.num, C(1) + e));
+    const C big = detail::fma_c(C(2) * e, r, a - C(1));
+    // The fma with + 0 turns -0 into PyTorch's +0 and changes nothing else.
+    return detail::select(small, detail::fma_c(x * k.num, r, C(0)), x < C(0) ? -big : big);
+  }
+  /// The same formulas to the accuracy 16-bit results need: a fraction of depth 3 (2.6e-5 of
+  /// K at |x| = 1), the special function unit's exp2 (e^(-2|x|) may flush to 0 once it is
+  /// far below |x| - 1) and reciprocal, the sign applied once at the end.
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    const float a = ::fabsf(x);
+    const auto k = detail::tanh_fraction<3>(x * x);
+    const float e = detail::exp2_approx(a * -2.88539008177792681f);  // 2 log2(e)
+    const bool small = a < 1.0f;
+    const float r = detail::reciprocal_approx(detail::select(small, k.den + k.num, 1.0f + e));
+    const float magnitude =
+        detail::select(small, a * k.num * r, ::fmaf(2.0f * e, r, a - 1.0f));
+    return x < 0.0f ? -magnitude : magnitude;  // -0 gives +0
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    const C t = detail::tanh_for_compute(x);
+    return dy * t * t;
+  }
+  /// tanh to 2^-16 (Tanh's 16-bit form): its square is far inside a 16-bit result's ulp.
+  CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
+    const float t = Tanh<float>{}.forward_16bit(x);
+    return dy * t * t;
+  }
+};
+
+/// softsign: y = x/(1 + |x|), PyTorch's composition, but +-1 at +-inf, its limits (PyTorch's
+/// inf/inf gives NaN); dx = dy/(1 + |x|)^2, as dy/(1 + |x|)/(1 + |x|) (no overflow of the
+/// square): PyTorch's autograd of its composition gives the same value. IEEE divisions in
+/// float and double (bit for bit on the device); for 16-bit results the special function
+/// unit's reciprocal (within 1 ulp). Only from the input (1 - |y| cancels as |x| grows).
+template <class C>
+struct Softsign {
+  static constexpr const char* name = "softsign";
+  static constexpr OpKind kind = OpKind::unary;
+  // Float and double agree bit for bit; the 16-bit forms' rcp.approx moves a result by at
+  // most 1 ulp of its type.
+  static constexpr Accuracy accuracy{1, 1, 0};
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    const C a = static_cast<C>(::fabs(x));
+    return a == C(INFINITY) ? (x > C(0) ? C(1) : C(-1)) : x / (C(1) + a);
+  }
+  /// |x| is clamped at 2^30 (NaN kept), where the 16-bit result is 1: rcp.approx flushes
+  /// reciprocals below 2^-126 to 0, and infinities need no case of their own.
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    const float a = ::fabsf(x) > 0x1p30f ? 0x1p30f : ::fabsf(x);
+    return ::copysignf(a * detail::reciprocal_approx(1.0f + a), x);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    const C q = C(1) + static_cast<C>(::fabs(x));
+    return dy / q / q;
+  }
+  CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
+    const float r = detail::reciprocal_approx(1.0f + ::fabsf(x));
+    return dy * r * r;
+  }
+};
+
+/// logsigmoid: y = log(sigma(x)) = min(x, 0) - log1p(e^-|x|), PyTorch's form, with
+/// log1p(e^-a) as softplus's (detail::log1p_exp_neg: no log, no overflow, nothing cancels);
+/// dx = dy*sigma(-x) (PyTorch's 1/(1 + z) or z/(1 + z), z = e^-|x|), from sigmoid's pair.
+/// NaN stays NaN; -inf gives -inf, +inf gives 0 (PyTorch's 0 - log1p(0)). Only from the
+/// input: PyTorch's backward reads x too (its CPU kernel keeps a buffer; cuact needs none).
+template <class C>
+struct LogSigmoid {
+  static constexpr const char* name = "logsigmoid";
+  static constexpr OpKind kind = OpKind::unary;
+  // expf (2 ulp on the device, 1 on the host) through softplus's polynomial; the gradient is
+  // sigmoid's.
+  static constexpr Accuracy accuracy{4, 8, 0};
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    const C tail = detail::log1p_exp_neg(static_cast<C>(::fabs(x)));
+    return (x < C(0) ? x : C(0)) - tail;
+  }
+  CUACT_HOST_DEVICE C forward_16bit(C x) const {
+    const float tail = detail::log1p_exp_neg_16bit(::fabsf(x));
+    return (x < 0.0f ? x : 0.0f) - tail;
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return dy * detail::sigmoid_pair(x).of_minus(x);
+  }
+  CUACT_HOST_DEVICE C grad_from_input_16bit(C x, C dy) const {
+    return dy * detail::sigmoid_pair_16bit(x).of_minus(x);
+  }
+};
+
+/// threshold(threshold, value): y = x <= threshold ? value : x, PyTorch's (NaN stays NaN);
+/// dx = x <= threshold ? 0 : dy (NaN passes dy). PyTorch has no defaults: cuact's are 0 and
+/// 0 (relu). Any values, as PyTorch; both in the compute type (a 16-bit y = value is rounded
+/// once, as PyTorch rounds value to the tensor's type). Mask bit: !(x <= threshold). Only
+/// from the input (y = value does not tell which side x was on).
+template <class C>
+struct Threshold {
+  static constexpr const char* name = "threshold";
+  static constexpr OpKind kind = OpKind::unary;
+  static constexpr Accuracy accuracy = kBitwise;
+  static constexpr bool pytorch_has_defaults = false;  // F.threshold requires both
+
+  C threshold = C(0);
+  C value = C(0);
+
+  // No check(): PyTorch accepts every threshold and value.
+
+  CUACT_HOST_DEVICE bool mask_bit(C x) const { return !(x <= threshold); }
+  CUACT_HOST_DEVICE C forward(C x) const { return mask_bit(x) ? x : value; }
+  CUACT_HOST_DEVICE C grad_from_mask_bit(bool bit, C dy) const { return bit ? dy : C(0); }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    return grad_from_mask_bit(mask_bit(x), dy);
+  }
+};
+
 /// Not an elementwise registry entry: PReLU has its own entry points (prelu.hpp), since its
 /// alpha is a per-channel tensor.
 template <class C>

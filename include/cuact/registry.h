@@ -40,7 +40,13 @@
   X(QUICK_GELU, 13, QuickGelu, quick_gelu, unary, (0),                "x * torch.sigmoid(1.702 * x)") \
   X(MISH,       14, Mish,      mish,       unary, (0),                 "F.mish(x)") \
   X(GELU,       15, Gelu,      gelu,       unary, (1, approximate),    "F.gelu(x, approximate=('none', 'tanh')[int(approximate)])") \
-  X(SOFTPLUS,   16, Softplus,  softplus,   unary, (2, beta, threshold), "F.softplus(x, beta, threshold)")
+  X(SOFTPLUS,   16, Softplus,  softplus,   unary, (2, beta, threshold), "F.softplus(x, beta, threshold)") \
+  X(HARDSHRINK, 18, Hardshrink, hardshrink, unary, (1, lambd),        "F.hardshrink(x, lambd)") \
+  X(SOFTSHRINK, 19, Softshrink, softshrink, unary, (1, lambd),        "F.softshrink(x, lambd)") \
+  X(TANHSHRINK, 20, Tanhshrink, tanhshrink, unary, (0),               "F.tanhshrink(x)") \
+  X(SOFTSIGN,   21, Softsign,   softsign,   unary, (0),               "F.softsign(x)") \
+  X(LOGSIGMOID, 22, LogSigmoid, logsigmoid, unary, (0),               "F.logsigmoid(x)") \
+  X(THRESHOLD,  23, Threshold,  threshold,  unary, (2, threshold, value), "F.threshold(x, threshold, value)")
 
 /* CUACT_GATED_ACTIVATIONS(X): the gated activations with a functor of their own (kind gated,
  * gated_ops.hpp), in the same columns; pytorch is in g, u and the parameter names. (Every

@@ -103,10 +103,13 @@ inline std::vector<OpCase> all_op_cases() {
   cases.push_back(make_case(Elu<double>{-0.5}));
   cases.push_back(make_case(Celu<double>{0.7}));
   cases.push_back(make_case(Celu<double>{-1.3}));
+  cases.push_back(make_case(Hardshrink<double>{-0.5}));  // zeroes nothing
   // The other formula a parameter selects.
   cases.push_back(make_case(Gelu<double>{GeluApproximate::tanh}));
   // softplus with a negative beta and a threshold inside the test data's range.
   cases.push_back(make_case(Softplus<double>{-1.5, 4.0}));
+  // threshold with a value that is not its threshold (its default is relu's 0, 0).
+  cases.push_back(make_case(Threshold<double>{0.5, -3.0}));
   return cases;
 }
 

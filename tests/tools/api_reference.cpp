@@ -1,6 +1,7 @@
 // Writes, or checks, what is generated from the registry (registry.h) for people to read:
 //   include/cuact/activation_functions.hpp  the named functions <name>_forward/_backward
 //   include/cuact/mask_functions.hpp        <name>_forward_mask/_backward_mask
+//   include/cuact/bias_functions.hpp        <name>_bias_forward/_bias_backward
 //   docs/api.md                             their signatures, between the markers
 // as plain source text, not macros: a compiler's message about a wrong argument quotes one
 // short declaration, and a reader finds every signature written out.
@@ -63,7 +64,18 @@ struct Activation {
   std::string pytorch;
   std::vector<Param> params;
   bool has_mask;
+  bool pytorch_has_defaults;
 };
+
+/// False for an op whose functor says PyTorch gives its parameters no defaults (threshold).
+template <class Op, class = void>
+struct pytorch_has_defaults : std::true_type {};
+template <class Op>
+struct pytorch_has_defaults<Op, std::void_t<decltype(Op::pytorch_has_defaults)>>
+    : std::bool_constant<Op::pytorch_has_defaults> {};
+// (A variable: the registry's X macro has a parameter named `value`.)
+template <class Op>
+constexpr bool pytorch_has_defaults_v = pytorch_has_defaults<Op>::value;
 
 #define CUACT_WRITER_PARAM(Functor, index, member) \
   a.params.push_back(make_param(#member, Functor<double>{}.member));
@@ -71,7 +83,8 @@ std::vector<Activation> unary_activations() {
   std::vector<Activation> out;
 #define CUACT_WRITER_ACTIVATION(ENUM, value, Functor, name, kind, params, pytorch) \
   CUACT_PP_IF_UNARY(kind)({                                                        \
-    Activation a{#name, #Functor, pytorch, {}, cuact::has_mask_v<cuact::Functor<float>>}; \
+    Activation a{#name, #Functor, pytorch, {}, cuact::has_mask_v<cuact::Functor<float>>, \
+                 pytorch_has_defaults_v<cuact::Functor<float>>};                  \
     CUACT_PP_PARAMS(CUACT_WRITER_PARAM, cuact::Functor, params)                    \
     out.push_back(a);                                                              \
   })
@@ -132,6 +145,27 @@ const Pass kBackwardMask{"_backward_mask",
                          "backward_from_mask",
                          "mask, dy, dx, n, stream",
                          true};
+const Pass kBiasForward{"_bias_forward",
+                        {"const T* x", "const compute_t<T>* bias", "T* y", "ChannelShape shape"},
+                        {"cudaStream_t stream"},
+                        "bias_forward",
+                        "x, bias, y, shape, stream"};
+// dx and y may be passed as nullptr (not wanted), so T is deduced from v and dy only.
+const Pass kBiasBackward{"_bias_backward",
+                         {"const T* v", "const T* dy", "const compute_t<T>* bias", "nondeduced_t<T>* dx",
+                          "compute_t<T>* dbias", "nondeduced_t<T>* y", "ChannelShape shape"},
+                         {"Saved saved", "GradMode mode", "void* workspace",
+                          "std::size_t workspace_bytes", "cudaStream_t stream"},
+                         "bias_backward",
+                         "v, dy, bias, dx, dbias, y, shape, saved, mode, workspace, "
+                         "workspace_bytes, stream"};
+const Pass kBiasBackwardAllocating{
+    "_bias_backward",
+    {"const T* v", "const T* dy", "const compute_t<T>* bias", "nondeduced_t<T>* dx",
+     "compute_t<T>* dbias", "nondeduced_t<T>* y", "ChannelShape shape"},
+    {"Saved saved", "GradMode mode", "cudaStream_t stream"},
+    "bias_backward",
+    "v, dy, bias, dx, dbias, y, shape, saved, mode, stream"};
 
 std::vector<std::string> arguments(const Activation& a, const Pass& p, bool with_defaults) {
   std::vector<std::string> args = p.before;
@@ -147,17 +181,24 @@ std::string definition(const Activation& a, const Pass& p) {
   for (const Param& q : a.params) {
     values += (values.empty() ? "" : ", ") + q.name;
   }
+  std::vector<std::string> call = {a.functor + "<compute_t<T>>{" + values + "}"};
+  const std::string call_args = p.call_args;
+  for (std::size_t from = 0; from < call_args.size();) {
+    const std::size_t comma = call_args.find(", ", from);
+    call.push_back(call_args.substr(from, comma == std::string::npos ? comma : comma - from));
+    from = comma == std::string::npos ? call_args.size() : comma + 2;
+  }
   return "template <class T>\n" +
-         wrapped("", "inline void " + a.name + p.suffix, arguments(a, p, false), " {") + "\n  " +
-         p.generic + "(" + a.functor + "<compute_t<T>>{" + values + "}, " + p.call_args +
-         ");\n}\n";
+         wrapped("", "inline void " + a.name + p.suffix, arguments(a, p, false), " {") + "\n" +
+         wrapped("  ", p.generic, call, ";") + "\n}\n";
 }
 
 std::string defaults_comment(const Activation& a) {
   if (a.params.empty()) {
     return "";
   }
-  std::string out = "\n// PyTorch's defaults:";
+  std::string out =
+      a.pytorch_has_defaults ? "\n// PyTorch's defaults:" : "\n// Defaults (PyTorch has none):";
   for (const Param& q : a.params) {
     out += std::string(&q == &a.params.front() ? " " : ", ") + q.name + " = " + q.default_value;
   }
@@ -173,9 +214,10 @@ std::string header(const char* what, const char* included_by,
       "--target cuact_api_reference\n//   build/tests/cuact_api_reference . --write\n"
       "// Included by " +
       included_by +
-      ". The parameters come between the count and the save mode (or\n// the stream), "
-      "in registry order, as compute_t<T> (double for double, float otherwise)\n// or "
-      "their own type.\n#pragma once\n\n#include <cstdint>\n\nnamespace cuact {\n";
+      ". The parameters come between the count (or the shape) and the save\n// mode (or "
+      "the stream), in registry order, as compute_t<T> (double for double, float\n// "
+      "otherwise) or their own type.\n#pragma once\n\n#include <cstddef>\n#include "
+      "<cstdint>\n\nnamespace cuact {\n";
   for (const Activation& a : unary_activations()) {
     if (passes.front()->needs_mask && !a.has_mask) {
       continue;
@@ -191,7 +233,8 @@ std::string header(const char* what, const char* included_by,
 std::string api_doc_block() {
   std::string out = "```cpp\n";
   for (const Activation& a : unary_activations()) {
-    for (const Pass* p : {&kForward, &kBackward, &kForwardMask, &kBackwardMask}) {
+    for (const Pass* p : {&kForward, &kBackward, &kForwardMask, &kBackwardMask, &kBiasForward,
+                          &kBiasBackward, &kBiasBackwardAllocating}) {
       if (p->needs_mask && !a.has_mask) {
         continue;
       }
@@ -237,6 +280,11 @@ int main(int argc, char** argv) {
               "(has_mask_v): thin\n// wrappers over cuact::forward_with_mask and "
               "cuact::backward_from_mask.",
               "mask.hpp", {&kForwardMask, &kBackwardMask})},
+      {root + "/include/cuact/bias_functions.hpp",
+       header("The named bias + activation functions, one forward and two backwards (with a "
+              "workspace,\n// and allocating one) per unary activation: thin wrappers over "
+              "cuact::bias_forward and\n// cuact::bias_backward.",
+              "bias.hpp", {&kBiasForward, &kBiasBackward, &kBiasBackwardAllocating})},
   };
   // docs/api.md: the block between the markers.
   const std::string doc_path = root + "/docs/api.md";

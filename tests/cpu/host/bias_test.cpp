@@ -216,6 +216,29 @@ TEST(BiasWorkspaceSize, IsAFunctionOfTheShapeAndTypeAloneAndMatchesPrelus) {
   }
 }
 
+TEST_F(BiasArguments, TheNamedFunctionsPassTheirParametersInRegistryOrder) {
+  expect_invalid([&] { celu_bias_forward(x.data(), bias.data(), out.data(), shape, 0.0f,
+                                         nullptr); },
+                 "celu_bias_forward: 'alpha' must be non-zero");
+  expect_invalid(
+      [&] {
+        gelu_bias_backward(x.data(), dy.data(), bias.data(), out.data(), dbias.data(), nullptr,
+                           shape, static_cast<GeluApproximate>(2), Saved::input,
+                           GradMode::overwrite, workspace.data(), workspace.size(), nullptr);
+      },
+      "gelu_bias_backward: 'approximate' must be 0 (none) or 1 (tanh), got 2");
+  expect_invalid(
+      [&] {
+        leaky_relu_bias_backward(x.data(), dy.data(), bias.data(), out.data(), nullptr, nullptr,
+                                 shape, -0.5f, Saved::output, GradMode::overwrite, nullptr);
+      },
+      "leaky_relu_bias_backward: 'saved' is Saved::output, which needs negative_slope >= 0 "
+      "(got -0.5)");
+  expect_invalid([&] { relu_bias_forward<float>(nullptr, bias.data(), out.data(), shape,
+                                                nullptr); },
+                 "relu_bias_forward: 'x' is null but n = 24");
+}
+
 TEST_F(BiasArguments, TheBiasAloneChecksItsArgumentsUnderItsOwnNames) {
   expect_invalid([&] { bias_add<float>(nullptr, bias.data(), out.data(), shape, nullptr); },
                  "bias_add: 'x' is null but n = 24");

@@ -131,14 +131,14 @@ TEST(CApi, MasksForTheOpsThatHaveThemAndAClearRefusalForTheOthers) {
   EXPECT_STREQ(cuact_last_error(),
                "elu_forward_mask: elu's gradient depends on more than the branch each input "
                "took, so it has no mask (ops with a mask: relu, leaky_relu, relu6, hardtanh, "
-               "hardsigmoid)");
+               "hardsigmoid, hardshrink, softshrink, threshold)");
   EXPECT_EQ(cuact_activation_backward(CUACT_SILU, 0.0, CUACT_SAVED_MASK, CUACT_DTYPE_F16,
                                       mask.data(), y.data(), y.data(), 4, nullptr),
             CUACT_STATUS_INVALID_ARGUMENT);
   EXPECT_STREQ(cuact_last_error(),
                "silu_backward: 'saved' is CUACT_SAVED_MASK, but silu's gradient depends on more "
                "than the branch each input took (ops with a mask: relu, leaky_relu, relu6, "
-               "hardtanh, hardsigmoid)");
+               "hardtanh, hardsigmoid, hardshrink, softshrink, threshold)");
   EXPECT_EQ(cuact_activation_forward_mask(CUACT_RELU, nullptr, 0, CUACT_DTYPE_F32, y.data(),
                                           y.data(), nullptr, 4, nullptr),
             CUACT_STATUS_INVALID_ARGUMENT);

@@ -71,7 +71,7 @@ TEST(ActivationLayer, RefusesASaveModeItsOpDoesNotAllowBeforeTouchingTheGpu) {
       [] { ActivationLayer<float> layer(Activation::elu(), Saved::mask); },
       "ActivationLayer: 'save' is Saved::mask, but elu's gradient depends on more than the "
       "branch each input took (ops with a mask: relu, leaky_relu, relu6, hardtanh, "
-      "hardsigmoid)");
+      "hardsigmoid, hardshrink, softshrink, threshold)");
   expect_invalid_argument(
       [] { ActivationLayer<__half> layer(Activation::gelu(), Saved::output); },
       "ActivationLayer: 'saved' is Saved::output, but gelu's gradient needs the input "

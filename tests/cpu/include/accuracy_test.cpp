@@ -120,6 +120,46 @@ LD hardswish_grad_l(LD x) { return x <= -3 ? 0.0L : (x < 3 ? x / 3 + 0.5L : 1.0L
 LD squared_relu_l(LD x) { return x <= 0 ? 0.0L : x * x; }
 LD squared_relu_grad_l(LD x) { return x <= 0 ? 0.0L : 2 * x; }
 
+// tanhshrink = x - tanh(x): below |x| = 1/2 from tanh's Taylor series, whose coefficients
+// come from tanh' = 1 - tanh^2 (a_0 = 1, (2n + 1) a_n = -sum_{i+j=n-1} a_i a_j), 40 terms
+// (remainder below 2^-100); above, x - tanhl(x) loses at most 4 of long double's 11 spare bits.
+LD tanhshrink_l(LD x) {
+  if (!(::fabsl(x) < 0.5L)) {
+    return x - ::tanhl(x);
+  }
+  static const std::vector<LD> a = [] {
+    std::vector<LD> c{1.0L};
+    for (int n = 1; n < 41; ++n) {
+      LD sum = 0;
+      for (int i = 0; i < n; ++i) {
+        sum += c[i] * c[n - 1 - i];
+      }
+      c.push_back(-sum / (2 * n + 1));
+    }
+    return c;
+  }();
+  const LD z = x * x;
+  LD p = 0;
+  for (int n = 40; n >= 1; --n) {
+    p = p * z - a[n];  // x - tanh(x) = -sum_{n>=1} a_n x^(2n+1)
+  }
+  return x * z * p;
+}
+LD tanhshrink_grad_l(LD x) {
+  const LD t = ::tanhl(x);
+  return t * t;
+}
+LD softsign_l(LD x) {
+  return std::isinf(static_cast<double>(x)) ? (x > 0 ? 1.0L : -1.0L) : x / (1 + ::fabsl(x));
+}
+LD softsign_grad_l(LD x) {
+  const LD q = 1 + ::fabsl(x);
+  return 1 / (q * q);
+}
+// log(sigma(x)) = x - log1p(e^x) below 0, -log1p(e^-x) above: nothing cancels.
+LD logsigmoid_l(LD x) { return x < 0 ? x - ::log1pl(::expl(x)) : -::log1pl(::expl(-x)); }
+LD logsigmoid_grad_l(LD x) { return sigmoid_l(-x); }
+
 template <class T>
 std::uint16_t bits16(T v) {
   std::uint16_t b;
@@ -444,6 +484,16 @@ TEST(AccuracyContract, Hardswish) {
 }
 TEST(AccuracyContract, SquaredRelu) {
   expect_contract<SquaredRelu>(squared_relu_l, squared_relu_grad_l, {0, 0, 1, 1});
+}
+
+TEST(AccuracyContract, Tanhshrink) {
+  expect_contract<Tanhshrink>(tanhshrink_l, tanhshrink_grad_l, {4, 5, 4, 7, 0, 1});
+}
+TEST(AccuracyContract, Softsign) {
+  expect_contract<Softsign>(softsign_l, softsign_grad_l, {1, 3, 1, 3, 0, 1});
+}
+TEST(AccuracyContract, LogSigmoid) {
+  expect_contract<LogSigmoid>(logsigmoid_l, logsigmoid_grad_l, {2, 3, 2, 3, 0, 1});
 }
 
 // The elu family against PyTorch's definition: x > 0 ? scale x : alpha scale expm1(t), t =

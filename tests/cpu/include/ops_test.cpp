@@ -451,6 +451,157 @@ TEST(SquaredReluMath, SquaresThePositiveSide) {
   EXPECT_FALSE(has_grad_from_output_v<SquaredRelu<float>>);
 }
 
+TEST(HardshrinkMath, ZeroesTheClosedBandAndPassesEverythingElse) {
+  const Hardshrink<float> op;  // PyTorch's default: lambd = 0.5
+  EXPECT_EQ(0.5f, op.lambd);
+  EXPECT_TRUE(same_float(0.0f, op.forward(0.5f)));   // the bounds are inside
+  EXPECT_TRUE(same_float(0.0f, op.forward(-0.5f)));
+  EXPECT_TRUE(same_float(0.0f, op.forward(-0.0f)));  // +0, PyTorch's scalar_t(0)
+  EXPECT_TRUE(same_float(0.0f, op.forward(0.25f)));
+  EXPECT_TRUE(same_float(0.50000006f, op.forward(0.50000006f)));
+  EXPECT_TRUE(same_float(-0.50000006f, op.forward(-0.50000006f)));
+  EXPECT_TRUE(same_float(-kInf, op.forward(-kInf)));
+  EXPECT_TRUE(std::isnan(op.forward(kNaN)));
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(0.5f, 3.0f)));
+  EXPECT_TRUE(same_float(3.0f, op.grad_from_input(0.50000006f, 3.0f)));
+  EXPECT_TRUE(same_float(3.0f, op.grad_from_input(kNaN, 3.0f)));  // NaN passes dy
+  EXPECT_TRUE(same_float(3.0f, op.grad_from_input(kInf, 3.0f)));
+  // A negative lambd zeroes nothing, as in PyTorch; the gradient from y is then refused.
+  const Hardshrink<float> negative{-1.0f};
+  EXPECT_TRUE(same_float(0.25f, negative.forward(0.25f)));
+  EXPECT_TRUE(same_float(3.0f, negative.grad_from_input(0.0f, 3.0f)));
+  EXPECT_TRUE(op.allows_grad_from_output());
+  EXPECT_TRUE(Hardshrink<float>{0.0f}.allows_grad_from_output());
+  EXPECT_FALSE(negative.allows_grad_from_output());
+  EXPECT_FALSE(Hardshrink<float>{kNaN}.allows_grad_from_output());
+}
+
+TEST(SoftshrinkMath, ShrinksTowardZeroByLambdAndKeepsNan) {
+  const Softshrink<double> op;  // lambd = 0.5
+  EXPECT_EQ(0.5, op.lambd);
+  EXPECT_TRUE(same_double(0.0, op.forward(0.5)));
+  EXPECT_TRUE(same_double(0.0, op.forward(-0.5)));
+  EXPECT_TRUE(same_double(0.0, op.forward(-0.25)));  // +0, PyTorch's scalar_t(0)
+  EXPECT_TRUE(same_double(1.5, op.forward(2.0)));
+  EXPECT_TRUE(same_double(-1.5, op.forward(-2.0)));
+  EXPECT_TRUE(same_double(0x1p-53, op.forward(0.5 + 0x1p-53)));  // exact past the bound
+  EXPECT_TRUE(same_double(kInfD, op.forward(kInfD)));
+  EXPECT_TRUE(same_double(-kInfD, op.forward(-kInfD)));
+  EXPECT_TRUE(std::isnan(op.forward(kNaND)));  // NaN stays NaN (PyTorch's _isnan test)
+  EXPECT_TRUE(same_double(0.0, op.grad_from_input(-0.5, 2.0)));
+  EXPECT_TRUE(same_double(2.0, op.grad_from_input(-0.5 - 0x1p-53, 2.0)));
+  EXPECT_TRUE(same_double(2.0, op.grad_from_input(kNaND, 2.0)));
+  const Softshrink<float> zero{0.0f};  // lambd = 0: the identity but at 0
+  EXPECT_TRUE(same_float(kDenorm, zero.forward(kDenorm)));
+  EXPECT_TRUE(same_float(0.0f, zero.forward(-0.0f)));
+  EXPECT_TRUE(same_float(0.0f, zero.grad_from_input(0.0f, 1.0f)));
+  EXPECT_FALSE(has_grad_from_output_v<Softshrink<float>>);
+}
+
+TEST(TanhshrinkMath, GoldenValuesWithoutCancellationNearZero) {
+  const Tanhshrink<double> op;
+  expect_relative(0.238405844044235111881, op.forward(1.0), 1e-15);
+  expect_relative(-2.00494524631326954867, op.forward(-3.0), 1e-15);
+  expect_relative(0.0050813375962908707222, op.forward(0.25), 1e-15);
+  // x - tanh(x) in double keeps 6 digits of these; the series all of them.
+  expect_relative(3.33333200000053968232e-10, op.forward(0.001), 1e-15);
+  expect_relative(-3.33333200000053968232e-10, op.forward(-0.001), 1e-15);
+  expect_relative(1e-300 / 3, op.forward(1e-100), 1e-15);
+  // The half-argument form either side of the series' end at h = 1/2, and either side of
+  // the switch to x - tanh(x) at 1.
+  expect_relative(0.0378828427399902414977, op.forward(0.5), 1e-15);
+  expect_relative(0.0378828427399902286845, op.forward(0.49999999999999994), 1e-15);
+  expect_relative(0.238405844044235111881, op.forward(1.0), 1e-15);
+  expect_relative(0.238405844044235047486, op.forward(0.99999999999999988898), 1e-15);
+  expect_relative(19.0000000000000000085, op.forward(20.0), 1e-15);
+  EXPECT_TRUE(same_double(0.0, op.forward(-0.0)));  // PyTorch's -0 - tanh(-0) = +0
+  EXPECT_TRUE(same_double(kInfD, op.forward(kInfD)));
+  EXPECT_TRUE(same_double(-kInfD, op.forward(-kInfD)));
+  EXPECT_TRUE(std::isnan(op.forward(kNaND)));
+  expect_relative(0.580025658385973930606 * -2.0, op.grad_from_input(1.0, -2.0), 1e-15);
+  expect_relative(9.99999333333711110914e-7, op.grad_from_input(0.001, 1.0), 1e-15);
+  expect_relative(1e-200, op.grad_from_input(1e-100, 1.0), 1e-15);  // no underflow of t^2
+  EXPECT_EQ(1.5, op.grad_from_input(kInfD, 1.5));
+  const Tanhshrink<float> f;
+  EXPECT_TRUE(same_float(3.3333320e-10f, f.forward(0.001f), 2));
+  EXPECT_TRUE(same_float(0.23840584f, f.forward(1.0f), 4));
+  EXPECT_TRUE(same_float(0.58002566f, f.grad_from_input_16bit(1.0f, 1.0f), 64));
+  EXPECT_FALSE(has_grad_from_output_v<Tanhshrink<float>>);
+}
+
+TEST(SoftsignMath, GoldenValuesAndItsLimitsAtInfinity) {
+  const Softsign<double> op;
+  EXPECT_TRUE(same_double(0.75, op.forward(3.0)));
+  EXPECT_TRUE(same_double(-0.5, op.forward(-1.0)));
+  EXPECT_TRUE(same_double(-0.0, op.forward(-0.0)));
+  EXPECT_TRUE(same_double(1e-300, op.forward(1e-300)));
+  EXPECT_TRUE(same_double(1.0, op.forward(1e300)));
+  EXPECT_TRUE(same_double(1.0, op.forward(kInfD)));  // PyTorch's inf/inf gives NaN
+  EXPECT_TRUE(same_double(-1.0, op.forward(-kInfD)));
+  EXPECT_TRUE(std::isnan(op.forward(kNaND)));
+  EXPECT_TRUE(same_double(0.25, op.grad_from_input(1.0, 1.0)));
+  EXPECT_TRUE(same_double(-3.0 / 16.0, op.grad_from_input(-3.0, -3.0)));
+  expect_relative(2.0 / 2.25, op.grad_from_input(-0.5, 2.0), 1e-16);
+  EXPECT_TRUE(same_double(0.0, op.grad_from_input(kInfD, 1.0)));
+  expect_relative(1e-200, op.grad_from_input(1e100, 1.0), 1e-15);  // no overflow of q^2
+  EXPECT_TRUE(std::isnan(op.grad_from_input(kNaND, 1.0)));
+  // The 16-bit form: +-1 far out and at +-inf (|x| clamped before the reciprocal), -0 kept.
+  const Softsign<float> f;
+  EXPECT_EQ(1.0f, f.forward_16bit(3.0e38f));
+  EXPECT_EQ(-1.0f, f.forward_16bit(-kInf));
+  EXPECT_TRUE(std::signbit(f.forward_16bit(-0.0f)));
+  EXPECT_TRUE(std::isnan(f.forward_16bit(kNaN)));
+  EXPECT_TRUE(same_float(0.75f, f.forward_16bit(3.0f)));
+  EXPECT_FALSE(has_grad_from_output_v<Softsign<float>>);
+}
+
+TEST(LogSigmoidMath, GoldenValuesWithoutOverflowAtEitherEnd) {
+  const LogSigmoid<double> op;
+  expect_relative(-0.693147180559945309417, op.forward(0.0), 1e-15);
+  expect_relative(-0.313261687518222834049, op.forward(1.0), 1e-15);
+  expect_relative(-3.04858735157374205876, op.forward(-3.0), 1e-15);
+  expect_relative(-1.92874984796391778291e-22, op.forward(50.0), 1e-15);
+  expect_relative(-9.35762296883973677938e-14, op.forward(30.0), 1e-15);
+  EXPECT_EQ(-50.0, op.forward(-50.0));
+  EXPECT_EQ(-1e300, op.forward(-1e300));
+  EXPECT_TRUE(same_double(-kInfD, op.forward(-kInfD)));
+  EXPECT_TRUE(same_double(0.0, op.forward(kInfD)));
+  EXPECT_TRUE(std::isnan(op.forward(kNaND)));
+  expect_relative(0.268941421369995120749 * 3.0, op.grad_from_input(1.0, 3.0), 1e-15);
+  expect_relative(0.952574126822433219121, op.grad_from_input(-3.0, 1.0), 1e-15);
+  expect_relative(1.92874984796391778302e-22, op.grad_from_input(50.0, 1.0), 1e-15);
+  EXPECT_EQ(0.5, op.grad_from_input(0.0, 1.0));
+  EXPECT_EQ(1.0, op.grad_from_input(-kInfD, 1.0));
+  EXPECT_EQ(0.0, op.grad_from_input(kInfD, 1.0));
+  const LogSigmoid<float> f;  // no overflow of e^-x in float either
+  EXPECT_TRUE(same_float(-100.0f, f.forward(-100.0f)));
+  EXPECT_TRUE(same_float(1.0f, f.grad_from_input(-100.0f, 1.0f)));
+  EXPECT_GT(f.grad_from_input(100.0f, 1.0f), 0.0f);  // e^-100: subnormal, not 0
+  EXPECT_FALSE(has_grad_from_output_v<LogSigmoid<float>>);
+}
+
+TEST(ThresholdMath, ReplacesAtAndBelowTheThresholdAndKeepsNan) {
+  const Threshold<float> op{1.0f, -7.0f};
+  EXPECT_TRUE(same_float(-7.0f, op.forward(1.0f)));
+  EXPECT_TRUE(same_float(-7.0f, op.forward(-kInf)));
+  EXPECT_TRUE(same_float(1.0000001f, op.forward(1.0000001f)));
+  EXPECT_TRUE(same_float(kInf, op.forward(kInf)));
+  EXPECT_TRUE(std::isnan(op.forward(kNaN)));
+  EXPECT_TRUE(same_float(0.0f, op.grad_from_input(1.0f, 2.0f)));
+  EXPECT_TRUE(same_float(2.0f, op.grad_from_input(1.0000001f, 2.0f)));
+  EXPECT_TRUE(same_float(2.0f, op.grad_from_input(kNaN, 2.0f)));
+  // cuact's defaults, 0 and 0, make it relu (PyTorch's F.threshold has none).
+  const Threshold<float> relu_like;
+  EXPECT_EQ(0.0f, relu_like.threshold);
+  EXPECT_EQ(0.0f, relu_like.value);
+  for (const float x : {-2.0f, -0.0f, 0.0f, kDenorm, 3.0f, kNaN}) {
+    EXPECT_EQ(reference::bits_of(Relu<float>{}.forward(x)),
+              reference::bits_of(relu_like.forward(x)))
+        << x;
+  }
+  EXPECT_FALSE(has_grad_from_output_v<Threshold<float>>);
+}
+
 TEST(MaskBits, FollowTheSpecsBranchesAtTheEdgesSignedZeroAndNan) {
   // Bit set: the pass-through branch, as docs/semantics.md states each op's gradient rule.
   const Relu<float> relu;
@@ -481,6 +632,23 @@ TEST(MaskBits, FollowTheSpecsBranchesAtTheEdgesSignedZeroAndNan) {
   EXPECT_TRUE(hardsigmoid.mask_bit(2.9999998f));
   EXPECT_FALSE(hardsigmoid.mask_bit(kNaN));  // NaN gives gradient 0
   EXPECT_EQ(hardsigmoid.grad_from_mask_bit(true, 6.0f), 6.0f * float(1.0 / 6.0));
+  const Hardshrink<float> hardshrink{0.25f};
+  EXPECT_FALSE(hardshrink.mask_bit(0.25f));
+  EXPECT_FALSE(hardshrink.mask_bit(-0.25f));
+  EXPECT_TRUE(hardshrink.mask_bit(-0.25000003f));
+  EXPECT_TRUE(hardshrink.mask_bit(kNaN));  // NaN passes dy
+  const Softshrink<float> softshrink{0.25f};
+  EXPECT_FALSE(softshrink.mask_bit(0.0f));
+  EXPECT_TRUE(softshrink.mask_bit(0.25000003f));
+  EXPECT_TRUE(softshrink.mask_bit(kNaN));
+  const Threshold<double> threshold{-1.0, 5.0};
+  EXPECT_FALSE(threshold.mask_bit(-1.0));
+  EXPECT_TRUE(threshold.mask_bit(-0.9999999));
+  EXPECT_TRUE(threshold.mask_bit(kNaND));
+  static_assert(has_mask_v<Hardshrink<float>> && has_mask_v<Softshrink<float>> &&
+                has_mask_v<Threshold<float>>);
+  static_assert(!has_mask_v<Tanhshrink<float>> && !has_mask_v<Softsign<float>> &&
+                !has_mask_v<LogSigmoid<float>>);
   // Only the ops whose gradient is dy times a branch's slope have a mask.
   static_assert(has_mask_v<Relu<float>> && has_mask_v<Hardsigmoid<double>>);
   static_assert(!has_mask_v<Elu<float>> && !has_mask_v<SquaredRelu<float>> &&
@@ -509,6 +677,10 @@ TEST(MaskBits, GradientFromTheBitIsTheGradientFromTheInputForEveryBf16Input) {
   expect_mask_gradient_is_input_gradient(Relu6<float>{});
   expect_mask_gradient_is_input_gradient(Hardtanh<float>{-0.5f, 2.0f});
   expect_mask_gradient_is_input_gradient(Hardsigmoid<float>{});
+  expect_mask_gradient_is_input_gradient(Hardshrink<float>{});
+  expect_mask_gradient_is_input_gradient(Hardshrink<float>{-0.75f});
+  expect_mask_gradient_is_input_gradient(Softshrink<float>{1.5f});
+  expect_mask_gradient_is_input_gradient(Threshold<float>{0.3f, 20.0f});
 }
 
 TEST(PreluMath, MatchesLeakyReluWithTheChannelAlphaAndSumsOnlyTheNegativeSide) {
@@ -627,6 +799,14 @@ TEST(ActivationMath, GradientsMatchCentralDifferencesInDouble) {
   expect_gradient_matches_central_difference(Hardswish<double>{}, -3.0, 3.0);
   expect_gradient_matches_central_difference(SquaredRelu<double>{}, 0.0, 0.0);
   expect_gradient_matches_central_difference(Prelu<double>{0.2}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(Hardshrink<double>{}, -0.5, 0.5);
+  expect_gradient_matches_central_difference(Hardshrink<double>{2.0}, -2.0, 2.0);
+  expect_gradient_matches_central_difference(Softshrink<double>{}, -0.5, 0.5);
+  expect_gradient_matches_central_difference(Softshrink<double>{0.0}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(Tanhshrink<double>{}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(Softsign<double>{}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(LogSigmoid<double>{}, 0.0, 0.0);
+  expect_gradient_matches_central_difference(Threshold<double>{1.5, -4.0}, 1.5, 1.5);
 }
 
 
@@ -663,6 +843,9 @@ TEST(ActivationMath, GradientFromOutputEqualsGradientFromInputWhereAllowed) {
   expect_output_gradient_equals_input_gradient(Hardtanh<double>{}, lo, 0);
   expect_output_gradient_equals_input_gradient(Hardtanh<double>{-0.5, 4.25}, lo, 0);
   expect_output_gradient_equals_input_gradient(Hardsigmoid<double>{}, lo, 0);
+  expect_output_gradient_equals_input_gradient(Hardshrink<double>{}, lo, 0);
+  expect_output_gradient_equals_input_gradient(Hardshrink<double>{0.0}, lo, 0);
+  expect_output_gradient_equals_input_gradient(Hardshrink<double>{3.5}, lo, 0);
   // From y, sigmoid's and tanh's gradients (PyTorch's dy*(1 - y)*y, dy*(1 - y*y)) lose the
   // digits 1 - y cancels for large |x|; to x = 12 double keeps 12 digits.
   expect_output_gradient_equals_input_gradient(Sigmoid<double>{}, -12.0, 1e-11);
