@@ -15,6 +15,7 @@
 //     gradients).
 // Built with -DCUACT_CALIBRATE, the sampled checks print the worst cases they meet instead of
 // checking them (how the stated bounds were measured).
+#include <cuact/learned_ops.hpp>
 #include <cuact/ops.hpp>
 #include <cuact/types.hpp>
 
@@ -559,6 +560,183 @@ TEST(AccuracyContract, The16BitHardActivationsEqualTheirFloatFormulasBitForBit) 
         ASSERT_TRUE(same(x / 3.0f, detail::divide_exactly<3>(x))) << "x/3 at " << x;
       }
     }
+  }
+}
+
+// Snake's contract, against the definition with t = alpha x rounded to C (as BigVGAN's
+// sin(x * alpha)): y = x + sin^2(t)/alpha (x at alpha = 0), dy/dx = 1 + sin 2t, and dalpha's
+// term (2 t cos t - sin t) sin t/alpha^2 (x^2 at alpha = 0), long double's sinl and cosl of
+// the rounded t. The gradients cross zero periodically (1 + sin 2t at every t = -pi/4 + k pi,
+// 2t cos t - sin t past the first), so a gradient within `floor` eps |dy| (times x^2 for
+// dalpha) absolute passes anywhere.
+template <class C>
+struct SnakeReference {
+  LD alpha;
+  LD t(LD x) const { return static_cast<LD>(static_cast<C>(static_cast<C>(alpha) * static_cast<C>(x))); }
+  LD forward(LD x) const {
+    const LD s = ::sinl(t(x));
+    return alpha == 0 ? x : x + s * s / alpha;
+  }
+  LD grad(LD x) const { return 1 + ::sinl(2 * t(x)); }
+  LD alpha_grad(LD x) const {
+    if (alpha == 0) {
+      return x * x;
+    }
+    const LD tt = t(x);
+    const LD s = ::sinl(tt);
+    return (2 * tt * ::cosl(tt) - s) * s / (alpha * alpha);
+  }
+};
+
+struct SnakeBounds {
+  std::uint64_t forward, grad, alpha_grad;
+  double floor;
+};
+
+/// ulp of `got` from the C nearest `want`, or 0 when within `allowed` absolute.
+template <class C>
+std::uint64_t snake_error(LD want, C got, double allowed) {
+  if (std::isnan(static_cast<double>(want))) {
+    return std::isnan(static_cast<double>(got)) ? 0 : std::numeric_limits<std::uint64_t>::max();
+  }
+  if (std::fabs(static_cast<double>(got) - static_cast<double>(want)) <= allowed) {
+    return 0;
+  }
+  return reference::ulp_distance(static_cast<C>(want), got);
+}
+
+template <class C>
+void expect_snake_sampled(C alpha, SnakeBounds b) {
+  const Snake<C> op{alpha};
+  const SnakeReference<C> ref{static_cast<LD>(alpha)};
+  std::uint64_t worst[3] = {0, 0, 0};
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> dy_exponent(-12.0, 12.0);
+  const double eps = reference::epsilon_of<C>();
+  for (const C x : sampled_inputs<C>(200000, 3)) {
+    const LD xl = static_cast<LD>(x);
+    const C dy = static_cast<C>(std::exp2(dy_exponent(rng))) * (rng() % 2 ? C(1) : C(-1));
+    const double ady = std::fabs(static_cast<double>(dy));
+    const double x2 = static_cast<double>(xl * xl);
+    const LD want[3] = {ref.forward(xl), ref.grad(xl) * static_cast<LD>(dy),
+                        ref.alpha_grad(xl) * static_cast<LD>(dy)};
+    // dalpha's dy x^2 underflows for tiny x: the subnormal rule, times |dy|.
+    const double sub = subnormal_allowance<C>(1, xl, static_cast<double>(dy));
+    const std::uint64_t e[3] = {
+        snake_error<C>(want[0], op.forward(x), subnormal_allowance<C>(1, xl, 1.0)),
+        snake_error<C>(want[1], op.grad_from_input(x, dy), std::max(sub, b.floor * eps * ady)),
+        snake_error<C>(want[2], op.alpha_grad_term(x, dy),
+                       std::max(sub, b.floor * eps * ady * x2))};
+    const std::uint64_t bound[3] = {b.forward, b.grad, b.alpha_grad};
+    for (int i = 0; i < 3; ++i) {
+      if (std::isinf(static_cast<double>(static_cast<C>(want[i]))) ||
+          (i == 2 && std::isinf(static_cast<double>(static_cast<C>(ref.alpha_grad(xl)))))) {
+        continue;  // the result, or dalpha's term for dy = 1, overflows C
+      }
+      ASSERT_LE(e[i], bound[i]) << "snake " << type_name<C>() << " alpha " << alpha << " at x = "
+                                << x << ", dy = " << dy << ": "
+                                << (i == 0 ? "forward" : i == 1 ? "dx" : "dalpha");
+      worst[i] = std::max(worst[i], e[i]);
+    }
+  }
+  std::printf("snake %s alpha %g: worst %llu ulp forward, %llu dx, %llu dalpha\n", type_name<C>(),
+              static_cast<double>(alpha), static_cast<unsigned long long>(worst[0]),
+              static_cast<unsigned long long>(worst[1]), static_cast<unsigned long long>(worst[2]));
+}
+
+/// Every 16-bit input through the float functor: the forward and dx within 1 ulp of the
+/// correctly rounded value (dx also within floor eps(T) |dy| absolute).
+template <class T>
+void expect_snake_16bit(float alpha, double floor) {
+  const Snake<float> op{alpha};
+  const SnakeReference<float> ref{static_cast<LD>(alpha)};
+  for (std::uint32_t bits = 0; bits < 65536; ++bits) {
+    const float x = to_compute(from_bits16<T>(static_cast<std::uint16_t>(bits)));
+    if (!std::isfinite(x)) {
+      continue;
+    }
+    ASSERT_TRUE(close_16bit<T>(op.forward(x), ref.forward(x),
+                               subnormal_allowance<float>(1, x, 1.0)))
+        << "snake " << type_name<T>() << " alpha " << alpha << " forward at x = " << x;
+    for (const float dy : {1.0f, -2.5f}) {
+      ASSERT_TRUE(close_16bit<T>(op.grad_from_input(x, dy), ref.grad(x) * dy,
+                                 floor * reference::epsilon_of<T>() * std::fabs(dy)))
+          << "snake " << type_name<T>() << " alpha " << alpha << " dx at x = " << x;
+    }
+  }
+}
+
+/// SnakeBeta against y = x + sin^2(t)/beta, dy/dx = 1 + (alpha/beta) sin 2t, dalpha's term
+/// 2 x sin t cos t/beta and dbeta's -sin^2 t/beta^2 (t = alpha x rounded to C), in long
+/// double; the forward's terms can cancel and dx and dalpha cross zero (dx when
+/// |alpha| >= |beta|), so each within `floor` eps times its terms' scale (|x| + s^2/|beta|
+/// for y, |dy|(1 + |alpha/beta|) for dx, |dy| 2|x/beta| for dalpha) absolute passes anywhere.
+template <class C>
+void expect_snakebeta_sampled(C alpha, C beta, SnakeBounds b) {
+  const SnakeBeta<C> op{alpha, beta};
+  const LD al = static_cast<LD>(alpha);
+  const LD be = static_cast<LD>(beta);
+  std::uint64_t worst[4] = {0, 0, 0, 0};
+  std::mt19937_64 rng(9);
+  std::uniform_real_distribution<double> dy_exponent(-12.0, 12.0);
+  const double eps = reference::epsilon_of<C>();
+  for (const C x : sampled_inputs<C>(200000, 4)) {
+    const LD xl = static_cast<LD>(x);
+    const LD t = static_cast<LD>(static_cast<C>(alpha * x));
+    const LD s = ::sinl(t);
+    const LD c = ::cosl(t);
+    const C dy = static_cast<C>(std::exp2(dy_exponent(rng))) * (rng() % 2 ? C(1) : C(-1));
+    const LD dyl = static_cast<LD>(dy);
+    const double ady = std::fabs(static_cast<double>(dy));
+    const double sub = subnormal_allowance<C>(1, xl, static_cast<double>(dy));
+    const auto terms = op.param_grad_terms(x, dy);
+    const LD want[4] = {xl + s * s / be, (1 + al / be * 2 * s * c) * dyl, 2 * xl * s * c / be * dyl,
+                        -s * s / (be * be) * dyl};
+    const C got[4] = {op.forward(x), op.grad_from_input(x, dy), terms.alpha, terms.beta};
+    const double scale[4] = {std::fabs(static_cast<double>(xl)) +
+                                 static_cast<double>(s * s / ::fabsl(be)),
+                             1 + std::fabs(static_cast<double>(al / be)),
+                             2 * std::fabs(static_cast<double>(xl / be)), 0};
+    const std::uint64_t bound[4] = {b.forward, b.grad, b.alpha_grad, b.alpha_grad};
+    for (int i = 0; i < 4; ++i) {
+      const LD per_unit_dy = want[i] / (i == 0 ? 1 : dyl);
+      if (std::isinf(static_cast<double>(static_cast<C>(want[i]))) ||
+          std::isinf(static_cast<double>(static_cast<C>(per_unit_dy)))) {
+        continue;  // the result, or its value for dy = 1, overflows C
+      }
+      const double unit = i == 0 ? 1.0 : ady;  // the forward's absolute floor has no dy
+      const std::uint64_t e =
+          snake_error<C>(want[i], got[i], std::max(sub, b.floor * eps * unit * scale[i]));
+      ASSERT_LE(e, bound[i]) << "snakebeta " << type_name<C>() << " alpha " << alpha << " beta "
+                             << beta << " at x = " << x << ", dy = " << dy << ": pass " << i;
+      worst[i] = std::max(worst[i], e);
+    }
+  }
+  std::printf("snakebeta %s alpha %g beta %g: worst %llu ulp forward, %llu dx, %llu dalpha, "
+              "%llu dbeta\n",
+              type_name<C>(), static_cast<double>(alpha), static_cast<double>(beta),
+              static_cast<unsigned long long>(worst[0]), static_cast<unsigned long long>(worst[1]),
+              static_cast<unsigned long long>(worst[2]), static_cast<unsigned long long>(worst[3]));
+}
+
+TEST(AccuracyContract, SnakeBeta) {
+  for (const double alpha : {1.0, 3.0, -0.4, 0.0}) {
+    for (const double beta : {1.0, 0.25, -2.0}) {
+      expect_snakebeta_sampled<float>(static_cast<float>(alpha), static_cast<float>(beta),
+                                      {6, 3, 3, 4});
+      expect_snakebeta_sampled<double>(alpha, beta, {6, 3, 3, 4});
+    }
+  }
+}
+
+TEST(AccuracyContract, Snake) {
+  for (const double alpha : {1.0, 0.37, 4.5, -2.0, 1e-3, 0.0}) {
+    expect_snake_sampled<float>(static_cast<float>(alpha), {6, 3, 3, 4});
+    expect_snake_sampled<double>(alpha, {6, 3, 3, 4});
+  }
+  for (const float alpha : {1.0f, 4.5f}) {
+    expect_snake_16bit<__half>(alpha, 1);
+    expect_snake_16bit<__nv_bfloat16>(alpha, 1);
   }
 }
 

@@ -1,0 +1,155 @@
+// The math of the activations with learned per-channel parameters, written once (host and
+// device) in the style of ops.hpp: Snake and SnakeBeta (BigVGAN's periodic activations).
+// Each functor holds one channel's parameters in its compute type C (float or double) and
+// gives the forward, the input gradient and the per-channel gradient terms whose sums over
+// a channel are the parameters' gradients (the channelwise engine sums them in a fixed
+// order, as PReLU's alpha_grad_term).
+//
+// Branch and edge rules: t = alpha x is rounded to C first, as BigVGAN's sin(x * alpha)
+// rounds it (the bounds of docs/semantics.md are against that definition); an infinite or
+// NaN x gives NaN (the sine of an infinity), as in BigVGAN.
+#pragma once
+
+#include <cuact/math.hpp>
+#include <cuact/types.hpp>
+
+#include <cmath>
+
+namespace cuact {
+namespace detail {
+
+/// sin(t) and cos(t) from the math library: CUDA's sincosf/sincos on the device (within 2
+/// ulp over the whole range, with its own argument reduction for large |t|), the C
+/// library's sin and cos on the host.
+CUACT_HOST_DEVICE inline void sin_cos(float t, float& s, float& c) {
+#if defined(__CUDA_ARCH__)
+  ::sincosf(t, &s, &c);
+#else
+  s = ::sinf(t);
+  c = ::cosf(t);
+#endif
+}
+CUACT_HOST_DEVICE inline void sin_cos(double t, double& s, double& c) {
+#if defined(__CUDA_ARCH__)
+  ::sincos(t, &s, &c);
+#else
+  s = ::sin(t);
+  c = ::cos(t);
+#endif
+}
+
+/// sin(t)/t, 1 at t = 0 (and for the t whose sine rounds to t itself).
+template <class C>
+CUACT_HOST_DEVICE C sin_over(C s, C t) {
+  return t == C(0) ? C(1) : s / t;
+}
+
+}  // namespace detail
+
+/// snake(alpha): y = x + sin^2(alpha x)/alpha (Ziyin et al. 2020; BigVGAN's Snake, alpha per
+/// channel), evaluated with t = alpha x, s = sin t, c = cos t and u = s/alpha (as s (1/alpha)
+/// with 1/alpha rounded once, BigVGAN's order; x where t = 0) as y = x + s u: finite for
+/// every alpha, 0 included, where it is the limit y = x (BigVGAN divides by alpha + 1e-9
+/// instead, which moves its sin^2 term by 1e-9/alpha relative). alpha finite, and 0 or with
+/// 1/alpha finite in C. dx = dy (1 + sin 2t) = dy (s + c)^2, exact algebra without the
+/// cancellation of 1 + sin 2t near its zeros (t = -pi/4 + k pi); dalpha's term
+/// dy (2 x s c/alpha - s^2/alpha^2) = dy x u (2c - q) with q = s/t (1 at t = 0): finite at
+/// alpha = 0 (dy x^2); it overflows only where its value for dy = 1 would.
+template <class C>
+struct Snake {
+  static constexpr const char* name = "snake";
+
+  C alpha;
+  C inv_alpha;  // 1/alpha rounded once (0 for alpha = 0, where it is not used)
+
+  CUACT_HOST_DEVICE explicit Snake(C alpha_ = C(1))
+      : alpha(alpha_), inv_alpha(alpha_ == C(0) ? C(0) : C(1) / alpha_) {}
+
+  template <class Rules>
+  void check(Rules& r) const {
+    r.finite("alpha", alpha);
+    if (alpha != C(0)) {
+      r.finite_reciprocal("alpha", alpha);
+    }
+  }
+
+  /// s, c and u = s/alpha of one element.
+  struct Angle {
+    C t, s, c, u;
+  };
+  CUACT_HOST_DEVICE Angle angle(C x) const {
+    Angle a{};
+    a.t = alpha * x;
+    detail::sin_cos(a.t, a.s, a.c);
+    a.u = a.t == C(0) ? x : a.s * inv_alpha;
+    return a;
+  }
+  CUACT_HOST_DEVICE C forward(C x) const {
+    const Angle a = angle(x);
+    return detail::fma_c(a.s, a.u, x);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    const Angle a = angle(x);
+    const C sum = a.s + a.c;
+    return dy * (sum * sum);
+  }
+  CUACT_HOST_DEVICE C alpha_grad_term(C x, C dy) const {
+    const Angle a = angle(x);
+    const C q = detail::sin_over(a.s, a.t);
+    // The term for dy = 1 first, x (u (2c - q)): it overflows only where that term itself
+    // exceeds the largest value.
+    return x * (a.u * (C(2) * a.c - q)) * dy;
+  }
+};
+
+/// snakebeta(alpha, beta): y = x + sin^2(alpha x)/beta (BigVGAN v2's SnakeBeta, alpha and
+/// beta per channel), as x + s^2 (1/beta) with 1/beta rounded once, as BigVGAN's
+/// 1/(beta + 1e-9) * sin^2 (without its 1e-9): where the two terms cancel (x and s^2/beta of
+/// opposite signs, which a small beta allows) its error is absolute, in ulp of the terms;
+/// dx = dy (1 + (alpha/beta) sin 2t) = dy (1 + 2 s c alpha (1/beta)) (it crosses zero when
+/// |alpha| >= |beta|: there too); dalpha's term dy 2 x c w and dbeta's -dy w^2 with
+/// w = s (1/beta). beta finite, non-zero, 1/beta finite in C.
+template <class C>
+struct SnakeBeta {
+  static constexpr const char* name = "snakebeta";
+
+  C alpha;
+  C beta;
+  C inv_beta;  // 1/beta, rounded once so that kernels and CPU agree
+
+  CUACT_HOST_DEVICE explicit SnakeBeta(C alpha_ = C(1), C beta_ = C(1))
+      : alpha(alpha_), beta(beta_), inv_beta(C(1) / beta_) {}
+
+  template <class Rules>
+  void check(Rules& r) const {
+    r.finite("alpha", alpha);
+    r.finite("beta", beta);
+    r.nonzero("beta", beta);
+    r.finite_reciprocal("beta", beta);
+  }
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    C s, c;
+    detail::sin_cos(alpha * x, s, c);
+    return detail::fma_c(s * s, inv_beta, x);
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+    C s, c;
+    detail::sin_cos(alpha * x, s, c);
+    return dy * detail::fma_c(C(2) * (s * c), alpha * inv_beta, C(1));
+  }
+  /// dalpha's and dbeta's terms of one element.
+  struct Terms {
+    C alpha, beta;
+  };
+  CUACT_HOST_DEVICE Terms param_grad_terms(C x, C dy) const {
+    C s, c;
+    detail::sin_cos(alpha * x, s, c);
+    // Each term for dy = 1 first (x (2 s c/beta), (s/beta)^2), then dy: they overflow only
+    // where that term itself would, and (s/beta)^2 underflows only where it is subnormal.
+    const C w = s * inv_beta;
+    return {x * (C(2) * c * w) * dy, -(w * w) * dy};
+  }
+};
+
+}  // namespace cuact

@@ -1,0 +1,139 @@
+// The functors of learned_ops.hpp against expectations written apart from them: golden values
+// from a 40-digit evaluation, the limits at alpha = 0, the edges, and central differences in
+// double for the input gradient and every parameter's.
+#include <cuact/learned_ops.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+namespace cuact {
+namespace {
+
+constexpr double kInfD = std::numeric_limits<double>::infinity();
+constexpr double kNaND = std::numeric_limits<double>::quiet_NaN();
+
+void expect_relative(double want, double got, double rel) {
+  EXPECT_NEAR(want, got, rel * std::fabs(want)) << "want " << want << ", got " << got;
+}
+
+TEST(SnakeMath, GoldenValues) {
+  struct Row {
+    double alpha, x, y, dx, dalpha;
+  };
+  const Row rows[] = {
+      {1, 0.5, 0.7298488470659301413, 1.84147098480789650665, 0.190886645338018112027},
+      {1, -2, -1.17317818956819404268, 1.75680249530792825137, -2.34042680104766246006},
+      {0.5, 3, 4.98999249660044545727, 1.1411200080598672221, -3.13326494484168758194},
+      {1e-3, 10, 10.0999966667111107937, 1.01999866669333307937, 99.9900002222200000127},
+      {2, 1e-10, 1.0000000002e-10, 1.0000000004, 9.9999999999999999996e-21},
+      {-1.5, 0.7, 0.198384631800047516126, 0.136790633351126229319, 0.0684207923028394370686},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(::testing::Message() << "alpha " << r.alpha << ", x " << r.x);
+    const Snake<double> op{r.alpha};
+    expect_relative(r.y, op.forward(r.x), 1e-15);
+    expect_relative(r.dx * -2.5, op.grad_from_input(r.x, -2.5), 1e-15);
+    expect_relative(r.dalpha * 3.0, op.alpha_grad_term(r.x, 3.0), 1e-14);
+  }
+}
+
+TEST(SnakeMath, AlphaZeroIsTheLimitNotADivisionByZero) {
+  const Snake<double> zero{0.0};
+  for (const double x : {-3.0, -0.0, 0.0, 1e-300, 2.5, 1e10}) {
+    EXPECT_EQ(x, zero.forward(x)) << x;                       // x + alpha x^2 at alpha = 0
+    EXPECT_EQ(1.5, zero.grad_from_input(x, 1.5)) << x;        // (sin 0 + cos 0)^2 = 1
+    expect_relative(x * x * 2.0, zero.alpha_grad_term(x, 2.0), 1e-15);  // dy x^2
+  }
+  // The same limit from either side: alpha -> 0 is continuous.
+  const double x = 1.7;
+  expect_relative(Snake<double>{1e-9}.forward(x), zero.forward(x), 1e-8);
+  expect_relative(Snake<double>{-1e-9}.alpha_grad_term(x, 1.0), zero.alpha_grad_term(x, 1.0),
+                  1e-8);
+  EXPECT_TRUE(std::isfinite(Snake<float>{0.0f}.alpha_grad_term(3.0f, 1.0f)));
+}
+
+TEST(SnakeMath, EdgesAndLargeInputs) {
+  const Snake<double> op{1.0};
+  EXPECT_EQ(0.0, op.forward(-0.0));  // +0, as BigVGAN's -0 + sin^2(-0)/alpha
+  EXPECT_FALSE(std::signbit(op.forward(-0.0)));
+  EXPECT_TRUE(std::isnan(op.forward(kInfD)));  // sin(inf), as BigVGAN
+  EXPECT_TRUE(std::isnan(op.forward(kNaND)));
+  EXPECT_TRUE(std::isnan(op.grad_from_input(kNaND, 1.0)));
+  // Large x: the sin^2 term stays within 1/alpha, and dalpha's x^2 q does not overflow.
+  const Snake<float> f{2.0f};
+  const float big = 3.0e30f;
+  EXPECT_LE(std::fabs(f.forward(big) - big), 1.0f * std::fabs(big) * 1e-7f);
+  EXPECT_TRUE(std::isfinite(f.alpha_grad_term(big, 1.0f)));
+  // The gradient (s + c)^2 is never negative, 0 only at its zeros.
+  for (double x = -20; x <= 20; x += 0.013) {
+    EXPECT_GE(op.grad_from_input(x, 1.0), 0.0) << x;
+  }
+  EXPECT_LT(op.grad_from_input(-M_PI / 4, 1.0), 1e-30);
+}
+
+TEST(SnakeBetaMath, GoldenValues) {
+  struct Row {
+    double alpha, beta, x, y, dx, dalpha, dbeta;
+  };
+  const Row rows[] = {
+      {1, 2, 0.5, 0.61492442353296507065, 1.42073549240394825333, 0.210367746201974126663,
+       -0.0574622117664825353249},
+      {3, 0.25, -1.2, -0.41670262906450934201, -8.52401436618983662957, 3.80960574647593465183,
+       -3.13318948374196263196},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(::testing::Message() << "alpha " << r.alpha << ", beta " << r.beta);
+    // x = -1.2 is not a double: against the exact decimal, its rounding shows at 1e-15.
+    const SnakeBeta<double> op{r.alpha, r.beta};
+    expect_relative(r.y, op.forward(r.x), 1e-14);
+    expect_relative(r.dx * 0.5, op.grad_from_input(r.x, 0.5), 1e-14);
+    const auto t = op.param_grad_terms(r.x, -1.25);
+    expect_relative(r.dalpha * -1.25, t.alpha, 1e-14);
+    expect_relative(r.dbeta * -1.25, t.beta, 1e-14);
+  }
+  // alpha = 0: y = x, no parameter leaves a trace but dbeta's 0.
+  const SnakeBeta<double> flat{0.0, 3.0};
+  EXPECT_EQ(2.5, flat.forward(2.5));
+  EXPECT_EQ(1.0, flat.grad_from_input(2.5, 1.0));
+  EXPECT_EQ(0.0, flat.param_grad_terms(2.5, 1.0).alpha);
+  EXPECT_TRUE(std::isnan(SnakeBeta<double>{}.forward(kInfD)));
+}
+
+/// Every gradient against a central difference of the forward in double: dx over x, and
+/// each parameter's term over that parameter (the term is the parameter's gradient of one
+/// element).
+TEST(LearnedMath, GradientsMatchCentralDifferencesInDouble) {
+  const double h = 1e-6;
+  for (const double alpha : {1.0, 0.37, 4.5, -2.0, 1e-4}) {
+    for (double x = -6.0; x <= 6.0; x += 0.0513) {
+      const Snake<double> op{alpha};
+      const double fd_x = (op.forward(x + h) - op.forward(x - h)) / (2 * h);
+      EXPECT_NEAR(fd_x, op.grad_from_input(x, 1.0), 1e-7 * std::fmax(1.0, std::fabs(fd_x)))
+          << "snake alpha " << alpha << ", x " << x;
+      const double fd_a =
+          (Snake<double>{alpha + h}.forward(x) - Snake<double>{alpha - h}.forward(x)) / (2 * h);
+      EXPECT_NEAR(fd_a, op.alpha_grad_term(x, 1.0), 1e-6 * std::fmax(1.0, std::fabs(fd_a)))
+          << "snake dalpha, alpha " << alpha << ", x " << x;
+      for (const double beta : {1.0, -0.6, 3.0}) {
+        const SnakeBeta<double> sb{alpha, beta};
+        const double fdb_x = (sb.forward(x + h) - sb.forward(x - h)) / (2 * h);
+        EXPECT_NEAR(fdb_x, sb.grad_from_input(x, 1.0), 1e-6 * std::fmax(1.0, std::fabs(fdb_x)))
+            << "snakebeta alpha " << alpha << ", beta " << beta << ", x " << x;
+        const auto terms = sb.param_grad_terms(x, 1.0);
+        const double fdb_a = (SnakeBeta<double>{alpha + h, beta}.forward(x) -
+                              SnakeBeta<double>{alpha - h, beta}.forward(x)) /
+                             (2 * h);
+        EXPECT_NEAR(fdb_a, terms.alpha, 1e-6 * std::fmax(1.0, std::fabs(fdb_a)));
+        const double fdb_b = (SnakeBeta<double>{alpha, beta + h}.forward(x) -
+                              SnakeBeta<double>{alpha, beta - h}.forward(x)) /
+                             (2 * h);
+        EXPECT_NEAR(fdb_b, terms.beta, 1e-6 * std::fmax(1.0, std::fabs(fdb_b)));
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cuact
