@@ -39,25 +39,11 @@ void dispatch_bias_pass(const Launcher& launcher, const ChannelwisePlan& plan, c
   using C = compute_t<T>;
   using F = BiasChannel<Op, T, kPass>;
   if constexpr (kPass == Pass::forward) {
-    dispatch_channelwise<BiasForwardMode>(
-        launcher, plan,
-        ChannelwiseArgs<F>{{op, bias}, v, nullptr, out, nullptr, nullptr, 0, {}, {}});
+    dispatch_channelwise_forward<BiasForwardMode>(launcher, plan, F{op, bias}, v, out);
   } else {
-    const bool direct = dbias != nullptr && plan.direct;
-    C* partials = dbias != nullptr && !direct ? partials_in<C>(workspace) : nullptr;
-    const ChannelwiseArgs<F> args{{op, bias},
-                                  v,
-                                  dy,
-                                  out,
-                                  kPass == Pass::grad_from_input ? out2 : nullptr,
-                                  partials,
-                                  plan.partial_count,
-                                  {mode == GradMode::accumulate ? dbias : nullptr},
-                                  {direct ? dbias : nullptr}};
-    const PartialsLayout layout = dispatch_channelwise<BiasBackwardMode>(launcher, plan, args);
-    if (partials != nullptr) {
-      finish_channel_grads<C, 1>(launcher, layout, partials, GradPointers<C, 1>{{dbias}});
-    }
+    dispatch_channelwise_backward<BiasBackwardMode>(
+        launcher, plan, F{op, bias}, v, dy, out, kPass == Pass::grad_from_input ? out2 : nullptr,
+        GradPointers<C, 1>{{dbias}}, mode, workspace);
   }
 }
 

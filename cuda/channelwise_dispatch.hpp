@@ -7,7 +7,8 @@
 //                                                      many as stay resident (grid-stride
 //                                                      kernels, results independent of it)
 //   exact<kernel, threads>(grid, args...)              exactly `grid` blocks
-// Each client (prelu_dispatch.hpp, bias_dispatch.hpp) picks the Modes it has kernels for.
+// Each client (prelu_dispatch.hpp, bias_dispatch.hpp, snake_dispatch.hpp) picks the Modes it
+// has kernels for.
 #pragma once
 
 #include "cuda/channelwise_kernels.cuh"
@@ -108,6 +109,40 @@ template <class C>
 C* partials_in(void* workspace) {
   return reinterpret_cast<C*>(
       round_up(reinterpret_cast<std::uintptr_t>(workspace), kChannelwiseWorkspaceAlign));
+}
+
+/// The forward pass of F in Mode: out = y from x.
+template <class Mode, class F, class Launcher>
+void dispatch_channelwise_forward(const Launcher& launcher, const ChannelwisePlan& plan,
+                                  const F& f, const typename F::Elem* x, typename F::Elem* y) {
+  dispatch_channelwise<Mode>(launcher, plan,
+                             ChannelwiseArgs<F>{f, x, nullptr, y, nullptr, nullptr, 0, {}, {}});
+}
+
+/// A backward pass of F in Mode, the gradients included: out (dx) and out2 as F and Mode
+/// write them, and the kTerms gradients `grads` (all set, or grads.p[0] null: none)
+/// overwritten or, with GradMode::accumulate, added to: written by the pass itself when the
+/// plan is direct, else summed from the partials it leaves in `workspace` (the plan's
+/// workspace_bytes) by the finish. Every client's backward goes through here.
+template <class Mode, class F, class Launcher>
+void dispatch_channelwise_backward(
+    const Launcher& launcher, const ChannelwisePlan& plan, const F& f, const typename F::Elem* x,
+    const typename F::Elem* dy, typename F::Elem* out, typename F::Elem* out2,
+    const GradPointers<compute_t<typename F::Elem>, F::kTerms>& grads, GradMode mode,
+    void* workspace) {
+  using C = compute_t<typename F::Elem>;
+  const bool wants_grads = grads.p[0] != nullptr;
+  const bool direct = wants_grads && plan.direct;
+  C* partials = wants_grads && !direct ? partials_in<C>(workspace) : nullptr;
+  ChannelwiseArgs<F> args{f, x, dy, out, out2, partials, plan.partial_count, {}, {}};
+  for (int t = 0; t < F::kTerms; ++t) {
+    args.initial[t] = wants_grads && mode == GradMode::accumulate ? grads.p[t] : nullptr;
+    args.direct[t] = direct ? grads.p[t] : nullptr;
+  }
+  const PartialsLayout layout = dispatch_channelwise<Mode>(launcher, plan, args);
+  if (partials != nullptr) {
+    finish_channel_grads<C, F::kTerms>(launcher, layout, partials, grads);
+  }
 }
 
 }  // namespace cuact::detail

@@ -1,7 +1,8 @@
 // The launch boundary: everything host entry points (compiled by the C++ compiler) call in
 // the kernels (compiled by nvcc). Plain C++ declarations, defined and explicitly instantiated
 // in the .cu files: the elementwise launcher in the generated per-activation kernel files
-// (see cmake/cuact_registry.cmake), PReLU's launchers in cuda/prelu_device.cu. The plans the
+// (see cmake/cuact_registry.cmake), PReLU's launchers in cuda/prelu_device.cu, Snake's in
+// cuda/snake_device.cu and cuda/snakebeta_device.cu. The plans the
 // launchers take are host code (channelwise_plan.hpp, gated_launch.hpp).
 #pragma once
 
@@ -75,6 +76,24 @@ template <class T>
 void launch_prelu_backward(const char* fn, const ChannelwisePlan& plan, const T* x, const T* dy,
                            const compute_t<T>* alpha, T* dx, compute_t<T>* dalpha, GradMode mode,
                            void* workspace, cudaStream_t stream);
+
+/// Snake (snake.hpp) over a call planned by `plan`: the forward when dy is null (out = y from
+/// x), else the backward, writing out = dx when not null and dalpha when not null (from the
+/// workspace's partials unless the plan is direct). alpha holds the parameters, or their
+/// logarithms when log_scale. Arguments are already validated. Defined in
+/// cuda/snake_device.cu.
+template <class T>
+void launch_snake(const char* fn, const ChannelwisePlan& plan, const compute_t<T>* alpha,
+                  bool log_scale, const T* x, const T* dy, T* out, compute_t<T>* dalpha,
+                  GradMode mode, void* workspace, cudaStream_t stream);
+
+/// SnakeBeta (snake.hpp), as launch_snake: dalpha and dbeta both or neither. Defined in
+/// cuda/snakebeta_device.cu.
+template <class T>
+void launch_snakebeta(const char* fn, const ChannelwisePlan& plan, const compute_t<T>* alpha,
+                      const compute_t<T>* beta, bool log_scale, const T* x, const T* dy, T* out,
+                      compute_t<T>* dalpha, compute_t<T>* dbeta, GradMode mode, void* workspace,
+                      cudaStream_t stream);
 
 /// Finishes a channelwise backward's gradients from its partials (channel_grads_kernel):
 /// grads.p[t][c] = the sum of term t's partials of channel c in `layout`. Defined once, for

@@ -16,55 +16,39 @@ namespace cuact::detail {
 template <class T, class Launcher>
 void dispatch_prelu_forward(const Launcher& launcher, const ChannelwisePlan& plan, const T* x,
                             const compute_t<T>* alpha, T* y) {
-  const ChannelwiseArgs<PreluChannel<T>> args{{alpha}, x, nullptr, y, nullptr, nullptr, 0, {}, {}};
   with_flags(
       [&](auto read_only) {
-        dispatch_channelwise<ChannelwiseMode<false, true, false, decltype(read_only)::value>>(
-            launcher, plan, args);
+        dispatch_channelwise_forward<
+            ChannelwiseMode<false, true, false, decltype(read_only)::value>>(
+            launcher, plan, PreluChannel<T>{alpha}, x, y);
       },
       y != x);
 }
 
 /// dx and/or dalpha (launch.hpp's launch_prelu_backward): the pass, then, unless the plan is
-/// direct, channel_grads_kernel over the partials in `workspace`.
+/// direct, channel_grads_kernel over the partials in `workspace`
+/// (dispatch_channelwise_backward).
 template <class T, class Launcher>
 void dispatch_prelu_backward(const Launcher& launcher, const ChannelwisePlan& plan, const T* x,
                              const T* dy, const compute_t<T>* alpha, T* dx, compute_t<T>* dalpha,
                              GradMode mode, void* workspace) {
   using C = compute_t<T>;
-  // A direct plan's blocks write dalpha; otherwise they write partials into the workspace
-  // and channel_grads_kernel sums them.
-  const bool direct = dalpha != nullptr && plan.direct;
-  C* partials = dalpha != nullptr && !direct ? partials_in<C>(workspace) : nullptr;
-  const ChannelwiseArgs<PreluChannel<T>> args{{alpha},
-                                              x,
-                                              dy,
-                                              dx,
-                                              nullptr,
-                                              partials,
-                                              plan.partial_count,
-                                              {mode == GradMode::accumulate ? dalpha : nullptr},
-                                              {direct ? dalpha : nullptr}};
   // In place (dx == dy or dx == x) the inputs are written during the kernel: no read-only
   // loads then.
   const bool in_place = dx != nullptr && (dx == dy || dx == x);
   // The modes with kernels: dx and dalpha, dx alone, dalpha alone (no dx: read-only).
-  const PartialsLayout layout = with_flags(
+  with_flags(
       [&](auto dx_pass, auto dalpha_pass, auto read_only) {
         constexpr bool kDx = decltype(dx_pass)::value;
         constexpr bool kDalpha = decltype(dalpha_pass)::value;
         if constexpr (kDx || kDalpha) {
-          return dispatch_channelwise<
+          dispatch_channelwise_backward<
               ChannelwiseMode<true, kDx, kDalpha, !kDx || decltype(read_only)::value>>(
-              launcher, plan, args);
-        } else {
-          return PartialsLayout{};  // never asked for: the entry points want dx or dalpha
-        }
+              launcher, plan, PreluChannel<T>{alpha}, x, dy, dx, nullptr,
+              GradPointers<C, 1>{{dalpha}}, mode, workspace);
+        }  // else never asked for: the entry points want dx or dalpha
       },
       dx != nullptr, dalpha != nullptr, !in_place);
-  if (partials != nullptr) {
-    finish_channel_grads<C, 1>(launcher, layout, partials, GradPointers<C, 1>{{dalpha}});
-  }
 }
 
 }  // namespace cuact::detail

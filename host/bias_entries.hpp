@@ -32,19 +32,11 @@ void launch_bias_backward(const char* fn, Pass pass, const ChannelwisePlan& plan
                           const T* v, const T* dy, const compute_t<T>* bias, T* dx, T* y,
                           compute_t<T>* dbias, GradMode mode, void* workspace, bool allocate,
                           cudaStream_t stream) {
-  if (!allocate || dbias == nullptr || plan.direct) {
-    launch_bias<Op, T>(fn, pass, plan, op, v, dy, bias, dx, y, dbias, mode, workspace, stream);
-    return;
-  }
-  void* owned = nullptr;
-  CUACT_CUDA_TRY(cudaMallocAsync(&owned, plan.workspace_bytes, stream), fn);
-  try {
-    launch_bias<Op, T>(fn, pass, plan, op, v, dy, bias, dx, y, dbias, mode, owned, stream);
-  } catch (...) {
-    cudaFreeAsync(owned, stream);
-    throw;
-  }
-  CUACT_CUDA_TRY(cudaFreeAsync(owned, stream), fn);
+  with_channelwise_workspace(fn, plan, dbias != nullptr, allocate, workspace, stream,
+                             [&](void* ws) {
+                               launch_bias<Op, T>(fn, pass, plan, op, v, dy, bias, dx, y, dbias,
+                                                  mode, ws, stream);
+                             });
 }
 
 template <class Op, class T>

@@ -1,9 +1,10 @@
-// The argument checks of the channelwise entry points (PReLU, bias + activation): the shape,
-// the gradient mode and the workspace. Each throws cuact::invalid_argument naming the
+// The argument checks of the channelwise entry points (PReLU, bias + activation, Snake): the
+// shape, the gradient mode and the workspace, and the workspace's stream-ordered allocation. Each throws cuact::invalid_argument naming the
 // function, the argument and the rule.
 #pragma once
 
 #include "cuda/channelwise_plan.hpp"
+#include "cuda/detail/cuda_check.hpp"
 #include "cuda/vector_io.cuh"
 
 #include <cuact/channel_shape.hpp>
@@ -50,6 +51,29 @@ ChannelwisePlan channelwise_plan_for(const char* fn, const ChannelShape& shape, 
 template <class T>
 std::int64_t param_bytes_of(const ChannelShape& shape) {
   return shape.channels * static_cast<std::int64_t>(sizeof(compute_t<T>));
+}
+
+/// launch(workspace) with the caller's workspace, or, for the overloads that allocate
+/// (`allocate`) a call with gradients (`grads`) whose plan is not direct, with
+/// plan.workspace_bytes allocated by cudaMallocAsync on `stream` and freed by cudaFreeAsync
+/// after the launches (also when they throw).
+template <class Launch>
+void with_channelwise_workspace(const char* fn, const ChannelwisePlan& plan, bool grads,
+                                bool allocate, void* workspace, cudaStream_t stream,
+                                Launch&& launch) {
+  if (!allocate || !grads || plan.direct) {
+    launch(workspace);
+    return;
+  }
+  void* owned = nullptr;
+  CUACT_CUDA_TRY(cudaMallocAsync(&owned, plan.workspace_bytes, stream), fn);
+  try {
+    launch(owned);
+  } catch (...) {
+    cudaFreeAsync(owned, stream);
+    throw;
+  }
+  CUACT_CUDA_TRY(cudaFreeAsync(owned, stream), fn);
 }
 
 }  // namespace cuact::detail

@@ -45,19 +45,11 @@ void prelu_backward_checked(const char* fn, const T* x, const T* dy, const compu
         static_cast<std::int64_t>(workspace_bytes), true, true},
        {"dalpha", dalpha, alpha_bytes, true, true}});
 
-  if (dalpha == nullptr || !allocate || plan.direct) {  // a direct plan needs none
-    detail::launch_prelu_backward<T>(fn, plan, x, dy, alpha, dx, dalpha, mode, workspace, stream);
-    return;
-  }
-  void* owned = nullptr;
-  CUACT_CUDA_TRY(cudaMallocAsync(&owned, plan.workspace_bytes, stream), fn);
-  try {
-    detail::launch_prelu_backward<T>(fn, plan, x, dy, alpha, dx, dalpha, mode, owned, stream);
-  } catch (...) {
-    cudaFreeAsync(owned, stream);
-    throw;
-  }
-  CUACT_CUDA_TRY(cudaFreeAsync(owned, stream), fn);
+  detail::with_channelwise_workspace(fn, plan, dalpha != nullptr, allocate, workspace, stream,
+                                     [&](void* ws) {
+                                       detail::launch_prelu_backward<T>(fn, plan, x, dy, alpha, dx,
+                                                                        dalpha, mode, ws, stream);
+                                     });
 }
 
 }  // namespace

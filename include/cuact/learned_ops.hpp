@@ -13,6 +13,7 @@
 #include <cuact/math.hpp>
 #include <cuact/types.hpp>
 
+#include <cfloat>
 #include <cmath>
 
 namespace cuact {
@@ -38,6 +39,10 @@ CUACT_HOST_DEVICE inline void sin_cos(double t, double& s, double& c) {
 #endif
 }
 
+/// Whether v is finite (neither infinite nor NaN).
+CUACT_HOST_DEVICE inline bool is_finite(float v) { return ::fabsf(v) <= FLT_MAX; }
+CUACT_HOST_DEVICE inline bool is_finite(double v) { return ::fabs(v) <= DBL_MAX; }
+
 /// sin(t)/t, 1 at t = 0 (and for the t whose sine rounds to t itself).
 template <class C>
 CUACT_HOST_DEVICE C sin_over(C s, C t) {
@@ -62,8 +67,12 @@ struct Snake {
   C alpha;
   C inv_alpha;  // 1/alpha rounded once (0 for alpha = 0, where it is not used)
 
+  /// An alpha whose reciprocal is not finite in C (0, and subnormal ones: |alpha| below
+  /// about 2^-128 in float, 2^-1024 in double) is taken as 0, whose y = x is then the value
+  /// within half an ulp for |x| below 2^100 (float; 2^900 in double).
   CUACT_HOST_DEVICE explicit Snake(C alpha_ = C(1))
-      : alpha(alpha_), inv_alpha(alpha_ == C(0) ? C(0) : C(1) / alpha_) {}
+      : alpha(detail::is_finite(C(1) / alpha_) ? alpha_ : C(0)),
+        inv_alpha(alpha == C(0) ? C(0) : C(1) / alpha) {}
 
   template <class Rules>
   void check(Rules& r) const {
@@ -88,18 +97,20 @@ struct Snake {
     const Angle a = angle(x);
     return detail::fma_c(a.s, a.u, x);
   }
-  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
+  /// dx and dalpha's term of one element, from one sine and cosine.
+  struct Grads {
+    C dx, alpha;
+  };
+  CUACT_HOST_DEVICE Grads grads(C x, C dy) const {
     const Angle a = angle(x);
     const C sum = a.s + a.c;
-    return dy * (sum * sum);
-  }
-  CUACT_HOST_DEVICE C alpha_grad_term(C x, C dy) const {
-    const Angle a = angle(x);
     const C q = detail::sin_over(a.s, a.t);
     // The term for dy = 1 first, x (u (2c - q)): it overflows only where that term itself
     // exceeds the largest value.
-    return x * (a.u * (C(2) * a.c - q)) * dy;
+    return {dy * (sum * sum), x * (a.u * (C(2) * a.c - q)) * dy};
   }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const { return grads(x, dy).dx; }
+  CUACT_HOST_DEVICE C alpha_grad_term(C x, C dy) const { return grads(x, dy).alpha; }
 };
 
 /// snakebeta(alpha, beta): y = x + sin^2(alpha x)/beta (BigVGAN v2's SnakeBeta, alpha and
@@ -133,22 +144,27 @@ struct SnakeBeta {
     detail::sin_cos(alpha * x, s, c);
     return detail::fma_c(s * s, inv_beta, x);
   }
-  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const {
-    C s, c;
-    detail::sin_cos(alpha * x, s, c);
-    return dy * detail::fma_c(C(2) * (s * c), alpha * inv_beta, C(1));
-  }
-  /// dalpha's and dbeta's terms of one element.
-  struct Terms {
-    C alpha, beta;
+  /// dx and dalpha's and dbeta's terms of one element, from one sine and cosine.
+  struct Grads {
+    C dx, alpha, beta;
   };
-  CUACT_HOST_DEVICE Terms param_grad_terms(C x, C dy) const {
+  CUACT_HOST_DEVICE Grads grads(C x, C dy) const {
     C s, c;
     detail::sin_cos(alpha * x, s, c);
     // Each term for dy = 1 first (x (2 s c/beta), (s/beta)^2), then dy: they overflow only
     // where that term itself would, and (s/beta)^2 underflows only where it is subnormal.
     const C w = s * inv_beta;
-    return {x * (C(2) * c * w) * dy, -(w * w) * dy};
+    return {dy * detail::fma_c(C(2) * (s * c), alpha * inv_beta, C(1)), x * (C(2) * c * w) * dy,
+            -(w * w) * dy};
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const { return grads(x, dy).dx; }
+  /// dalpha's and dbeta's terms of one element.
+  struct Terms {
+    C alpha, beta;
+  };
+  CUACT_HOST_DEVICE Terms param_grad_terms(C x, C dy) const {
+    const Grads g = grads(x, dy);
+    return {g.alpha, g.beta};
   }
 };
 

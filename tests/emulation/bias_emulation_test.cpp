@@ -15,6 +15,7 @@
 #include "cuda/bias_dispatch.hpp"
 #include "cuda/bias_identity.hpp"
 #include "cuda/prelu_dispatch.hpp"
+#include "tests/emulation/channelwise_coverage.hpp"
 #include "tests/emulation/emulated_launcher.hpp"
 #include "tests/emulation/guarded_buffer.hpp"
 #include "tests/support/reference.hpp"
@@ -226,43 +227,7 @@ std::vector<ChannelShape> shapes() {
   };
 }
 
-/// What the cases exercise, so that a change of plans or routes that leaves a kernel, a path
-/// or a finish out fails the test.
-struct Covered {
-  bool route[3][2] = {};
-  bool direct = false;
-  bool chunked = false;
-  bool warp_finish = false;
-  bool block_finish = false;
-
-  template <class T>
-  void add(const ChannelwisePlan& plan, std::int64_t ox, std::int64_t oo) {
-    const std::size_t mx = static_cast<std::size_t>(ox) * sizeof(T) % 16;
-    const std::size_t mo = static_cast<std::size_t>(oo) * sizeof(T) % 16;
-    const ChannelwiseRoute r =
-        channelwise_route(plan, mx == mo, static_cast<std::int64_t>(mx / sizeof(T)), kVecElems<T>);
-    route[static_cast<int>(r.kernel)][r.vector ? 1 : 0] = true;
-    (plan.direct ? direct : chunked) = true;
-    if (!plan.direct) {
-      (partials_layout(plan, r).per_channel() <= kChannelGradsWarpPartials ? warp_finish
-                                                                           : block_finish) = true;
-    }
-  }
-  void expect_all() const {
-    for (int k = 0; k < 3; ++k) {
-      for (int v = 0; v < 2; ++v) {
-        if (k != static_cast<int>(ChannelwiseKernel::channel_tiles_masked) || v == 1) {
-          EXPECT_TRUE(route[k][v]) << "kernel " << k << (v ? " vector" : " element")
-                                   << " path not exercised";
-        }
-      }
-    }
-    EXPECT_TRUE(direct) << "no direct plan";
-    EXPECT_TRUE(chunked) << "no chunked plan";
-    EXPECT_TRUE(warp_finish) << "no finish by warps";
-    EXPECT_TRUE(block_finish) << "no finish by blocks";
-  }
-};
+using Covered = emulation::ChannelwiseCoverage;
 
 class BiasEmulation : public ::testing::TestWithParam<Dtype> {};
 

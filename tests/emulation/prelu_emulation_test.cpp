@@ -11,6 +11,7 @@
 #include "tests/emulation/emulated_cuda.hpp"
 
 #include "cuda/prelu_dispatch.hpp"
+#include "tests/emulation/channelwise_coverage.hpp"
 #include "tests/emulation/emulated_launcher.hpp"
 #include "tests/emulation/guarded_buffer.hpp"
 #include "tests/support/reference.hpp"
@@ -56,44 +57,7 @@ struct Case {
   PreluShape shape;
 };
 
-/// What the cases exercise, so that the test fails if a change of plans or routes leaves a
-/// kernel, path or finish out.
-struct Covered {
-  bool route[3][2] = {};  // [ChannelwiseKernel][vector]
-  bool direct = false;
-  bool chunked = false;
-  bool warp_finish = false;
-  bool block_finish = false;
-
-  template <class T>
-  void add(const ChannelwisePlan& plan, std::int64_t ox, std::int64_t oo) {
-    const std::size_t mx = static_cast<std::size_t>(ox) * sizeof(T) % 16;
-    const std::size_t mo = static_cast<std::size_t>(oo) * sizeof(T) % 16;
-    const ChannelwiseRoute r =
-        channelwise_route(plan, mx == mo, static_cast<std::int64_t>(mx / sizeof(T)), kVecElems<T>);
-    route[static_cast<int>(r.kernel)][r.vector ? 1 : 0] = true;
-    (plan.direct ? direct : chunked) = true;
-    if (!plan.direct) {
-      (partials_layout(plan, r).per_channel() <= kChannelGradsWarpPartials ? warp_finish : block_finish) =
-          true;
-    }
-  }
-  void expect_all() const {
-    for (int k = 0; k < 3; ++k) {
-      for (int v = 0; v < 2; ++v) {
-        // The masked tiles exist only as a vector path.
-        if (k != static_cast<int>(ChannelwiseKernel::channel_tiles_masked) || v == 1) {
-          EXPECT_TRUE(route[k][v])
-              << "kernel " << k << (v ? " vector" : " element") << " path not exercised";
-        }
-      }
-    }
-    EXPECT_TRUE(direct) << "no direct plan";
-    EXPECT_TRUE(chunked) << "no chunked plan";
-    EXPECT_TRUE(warp_finish) << "no finish by warps";
-    EXPECT_TRUE(block_finish) << "no finish by blocks";
-  }
-};
+using Covered = emulation::ChannelwiseCoverage;
 
 /// Every call on `c.shape` with x, dy and the outputs at offsets (elements past a 16-byte
 /// boundary) ox for x and dy, oo for y and dx.

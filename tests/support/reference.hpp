@@ -9,6 +9,7 @@
 #include <cuact/prelu.hpp>
 #include <cuact/rrelu.hpp>
 
+#include "cuda/snake_channel.hpp"
 #include "tests/support/philox.hpp"
 #include <cuact/types.hpp>
 
@@ -140,6 +141,52 @@ template <class T>
 double dalpha_tolerance(double abs_sum, std::int64_t terms) {
   const double eps = std::numeric_limits<compute_t<T>>::epsilon();
   return eps * abs_sum * (4.0 * std::sqrt(static_cast<double>(terms)) + 64.0) + 1e-300;
+}
+
+/// A learned activation's forward over a channel tensor as the kernels compute each element:
+/// the channel functor F of the channelwise engine (cuda/snake_channel.hpp) on the host.
+template <class F>
+void channel_forward(const F& f, const typename F::Elem* x, typename F::Elem* y,
+                     const ChannelShape& s) {
+  for (std::int64_t i = 0; i < s.numel(); ++i) {
+    const auto ch = f.channel(prelu_channel(s, i));
+    y[i] = from_compute<typename F::Elem>(f.forward(ch, to_compute(x[i])));
+  }
+}
+
+/// The parameter gradients of a channel functor per term and channel: its terms (in its
+/// compute type, as the kernels have them) summed in long double, with the sum of their
+/// magnitudes for error bounds.
+struct ParamGrads {
+  std::vector<std::vector<double>> sum;      // [term][channel]
+  std::vector<std::vector<double>> abs_sum;  // [term][channel]
+};
+
+/// dx (when not null) as the kernels compute it, and the parameter gradients.
+template <class F>
+ParamGrads channel_backward(const F& f, const typename F::Elem* x, const typename F::Elem* dy,
+                            typename F::Elem* dx, const ChannelShape& s) {
+  using C = compute_t<typename F::Elem>;
+  std::vector<std::vector<long double>> sum(F::kTerms, std::vector<long double>(s.channels));
+  std::vector<std::vector<long double>> abs_sum = sum;
+  for (std::int64_t i = 0; i < s.numel(); ++i) {
+    const std::int64_t c = prelu_channel(s, i);
+    C terms[F::kTerms];
+    const C g = f.backward(f.channel(c), to_compute(x[i]), to_compute(dy[i]), terms);
+    if (dx != nullptr) {
+      dx[i] = from_compute<typename F::Elem>(g);
+    }
+    for (int t = 0; t < F::kTerms; ++t) {
+      sum[t][c] += terms[t];
+      abs_sum[t][c] += std::fabs(static_cast<long double>(terms[t]));
+    }
+  }
+  ParamGrads out;
+  for (int t = 0; t < F::kTerms; ++t) {
+    out.sum.emplace_back(sum[t].begin(), sum[t].end());
+    out.abs_sum.emplace_back(abs_sum[t].begin(), abs_sum[t].end());
+  }
+  return out;
 }
 
 }  // namespace cuact::reference

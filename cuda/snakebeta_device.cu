@@ -1,0 +1,28 @@
+// SnakeBeta on the device (launch.hpp's launch_snakebeta): its dispatch on the channelwise
+// engine (snake_dispatch.hpp) with the device launcher. The plan is the host's.
+#include "cuda/device_launcher.cuh"
+#include "cuda/launch.hpp"
+#include "cuda/snake_dispatch.hpp"
+
+#include <cuact/registry.h>
+
+namespace cuact::detail {
+
+template <class T>
+void launch_snakebeta(const char* fn, const ChannelwisePlan& plan, const compute_t<T>* alpha,
+                      const compute_t<T>* beta, bool log_scale, const T* x, const T* dy, T* out,
+                      compute_t<T>* dalpha, compute_t<T>* dbeta, GradMode mode, void* workspace,
+                      cudaStream_t stream) {
+  dispatch_snake(DeviceLauncher{fn, stream}, plan, SnakeBetaChannel<T>{alpha, beta, log_scale}, x,
+                 dy, out, GradPointers<compute_t<T>, 2>{{dalpha, dbeta}}, mode, workspace);
+}
+
+#define CUACT_DETAIL_INSTANTIATE_SNAKEBETA(ctx, ENUM, value, T, name)                         \
+  template void launch_snakebeta<T>(const char*, const ChannelwisePlan&, const compute_t<T>*, \
+                                    const compute_t<T>*, bool, const T*, const T*, T*,        \
+                                    compute_t<T>*, compute_t<T>*, GradMode, void*,            \
+                                    cudaStream_t);
+
+CUACT_DTYPES(CUACT_DETAIL_INSTANTIATE_SNAKEBETA, ~)
+
+}  // namespace cuact::detail
