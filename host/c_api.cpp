@@ -12,6 +12,7 @@
 #include <cuact/error.hpp>
 #include <cuact/gated.hpp>
 #include <cuact/prelu.hpp>
+#include <cuact/snake.hpp>
 #include <cuact/rrelu.hpp>
 
 #include <exception>
@@ -617,6 +618,124 @@ cuact_status cuact_prelu_backward(cuact_dtype dtype, const void* x, const void* 
                               static_cast<const C*>(alpha), static_cast<T*>(dx),
                               static_cast<C*>(dalpha), shape, mode, workspace, workspace_bytes,
                               stream);
+      }
+    });
+  });
+}
+
+static_assert(static_cast<int>(cuact::ParamScale::linear) == CUACT_PARAM_SCALE_LINEAR &&
+              static_cast<int>(cuact::ParamScale::log) == CUACT_PARAM_SCALE_LOG);
+
+cuact_status cuact_snake_forward(cuact_dtype dtype, const void* x, const void* alpha, void* y,
+                                 int64_t outer, int64_t channels, int64_t inner,
+                                 cuact_param_scale scale, cudaStream_t stream) {
+  return guarded([&] {
+    with_dtype("cuact_snake_forward", dtype, [&](auto tag) {
+      using T = decltype(tag);
+      using C = cuact::compute_t<T>;
+      cuact::snake_forward(static_cast<const T*>(x), static_cast<const C*>(alpha),
+                           static_cast<T*>(y), cuact::ChannelShape{outer, channels, inner},
+                           static_cast<cuact::ParamScale>(scale), stream);
+    });
+  });
+}
+
+cuact_status cuact_snake_backward_workspace_size(cuact_dtype dtype, int64_t outer, int64_t channels,
+                                                 int64_t inner, size_t* bytes) {
+  return guarded([&] {
+    constexpr const char* fn = "cuact_snake_backward_workspace_size";
+    if (bytes == nullptr) {
+      throw cuact::invalid_argument(std::string(fn) + ": 'bytes' is null");
+    }
+    with_dtype(fn, dtype, [&](auto tag) {
+      using T = decltype(tag);
+      *bytes = cuact::snake_backward_workspace_size<T>(cuact::ChannelShape{outer, channels, inner});
+    });
+  });
+}
+
+cuact_status cuact_snake_backward(cuact_dtype dtype, const void* x, const void* dy,
+                                  const void* alpha, void* dx, void* dalpha, int64_t outer,
+                                  int64_t channels, int64_t inner, cuact_param_scale scale,
+                                  int accumulate, void* workspace, size_t workspace_bytes,
+                                  cudaStream_t stream) {
+  return guarded([&] {
+    with_dtype("cuact_snake_backward", dtype, [&](auto tag) {
+      using T = decltype(tag);
+      using C = cuact::compute_t<T>;
+      const cuact::ChannelShape shape{outer, channels, inner};
+      const auto mode = accumulate != 0 ? cuact::GradMode::accumulate : cuact::GradMode::overwrite;
+      const auto s = static_cast<cuact::ParamScale>(scale);
+      const auto* x_ = static_cast<const T*>(x);
+      const auto* dy_ = static_cast<const T*>(dy);
+      const auto* alpha_ = static_cast<const C*>(alpha);
+      if (workspace == nullptr && workspace_bytes == 0) {
+        cuact::snake_backward(x_, dy_, alpha_, static_cast<T*>(dx), static_cast<C*>(dalpha), shape,
+                              s, mode, stream);
+      } else {
+        cuact::snake_backward(x_, dy_, alpha_, static_cast<T*>(dx), static_cast<C*>(dalpha), shape,
+                              s, mode, workspace, workspace_bytes, stream);
+      }
+    });
+  });
+}
+
+cuact_status cuact_snakebeta_forward(cuact_dtype dtype, const void* x, const void* alpha,
+                                     const void* beta, void* y, int64_t outer, int64_t channels,
+                                     int64_t inner, cuact_param_scale scale, cudaStream_t stream) {
+  return guarded([&] {
+    with_dtype("cuact_snakebeta_forward", dtype, [&](auto tag) {
+      using T = decltype(tag);
+      using C = cuact::compute_t<T>;
+      cuact::snakebeta_forward(static_cast<const T*>(x), static_cast<const C*>(alpha),
+                               static_cast<const C*>(beta), static_cast<T*>(y),
+                               cuact::ChannelShape{outer, channels, inner},
+                               static_cast<cuact::ParamScale>(scale), stream);
+    });
+  });
+}
+
+cuact_status cuact_snakebeta_backward_workspace_size(cuact_dtype dtype, int64_t outer,
+                                                     int64_t channels, int64_t inner,
+                                                     size_t* bytes) {
+  return guarded([&] {
+    constexpr const char* fn = "cuact_snakebeta_backward_workspace_size";
+    if (bytes == nullptr) {
+      throw cuact::invalid_argument(std::string(fn) + ": 'bytes' is null");
+    }
+    with_dtype(fn, dtype, [&](auto tag) {
+      using T = decltype(tag);
+      *bytes =
+          cuact::snakebeta_backward_workspace_size<T>(cuact::ChannelShape{outer, channels, inner});
+    });
+  });
+}
+
+cuact_status cuact_snakebeta_backward(cuact_dtype dtype, const void* x, const void* dy,
+                                      const void* alpha, const void* beta, void* dx, void* dalpha,
+                                      void* dbeta, int64_t outer, int64_t channels, int64_t inner,
+                                      cuact_param_scale scale, int accumulate, void* workspace,
+                                      size_t workspace_bytes, cudaStream_t stream) {
+  return guarded([&] {
+    with_dtype("cuact_snakebeta_backward", dtype, [&](auto tag) {
+      using T = decltype(tag);
+      using C = cuact::compute_t<T>;
+      const cuact::ChannelShape shape{outer, channels, inner};
+      const auto mode = accumulate != 0 ? cuact::GradMode::accumulate : cuact::GradMode::overwrite;
+      const auto s = static_cast<cuact::ParamScale>(scale);
+      const auto* x_ = static_cast<const T*>(x);
+      const auto* dy_ = static_cast<const T*>(dy);
+      const auto* alpha_ = static_cast<const C*>(alpha);
+      const auto* beta_ = static_cast<const C*>(beta);
+      auto* dx_ = static_cast<T*>(dx);
+      auto* dalpha_ = static_cast<C*>(dalpha);
+      auto* dbeta_ = static_cast<C*>(dbeta);
+      if (workspace == nullptr && workspace_bytes == 0) {
+        cuact::snakebeta_backward(x_, dy_, alpha_, beta_, dx_, dalpha_, dbeta_, shape, s, mode,
+                                  stream);
+      } else {
+        cuact::snakebeta_backward(x_, dy_, alpha_, beta_, dx_, dalpha_, dbeta_, shape, s, mode,
+                                  workspace, workspace_bytes, stream);
       }
     });
   });

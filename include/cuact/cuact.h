@@ -1,12 +1,12 @@
-/* cuact's C API: every activation, bias + activation and PReLU behind plain C functions with status codes, for
+/* cuact's C API: every activation, bias + activation, PReLU and Snake behind plain C functions with status codes, for
  * FFI callers (Python ctypes, Rust, Julia, ...). Exceptions never cross it.
  *
  * Each function has the semantics of the C++ entry point it wraps (activations.hpp,
- * prelu.hpp, bias.hpp): device pointers, 64-bit counts, enqueued on `stream`, never synchronizing, in
+ * prelu.hpp, bias.hpp, snake.hpp): device pointers, 64-bit counts, enqueued on `stream`, never synchronizing, in
  * place allowed where the C++ API allows it. The element type is given at run time; scalar
  * parameters are passed as double and converted to the compute type (float for f32/f16/
- * bf16, double for f64) before they are checked. PReLU's alpha and dalpha, and the bias and
- * dbias, are arrays of the compute type.
+ * bf16, double for f64) before they are checked. PReLU's alpha and dalpha, the bias and
+ * dbias, and Snake's parameters and their gradients are arrays of the compute type.
  *
  * On failure a function returns a non-zero status and leaves every output untouched (for
  * CUACT_STATUS_INVALID_ARGUMENT) ; cuact_last_error() then gives the full message of the
@@ -254,6 +254,54 @@ CUACT_API cuact_status cuact_prelu_backward(cuact_dtype dtype, const void* x, co
                                             int64_t outer, int64_t channels, int64_t inner,
                                             int accumulate, void* workspace, size_t workspace_bytes,
                                             cudaStream_t stream);
+
+/* How Snake's and SnakeBeta's learned parameters are given (snake.hpp's ParamScale). */
+typedef enum cuact_param_scale CUACT_DETAIL_ENUM_BASE {
+  CUACT_PARAM_SCALE_LINEAR = 0, /* alpha = a */
+  CUACT_PARAM_SCALE_LOG = 1     /* alpha = e^a (BigVGAN's alpha_logscale) */
+} cuact_param_scale;
+
+/* Snake forward on an [outer, channels, inner] tensor: y = x + sin^2(alpha[c] x)/alpha[c],
+ * alpha an array of the compute type. */
+CUACT_API cuact_status cuact_snake_forward(cuact_dtype dtype, const void* x, const void* alpha,
+                                           void* y, int64_t outer, int64_t channels, int64_t inner,
+                                           cuact_param_scale scale, cudaStream_t stream);
+
+/* Bytes of workspace cuact_snake_backward needs when dalpha is not NULL. */
+CUACT_API cuact_status cuact_snake_backward_workspace_size(cuact_dtype dtype, int64_t outer,
+                                                           int64_t channels, int64_t inner,
+                                                           size_t* bytes);
+
+/* Snake backward: dx (may be NULL) and dalpha (may be NULL, not both; overwritten, or added
+ * to when `accumulate` is non-zero) from one pass. With workspace == NULL and
+ * workspace_bytes == 0 the workspace is allocated stream-ordered on `stream`. */
+CUACT_API cuact_status cuact_snake_backward(cuact_dtype dtype, const void* x, const void* dy,
+                                            const void* alpha, void* dx, void* dalpha,
+                                            int64_t outer, int64_t channels, int64_t inner,
+                                            cuact_param_scale scale, int accumulate,
+                                            void* workspace, size_t workspace_bytes,
+                                            cudaStream_t stream);
+
+/* SnakeBeta forward: y = x + sin^2(alpha[c] x)/beta[c]. */
+CUACT_API cuact_status cuact_snakebeta_forward(cuact_dtype dtype, const void* x,
+                                               const void* alpha, const void* beta, void* y,
+                                               int64_t outer, int64_t channels, int64_t inner,
+                                               cuact_param_scale scale, cudaStream_t stream);
+
+/* Bytes of workspace cuact_snakebeta_backward needs when dalpha and dbeta are not NULL. */
+CUACT_API cuact_status cuact_snakebeta_backward_workspace_size(cuact_dtype dtype, int64_t outer,
+                                                               int64_t channels, int64_t inner,
+                                                               size_t* bytes);
+
+/* SnakeBeta backward: dx (may be NULL), dalpha and dbeta (both NULL or neither) from one pass,
+ * the workspace as for cuact_snake_backward. */
+CUACT_API cuact_status cuact_snakebeta_backward(cuact_dtype dtype, const void* x, const void* dy,
+                                                const void* alpha, const void* beta, void* dx,
+                                                void* dalpha, void* dbeta, int64_t outer,
+                                                int64_t channels, int64_t inner,
+                                                cuact_param_scale scale, int accumulate,
+                                                void* workspace, size_t workspace_bytes,
+                                                cudaStream_t stream);
 
 #ifdef __cplusplus
 }

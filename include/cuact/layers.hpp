@@ -1,5 +1,5 @@
-// Layers for training code: objects that hold an activation's parameters (and PReLU's
-// learned alpha with its gradient), remember what their backward pass needs, and run on the
+// Layers for training code: objects that hold an activation's parameters (and the learned
+// ones with their gradients: PReLU's alpha, Snake's alpha, SnakeBeta's alpha and beta), remember what their backward pass needs, and run on the
 // caller's streams, inside CUDA graphs too.
 //
 //   cuact::ActivationLayer<float> act(cuact::Activation::elu(1.0));
@@ -35,6 +35,7 @@
 #include <cuact/device_buffer.hpp>
 #include <cuact/mask.hpp>
 #include <cuact/prelu.hpp>
+#include <cuact/snake.hpp>
 #include <cuact/types.hpp>
 
 #include <cuda_runtime_api.h>
@@ -214,6 +215,100 @@ class CUACT_API PreluLayer {
   GrowOnlyBuffer<unsigned char> workspace_;
   const T* kept_x_ = nullptr;
   PreluShape kept_shape_{};
+};
+
+/// A Snake layer (snake.hpp; BigVGAN's Snake) for element type T owning alpha (compute_t<T>,
+/// one per channel, as a value or its logarithm, as `scale` says) and its gradient. Graph
+/// capture and the workspace as PreluLayer's.
+template <class T>
+class CUACT_API SnakeLayer {
+ public:
+  using param_t = compute_t<T>;
+
+  /// `channels` alphas of value `alpha` (1, as BigVGAN's; stored as log(alpha) with
+  /// ParamScale::log, so 0 then, as BigVGAN's alpha_logscale) and a zero gradient, on the
+  /// current device in `stream` order.
+  SnakeLayer(std::int64_t channels, cudaStream_t stream, ParamScale scale = ParamScale::linear,
+             param_t alpha = param_t(1));
+
+  /// y = snake(x); keeps x and the shape for backward. shape.channels must be channels().
+  /// y == x is refused (backward needs x).
+  void forward(const T* x, T* y, ChannelShape shape, cudaStream_t stream);
+  /// dx (skipped when null) and alpha_grad() += the gradient of the stored parameters, from
+  /// the x and shape of the last forward. dx == dy is allowed.
+  void backward(const T* dy, T* dx, cudaStream_t stream);
+  /// As above with x and shape passed explicitly.
+  void backward(const T* x, const T* dy, T* dx, ChannelShape shape, cudaStream_t stream);
+  /// alpha_grad() = 0, on `stream`.
+  void zero_grad(cudaStream_t stream);
+  /// Sizes the workspace for shapes up to `shape`, so that later calls (and graph captures)
+  /// allocate nothing.
+  void reserve(ChannelShape shape, cudaStream_t stream);
+
+  /// The stored parameters (alpha, or log(alpha) with ParamScale::log) and their gradient.
+  param_t* alpha() noexcept { return alpha_.data(); }
+  const param_t* alpha() const noexcept { return alpha_.data(); }
+  param_t* alpha_grad() noexcept { return grad_.data(); }
+  const param_t* alpha_grad() const noexcept { return grad_.data(); }
+  std::int64_t channels() const noexcept { return channels_; }
+  ParamScale scale() const noexcept { return scale_; }
+  int device() const noexcept { return device_; }
+
+ private:
+  std::int64_t channels_;
+  ParamScale scale_;
+  int device_ = 0;
+  DeviceBuffer<param_t> alpha_;
+  DeviceBuffer<param_t> grad_;
+  GrowOnlyBuffer<unsigned char> workspace_;
+  const T* kept_x_ = nullptr;
+  ChannelShape kept_shape_{};
+};
+
+/// A SnakeBeta layer (snake.hpp; BigVGAN v2's SnakeBeta) owning alpha and beta (one each per
+/// channel, as values or logarithms) and their gradients. As SnakeLayer otherwise.
+template <class T>
+class CUACT_API SnakeBetaLayer {
+ public:
+  using param_t = compute_t<T>;
+
+  /// `channels` alphas and betas of values `alpha` and `beta` (1 and 1, as BigVGAN's;
+  /// stored as logarithms with ParamScale::log) and zero gradients.
+  SnakeBetaLayer(std::int64_t channels, cudaStream_t stream,
+                 ParamScale scale = ParamScale::linear, param_t alpha = param_t(1),
+                 param_t beta = param_t(1));
+
+  void forward(const T* x, T* y, ChannelShape shape, cudaStream_t stream);
+  /// dx (skipped when null), alpha_grad() and beta_grad() += their gradients.
+  void backward(const T* dy, T* dx, cudaStream_t stream);
+  void backward(const T* x, const T* dy, T* dx, ChannelShape shape, cudaStream_t stream);
+  /// alpha_grad() = beta_grad() = 0, on `stream`.
+  void zero_grad(cudaStream_t stream);
+  void reserve(ChannelShape shape, cudaStream_t stream);
+
+  param_t* alpha() noexcept { return alpha_.data(); }
+  const param_t* alpha() const noexcept { return alpha_.data(); }
+  param_t* beta() noexcept { return beta_.data(); }
+  const param_t* beta() const noexcept { return beta_.data(); }
+  param_t* alpha_grad() noexcept { return alpha_grad_.data(); }
+  const param_t* alpha_grad() const noexcept { return alpha_grad_.data(); }
+  param_t* beta_grad() noexcept { return beta_grad_.data(); }
+  const param_t* beta_grad() const noexcept { return beta_grad_.data(); }
+  std::int64_t channels() const noexcept { return channels_; }
+  ParamScale scale() const noexcept { return scale_; }
+  int device() const noexcept { return device_; }
+
+ private:
+  std::int64_t channels_;
+  ParamScale scale_;
+  int device_ = 0;
+  DeviceBuffer<param_t> alpha_;
+  DeviceBuffer<param_t> beta_;
+  DeviceBuffer<param_t> alpha_grad_;
+  DeviceBuffer<param_t> beta_grad_;
+  GrowOnlyBuffer<unsigned char> workspace_;
+  const T* kept_x_ = nullptr;
+  ChannelShape kept_shape_{};
 };
 
 }  // namespace cuact

@@ -19,10 +19,17 @@
 namespace cuact {
 namespace detail {
 
-/// sin(t) and cos(t) from the math library: CUDA's sincosf/sincos on the device (within 2
-/// ulp over the whole range, with its own argument reduction for large |t|), the C
-/// library's sin and cos on the host.
-CUACT_HOST_DEVICE inline void sin_cos(float t, float& s, float& c) {
+#if defined(__CUDACC__)
+#define CUACT_DETAIL_NOINLINE __noinline__
+#else
+#define CUACT_DETAIL_NOINLINE
+#endif
+
+/// sin(t) and cos(t) from the math library, for the |t| beyond sin_cos's own reduction (and
+/// infinities and NaN): CUDA's sincosf/sincos on the device (with its Payne-Hanek reduction),
+/// the C library's on the host. Out of line on the device, so that a kernel's loop carries a
+/// call, not the long reduction, for arguments it almost never meets.
+CUACT_HOST_DEVICE CUACT_DETAIL_NOINLINE inline void sin_cos_library(float t, float& s, float& c) {
 #if defined(__CUDA_ARCH__)
   ::sincosf(t, &s, &c);
 #else
@@ -30,13 +37,77 @@ CUACT_HOST_DEVICE inline void sin_cos(float t, float& s, float& c) {
   c = ::cosf(t);
 #endif
 }
-CUACT_HOST_DEVICE inline void sin_cos(double t, double& s, double& c) {
+CUACT_HOST_DEVICE CUACT_DETAIL_NOINLINE inline void sin_cos_library(double t, double& s,
+                                                                    double& c) {
 #if defined(__CUDA_ARCH__)
   ::sincos(t, &s, &c);
 #else
   s = ::sin(t);
   c = ::cos(t);
 #endif
+}
+
+/// sin and cos of |r| <= pi/4 (a little beyond, for a rounded quadrant) by polynomials: in
+/// float Cephes' sinf/cosf kernels, in double fdlibm's __kernel_sin/__kernel_cos (without the
+/// tail term of its reduction), each within about an ulp there.
+CUACT_HOST_DEVICE inline void sin_cos_kernel(float r, float& s, float& c) {
+  const float z = r * r;
+  s = fma_c(r * z, fma_c(fma_c(-1.9515295891e-4f, z, 8.3321608736e-3f), z, -1.6666654611e-1f),
+            r);
+  c = fma_c(z * z, fma_c(fma_c(2.443315711809948e-5f, z, -1.388731625493765e-3f), z,
+                         4.166664568298827e-2f),
+            fma_c(-0.5f, z, 1.0f));
+}
+CUACT_HOST_DEVICE inline void sin_cos_kernel(double r, double& s, double& c) {
+  const double z = r * r;
+  double ps = fma_c(1.58969099521155010221e-10, z, -2.50507602534068634195e-08);
+  ps = fma_c(ps, z, 2.75573137070700676789e-06);
+  ps = fma_c(ps, z, -1.98412698298579493134e-04);
+  ps = fma_c(ps, z, 8.33333333332248946124e-03);
+  ps = fma_c(ps, z, -1.66666666666666324348e-01);
+  s = fma_c(r * z, ps, r);
+  double pc = fma_c(-1.13596475577881948265e-11, z, 2.08757232129817482790e-09);
+  pc = fma_c(pc, z, -2.75573143513906633035e-07);
+  pc = fma_c(pc, z, 2.48015872894767294178e-05);
+  pc = fma_c(pc, z, -1.38888888888741095749e-03);
+  pc = fma_c(pc, z, 4.16666666666666019037e-02);
+  c = fma_c(z * z, pc, fma_c(-0.5, z, 1.0));
+}
+
+/// sin(t) and cos(t) in compute type C, the same bits on host and device: t = q pi/2 + r with
+/// q = rint(t 2/pi) and pi/2 in three parts (Cody-Waite; with fma the first step is exact and
+/// r keeps its relative accuracy for |t| <= 2^16 in float, 2^20 in double), then
+/// sin_cos_kernel of r and the quadrant's swap and signs: about 20 instructions in float.
+/// Beyond, and for infinities and NaN, the math library's (sin_cos_library).
+template <class C>
+CUACT_HOST_DEVICE inline void sin_cos(C t, C& s, C& c) {
+  constexpr bool kFloat = sizeof(C) == 4;
+  const C limit = kFloat ? C(65536) : C(1048576);
+  if (!(t <= limit && t >= -limit)) {  // NaN too
+    sin_cos_library(t, s, c);
+    return;
+  }
+  const C two_over_pi = kFloat ? C(0x1.45f306p-1f) : C(0x1.45f306dc9c883p-1);
+  const C p1 = kFloat ? C(0x1.921fb6p+0f) : C(0x1.921fb54442d18p+0);
+  const C p2 = kFloat ? C(-0x1.777a5cp-25f) : C(0x1.1a62633145c07p-54);
+  const C p3 = kFloat ? C(-0x1.ee59dap-50f) : C(-0x1.f1976b7ed8fbcp-110);
+#if defined(__CUDA_ARCH__)
+  const C q = ::rint(t * two_over_pi);
+#else
+  const C q = std::nearbyint(t * two_over_pi);  // round to nearest even, as the device's rint
+#endif
+  C r = fma_c(-q, p1, t);
+  r = fma_c(-q, p2, r);
+  r = fma_c(-q, p3, r);
+  C sr, cr;
+  sin_cos_kernel(r, sr, cr);
+  const int n = static_cast<int>(q);
+  const bool swap = (n & 1) != 0;
+  const C s0 = swap ? cr : sr;
+  const C c0 = swap ? sr : cr;
+  s = (n & 2) != 0 ? -s0 : s0;
+  s = t == C(0) ? t : s;  // sin(-0) = -0: the reduction's and polynomial's sums give +0
+  c = ((n + 1) & 2) != 0 ? -c0 : c0;
 }
 
 /// Whether v is finite (neither infinite nor NaN).

@@ -123,7 +123,7 @@ void one_call(Reader& r) {
     }
     return static_cast<int>(r.byte() % 6) - 1;  // num_params: -1 .. 4
   };
-  switch (r.byte() % 19) {
+  switch (r.byte() % 23) {
     case 0: {
       const cuact_activation op = op_of(r);
       const double p = r.param();
@@ -337,6 +337,61 @@ void one_call(Reader& r) {
       const auto workspace_bytes = static_cast<std::size_t>(r.count());
       expect_status(cuact_bias_grad(d, dy, dbias, outer, channels, inner, accumulate, workspace,
                                     workspace_bytes, stream));
+      break;
+    }
+    case 17: {
+      const cuact_dtype d = dtype_of(r);
+      void* x = pointer(r);
+      void* alpha = pointer(r);
+      void* beta = r.byte() % 2 == 0 ? pointer(r) : nullptr;  // snakebeta, else snake
+      void* y = pointer(r);
+      const std::int64_t outer = r.count();
+      const std::int64_t channels = r.count();
+      const std::int64_t inner = r.count();
+      const cuact_param_scale scale{r.enum_value(2)};
+      expect_status(beta != nullptr
+                        ? cuact_snakebeta_forward(d, x, alpha, beta, y, outer, channels, inner,
+                                                  scale, stream)
+                        : cuact_snake_forward(d, x, alpha, y, outer, channels, inner, scale,
+                                              stream));
+      break;
+    }
+    case 18: {
+      const cuact_dtype d = dtype_of(r);
+      const std::int64_t outer = r.count();
+      const std::int64_t channels = r.count();
+      const std::int64_t inner = r.count();
+      std::size_t bytes = 0;
+      std::size_t* out = r.byte() % 16 == 0 ? nullptr : &bytes;
+      expect_status(r.byte() % 2 == 0
+                        ? cuact_snake_backward_workspace_size(d, outer, channels, inner, out)
+                        : cuact_snakebeta_backward_workspace_size(d, outer, channels, inner, out));
+      break;
+    }
+    case 19:
+    case 20: {
+      const bool beta_call = r.byte() % 2 == 0;
+      const cuact_dtype d = dtype_of(r);
+      void* x = pointer(r);
+      void* dy = pointer(r);
+      void* alpha = pointer(r);
+      void* beta = pointer(r);
+      void* dx = pointer(r);
+      void* dalpha = pointer(r);
+      void* dbeta = pointer(r);
+      const std::int64_t outer = r.count();
+      const std::int64_t channels = r.count();
+      const std::int64_t inner = r.count();
+      const cuact_param_scale scale{r.enum_value(2)};
+      const int accumulate = r.byte() % 3 - 1;
+      void* workspace = pointer(r);
+      const auto workspace_bytes = static_cast<std::size_t>(r.count());
+      expect_status(beta_call ? cuact_snakebeta_backward(d, x, dy, alpha, beta, dx, dalpha, dbeta,
+                                                         outer, channels, inner, scale, accumulate,
+                                                         workspace, workspace_bytes, stream)
+                              : cuact_snake_backward(d, x, dy, alpha, dx, dalpha, outer, channels,
+                                                     inner, scale, accumulate, workspace,
+                                                     workspace_bytes, stream));
       break;
     }
     default: {

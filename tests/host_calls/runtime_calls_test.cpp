@@ -15,6 +15,7 @@
 #include <cuact/mask.hpp>
 #include <cuact/prelu.hpp>
 #include <cuact/rrelu.hpp>
+#include <cuact/snake.hpp>
 
 #include "tests/host_calls/runtime_stand_ins.hpp"
 
@@ -177,6 +178,54 @@ TEST(RuntimeCalls, PreluAndBias) {
     bias_backward(Gelu<float>{}, x, dy, alpha, dx, dalpha, nullptr, gemm, Saved::input,
                   GradMode::accumulate, workspace, bytes, nullptr);
   });
+}
+
+TEST(RuntimeCalls, SnakeAndSnakeBeta) {
+  float* const beta = fake_device<float>(0x900000000);
+  float* const dbeta = fake_device<float>(0xA00000000);
+  const ChannelShape bigvgan{16, 512, 8192};  // [B, C, T]: chunked, the partials' finish
+  const std::size_t bytes = 1 << 24;
+  check({"snake_forward", 3, 2, 1},
+        [&] { snake_forward(x, alpha, y, bigvgan, ParamScale::linear, nullptr); });
+  check({"snake_backward", 6, 3, 2}, [&] {
+    snake_backward(x, dy, alpha, dx, dalpha, bigvgan, ParamScale::log, GradMode::accumulate,
+                   workspace, bytes, nullptr);
+  });
+  check({"snakebeta_forward", 4, 2, 1},
+        [&] { snakebeta_forward(x, alpha, beta, y, bigvgan, ParamScale::log, nullptr); });
+  check({"snakebeta_backward", 8, 3, 2}, [&] {
+    snakebeta_backward(x, dy, alpha, beta, dx, dalpha, dbeta, bigvgan, ParamScale::log,
+                       GradMode::accumulate, workspace, bytes, nullptr);
+  });
+  check({"snakebeta_backward dx", 5, 2, 1}, [&] {
+    snakebeta_backward(x, dy, alpha, beta, dx, nullptr, nullptr, bigvgan, ParamScale::linear,
+                       GradMode::overwrite, nullptr, 0, nullptr);
+  });
+}
+
+TEST(RuntimeCalls, SnakeLayersAllocateOnlyWhenMadeOrGrown) {
+  const ChannelShape shape{4, 64, 4096};
+  clear_calls();
+  SnakeBetaLayer<float> layer(64, nullptr, ParamScale::log);
+  // Four parameter buffers (alpha, beta and their gradients), two copies of the initial
+  // values, two zeroed gradients.
+  EXPECT_EQ(counts[kMallocAsync], 4);
+  EXPECT_EQ(counts[kMemcpyAsync], 2);
+  EXPECT_EQ(counts[kMemsetAsync], 2);
+  layer.reserve(shape, nullptr);
+  EXPECT_EQ(counts[kMallocAsync], 5);  // the workspace
+  clear_calls();
+  layer.forward(x, y, shape, nullptr);
+  layer.backward(dy, dx, nullptr);
+  EXPECT_EQ(counts[kMallocAsync], 0);
+  EXPECT_EQ(counts[kLaunch], 3);  // forward; backward and its finish
+  SnakeLayer<__half> snake(64, nullptr);
+  clear_calls();
+  snake.forward(fake_device<__half>(0x100000000), fake_device<__half>(0x300000000), shape,
+                nullptr);
+  snake.backward(fake_device<__half>(0x200000000), fake_device<__half>(0x800000000), nullptr);
+  EXPECT_EQ(counts[kMallocAsync], 1);  // the workspace, on first use
+  EXPECT_EQ(counts[kLaunch], 3);
 }
 
 // With a device to plan for, these shapes once reached the planner: [2, 2^61 - 1, 1] in f16

@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstddef>
 #include <cstring>
 #include <iterator>
@@ -149,10 +150,13 @@ cudaError_t __wrap_cudaStreamIsCapturing(cudaStream_t, cudaStreamCaptureStatus* 
   return cudaSuccess;
 }
 
-cudaError_t __wrap_cudaMallocAsync(void** p, std::size_t, cudaStream_t) {
+cudaError_t __wrap_cudaMallocAsync(void** p, std::size_t bytes, cudaStream_t) {
   count(kMallocAsync);
-  static unsigned char arena[64];
-  *p = arena;
+  // A distinct range per allocation (never dereferenced), so that buffers a caller allocates
+  // separately do not overlap in cuact's overlap checks.
+  static std::uintptr_t next = std::uintptr_t{0xF} << 40;
+  *p = reinterpret_cast<void*>(next);
+  next += (bytes + (std::uintptr_t{1} << 20)) & ~((std::uintptr_t{1} << 20) - 1);
   return cudaSuccess;
 }
 

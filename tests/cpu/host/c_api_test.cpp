@@ -1,6 +1,7 @@
 // The C API: status codes and their text, the thread's last error message, and argument
 // errors reported as statuses (never as exceptions), without a GPU.
 #include <cuact/cuact.h>
+#include <cuact/snake.hpp>
 
 #include <gtest/gtest.h>
 
@@ -203,6 +204,49 @@ TEST(CApi, PreluErrorsAndNoOps) {
   EXPECT_EQ(cuact_prelu_backward_workspace_size(CUACT_DTYPE_F32, 0, 1, 1, &bytes),
             CUACT_STATUS_SUCCESS);
   EXPECT_EQ(bytes, 0u);
+}
+
+TEST(CApi, SnakeCallsCheckTheScaleTheShapeAndTheBuffers) {
+  std::vector<float> x(24, 1.0f), alpha(3, 1.0f), out(24, 42.0f), dalpha(3, 42.0f);
+  EXPECT_EQ(cuact_snake_forward(CUACT_DTYPE_F32, nullptr, alpha.data(), out.data(), 2, 3, 4,
+                                CUACT_PARAM_SCALE_LINEAR, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "snake_forward: 'x' is null but n = 24");
+  // An int that names no scale is refused, not undefined.
+  EXPECT_EQ(cuact_snakebeta_forward(CUACT_DTYPE_BF16, x.data(), alpha.data(), alpha.data(),
+                                    out.data(), 2, 3, 4, cuact_param_scale{7}, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "snakebeta_forward: 'scale' must be ParamScale::linear or ParamScale::log, got 7");
+  EXPECT_EQ(cuact_snake_backward(CUACT_DTYPE_F32, x.data(), x.data(), alpha.data(), nullptr,
+                                 nullptr, 2, 3, 4, CUACT_PARAM_SCALE_LOG, 0, nullptr, 0, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "snake_backward: 'dx' and 'dalpha' are both null: nothing to compute");
+  EXPECT_EQ(cuact_snakebeta_backward(CUACT_DTYPE_F32, x.data(), x.data(), alpha.data(),
+                                     alpha.data(), out.data(), dalpha.data(), nullptr, 2, 3, 4,
+                                     CUACT_PARAM_SCALE_LINEAR, 1, nullptr, 0, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "snakebeta_backward: 'dalpha' is not null but 'dbeta' is null: the parameter "
+               "gradients are computed together (both or neither)");
+  EXPECT_EQ(cuact_snakebeta_backward(CUACT_DTYPE_F64, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                     nullptr, nullptr, 0, 4, 4, CUACT_PARAM_SCALE_LINEAR, 0,
+                                     nullptr, 0, nullptr),
+            CUACT_STATUS_SUCCESS);
+  for (const float v : out) {
+    ASSERT_EQ(v, 42.0f);
+  }
+  EXPECT_EQ(cuact_snake_backward_workspace_size(CUACT_DTYPE_F32, 1, 1, 1, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  size_t bytes = 0, expected = 1;
+  EXPECT_EQ(cuact_snakebeta_backward_workspace_size(CUACT_DTYPE_F16, 1, 1, 1 << 22, &bytes),
+            CUACT_STATUS_SUCCESS);
+  expected = cuact::snakebeta_backward_workspace_size<__half>(cuact::ChannelShape{1, 1, 1 << 22});
+  EXPECT_EQ(bytes, expected);
+  EXPECT_EQ(cuact_snake_backward_workspace_size(CUACT_DTYPE_F16, 1, 1, 1 << 22, &bytes),
+            CUACT_STATUS_SUCCESS);
+  EXPECT_EQ(bytes, cuact::snake_backward_workspace_size<__half>(cuact::ChannelShape{1, 1, 1 << 22}));
 }
 
 TEST(CApi, BiasCallsCheckTheActivationTheShapeAndTheBuffers) {
