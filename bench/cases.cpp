@@ -200,6 +200,26 @@ std::vector<BenchCase> select_cases(const Options& options) {
       }
     }
   }
+  // BigVGAN's periodic activations on [B, C, T] (the nchw layout: 64 channels of up to
+  // 4096 samples), linear parameters.
+  for (const bool beta : {false, true}) {
+    const char* name = beta ? "snakebeta_bct" : "snake_bct";
+    if (!selected(options.ops, name)) {
+      continue;
+    }
+    for (cuact_dtype dtype : detail::kAllDtypes) {
+      for (Direction d : {Direction::forward, Direction::backward_channelwise}) {
+        BenchCase c;
+        c.op = name;
+        c.family = Family::snake;
+        c.snake_beta = beta;
+        c.layout = ChannelLayout::nchw;
+        c.direction = d;
+        c.dtype = dtype;
+        add(c);
+      }
+    }
+  }
   for (const BiasVariant& v : bias_variants()) {
     if (!selected(options.ops, v.name)) {
       continue;
@@ -243,6 +263,7 @@ std::int64_t measured_elements(const BenchCase& c, std::int64_t requested) {
   switch (c.family) {
     case Family::prelu:
     case Family::bias:
+    case Family::snake:
       return channel_dims(c, requested).numel();
     case Family::gated:
       return gated_dims(requested).rows * gated_dims(requested).hidden;
@@ -263,6 +284,28 @@ cuact_status launch_case(const BenchCase& c, std::int64_t n, const Tensors& t,
     }
     return cuact_prelu_backward(c.dtype, t.in0, t.in1, t.alpha, t.out, t.dalpha, s.outer,
                                 s.channels, s.inner, 0, t.workspace, t.workspace_bytes, stream);
+  }
+  if (c.family == Family::snake) {
+    const ChannelDims s = channel_dims(c, n);
+    const bool forward = c.direction == Direction::forward;
+    if (c.snake_beta) {
+      // beta and dbeta follow alpha and dalpha in their buffers.
+      const std::size_t p = static_cast<std::size_t>(s.channels) * compute_size(c.dtype);
+      const void* beta = static_cast<const char*>(t.alpha) + p;
+      void* dbeta = static_cast<char*>(t.dalpha) + p;
+      return forward ? cuact_snakebeta_forward(c.dtype, t.in0, t.alpha, beta, t.out, s.outer,
+                                               s.channels, s.inner, CUACT_PARAM_SCALE_LINEAR,
+                                               stream)
+                     : cuact_snakebeta_backward(c.dtype, t.in0, t.in1, t.alpha, beta, t.out,
+                                                t.dalpha, dbeta, s.outer, s.channels, s.inner,
+                                                CUACT_PARAM_SCALE_LINEAR, 0, t.workspace,
+                                                t.workspace_bytes, stream);
+    }
+    return forward ? cuact_snake_forward(c.dtype, t.in0, t.alpha, t.out, s.outer, s.channels,
+                                         s.inner, CUACT_PARAM_SCALE_LINEAR, stream)
+                   : cuact_snake_backward(c.dtype, t.in0, t.in1, t.alpha, t.out, t.dalpha, s.outer,
+                                          s.channels, s.inner, CUACT_PARAM_SCALE_LINEAR, 0,
+                                          t.workspace, t.workspace_bytes, stream);
   }
   if (c.family == Family::bias) {
     const ChannelDims s = channel_dims(c, n);

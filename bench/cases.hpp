@@ -26,9 +26,10 @@ enum class Direction {
 };
 
 /// Which part of the C API a case calls: the unary activations (cuact_activation_*, with
-/// their mask passes), the gated ones (cuact_gated_*), PReLU, RReLU in training, or bias +
-/// activation (cuact_bias_forward/_backward; with bias_only, cuact_bias_add/_grad).
-enum class Family { activation, gated, prelu, rrelu, bias };
+/// their mask passes), the gated ones (cuact_gated_*), PReLU, RReLU in training, bias +
+/// activation (cuact_bias_forward/_backward; with bias_only, cuact_bias_add/_grad), or Snake
+/// (cuact_snake_*; with snake_beta, cuact_snakebeta_*).
+enum class Family { activation, gated, prelu, rrelu, bias, snake };
 
 /// The [outer, channels, inner] layouts of PReLU and bias cases: 64 channels in NCHW with up
 /// to 64x64 maps, NCHW with 7x7 maps (rows that are not a whole number of 16-byte vectors),
@@ -45,6 +46,7 @@ struct BenchCase {
   Family family = Family::activation;
   ChannelLayout layout = ChannelLayout::nchw;
   bool bias_only = false;  // Family::bias without an activation: bias_add, bias_grad
+  bool snake_beta = false;  // Family::snake: SnakeBeta (alpha and beta) instead of Snake
   Direction direction = Direction::forward;
   cuact_dtype dtype = CUACT_DTYPE_F32;
 
@@ -65,6 +67,13 @@ struct BenchCase {
   /// Bytes the operation must move for n elements of `element_size` bytes: the tensors, and
   /// the mask's n/8 bytes (rounded up to its words) for the mask passes.
   std::size_t bytes_moved(std::int64_t n, std::size_t element_size) const;
+  /// PReLU, bias and Snake: an [outer, channels, inner] shape with parameters per channel.
+  bool channelwise() const {
+    return family == Family::prelu || family == Family::bias || family == Family::snake;
+  }
+  /// Parameter vectors per channel: SnakeBeta's alpha and beta, one otherwise (stored one
+  /// after the other in the alpha and dalpha buffers).
+  int param_vectors() const { return family == Family::snake && snake_beta ? 2 : 1; }
   bool is_mask() const {
     return direction == Direction::forward_mask || direction == Direction::backward_mask;
   }

@@ -132,10 +132,15 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
   }
   ChannelDims dims{};
   std::vector<C> alpha;
-  if (c.family == Family::prelu || c.family == Family::bias) {
+  if (c.channelwise()) {
     dims = channel_dims(c, n);
-    alpha = download<C>(t.alpha, 0, dims.channels);
+    alpha = download<C>(t.alpha, 0, dims.channels * c.param_vectors());
   }
+  // Snake's channel functors over the downloaded parameters (beta after alpha).
+  const detail::SnakeChannel<T> snake{alpha.data(), false};
+  const detail::SnakeBetaChannel<T> snakebeta{alpha.data(),
+                                              alpha.data() + (c.snake_beta ? dims.channels : 0),
+                                              false};
   std::int64_t checked = 0;
   for (const auto& [begin, count] : windows) {
     const auto in0 = download<T>(t.in0, begin, count);
@@ -161,6 +166,22 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
                                            ? forward_for<T>(op, v)
                                            : grad_from_input_for<T>(op, v, to_compute(in1[k])));
           });
+        }
+      } else if (c.family == Family::snake) {
+        const std::int64_t channel = ((begin + k) / dims.inner) % dims.channels;
+        const C xv = to_compute(in0[k]);
+        C terms[2];
+        if (c.snake_beta) {
+          const auto ch = snakebeta.channel(channel);
+          expected = from_compute<T>(c.direction == Direction::forward
+                                         ? snakebeta.forward(ch, xv)
+                                         : snakebeta.backward(ch, xv, to_compute(in1[k]), terms));
+        } else {
+          C term[1];
+          const auto ch = snake.channel(channel);
+          expected = from_compute<T>(c.direction == Direction::forward
+                                         ? snake.forward(ch, xv)
+                                         : snake.backward(ch, xv, to_compute(in1[k]), term));
         }
       } else if (c.family == Family::prelu) {
         const std::int64_t channel = ((begin + k) / dims.inner) % dims.channels;
@@ -231,9 +252,8 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
     }
     detail << " and the mask";
   }
-  const bool channelwise = c.family == Family::prelu || c.family == Family::bias;
-  if (channelwise && c.direction == Direction::backward_channelwise) {
-    const char* grad = c.family == Family::prelu ? "dalpha" : "dbias";
+  if (c.channelwise() && c.direction == Direction::backward_channelwise) {
+    const char* grad = c.family == Family::bias ? "dbias" : "dalpha";
     if (n > kFullAlphaCheck) {
       detail << ", " << grad << " not checked at this size";
     } else {
@@ -241,10 +261,24 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
       // x <= 0; bias's dx as returned, bias_grad's dy), within the bound of a sum that long.
       const auto x = download<T>(t.in0, 0, n);
       const auto dy = download<T>(t.in1, 0, n);
-      const auto got = download<C>(t.dalpha, 0, dims.channels);
-      std::vector<double> sum(static_cast<std::size_t>(dims.channels));
-      std::vector<double> abs_sum(static_cast<std::size_t>(dims.channels));
-      if (c.family == Family::prelu) {
+      // Snake: each parameter vector's gradient (dbeta after dalpha).
+      const std::int64_t grads = dims.channels * c.param_vectors();
+      const auto got = download<C>(t.dalpha, 0, grads);
+      std::vector<double> sum(static_cast<std::size_t>(grads));
+      std::vector<double> abs_sum(static_cast<std::size_t>(grads));
+      const PreluShape shape{dims.outer, dims.channels, dims.inner};
+      const auto flatten = [&](const reference::ParamGrads& g) {
+        for (std::size_t term = 0; term < g.sum.size(); ++term) {
+          std::copy(g.sum[term].begin(), g.sum[term].end(), sum.begin() + term * dims.channels);
+          std::copy(g.abs_sum[term].begin(), g.abs_sum[term].end(),
+                    abs_sum.begin() + term * dims.channels);
+        }
+      };
+      if (c.family == Family::snake) {
+        flatten(c.snake_beta
+                    ? reference::channel_backward(snakebeta, x.data(), dy.data(), nullptr, shape)
+                    : reference::channel_backward(snake, x.data(), dy.data(), nullptr, shape));
+      } else if (c.family == Family::prelu) {
         const auto ref =
             reference::prelu_backward<T>(x.data(), dy.data(), alpha.data(), nullptr,
                                          PreluShape{dims.outer, dims.channels, dims.inner});
@@ -268,13 +302,14 @@ CheckResult check_typed(const BenchCase& c, std::int64_t n, const Tensors& t) {
           abs_sum[ch] += std::fabs(dx);
         }
       }
-      for (std::int64_t ch = 0; ch < dims.channels; ++ch) {
+      for (std::int64_t ch = 0; ch < grads; ++ch) {
         const auto k = static_cast<std::size_t>(ch);
         const double tol = reference::dalpha_tolerance<T>(abs_sum[k], n / dims.channels);
         if (!(std::fabs(static_cast<double>(got[k]) - sum[k]) <= tol)) {
           std::ostringstream msg;
-          msg << "MISMATCH in " << grad << "[" << ch << "]: expected " << sum[k] << ", got "
-              << got[k] << " (tolerance " << tol << ")";
+          msg << "MISMATCH in " << (ch < dims.channels ? grad : "dbeta") << "["
+              << ch % dims.channels << "]: expected " << sum[k] << ", got " << got[k]
+              << " (tolerance " << tol << ")";
           return {false, msg.str()};
         }
       }

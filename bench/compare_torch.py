@@ -23,7 +23,10 @@ slopes' range, mean and variance and the forward's and backward's consistency. B
 activation (every unary op, a [rows, C] matrix and NCHW): y against the op of x.float() + b
 (x + b is not rounded to a 16-bit type first), dx and dbias against autograd's gradients of x
 and b; the bias alone against x + b and dy's column sum. Any disagreement is printed with the
-element and makes the exit status 1. Without PyTorch it says so and exits with status 2.
+element and makes the exit status 1. Snake and SnakeBeta ([B, C, T], linear and log-scale
+parameters) against BigVGAN's formula (its activations.py, written here from the model code)
+in float64 from the same inputs: y, and autograd's dx, dalpha and dbeta. Without PyTorch it
+says so and exits with status 2.
 
 Then it times both on the largest size with CUDA events (median of 20 repetitions of 10
 back-to-back calls), the mask passes against PyTorch's forward and its backward from x, and
@@ -32,7 +35,8 @@ faster). PyTorch's PReLU backward is timed as autograd runs it: _prelu_kernel_ba
 which writes an element-sized weight gradient, then its sum; its shapes are NCHW and NHWC
 (16, 64, s, s) maps, and in f32 and bf16 also a channels-last [4096, 4096] matrix, NHWC
 with C = 512, NCHW 32x512x7x7 and a shared alpha. Bias + relu, gelu and silu (and the bias
-alone) on [n / 4096, 4096] against F.<op>(x + b) and autograd's dx and db.
+alone) on [n / 4096, 4096] against F.<op>(x + b) and autograd's dx and db. Snake and
+SnakeBeta on [n / 262144, 64, 4096] against BigVGAN's formula in PyTorch ops and autograd.
 """
 
 import argparse
@@ -269,6 +273,12 @@ class Cuact:
         lib.cuact_bias_forward.argtypes = [i32, vp, i32, i32, vp, vp, vp, i64, i64, i64, vp]
         lib.cuact_bias_backward.argtypes = [i32, vp, i32, i32, i32, vp, vp, vp, vp, vp, vp, i64,
                                             i64, i64, i32, vp, sz, vp]
+        lib.cuact_snake_forward.argtypes = [i32, vp, vp, vp, i64, i64, i64, i32, vp]
+        lib.cuact_snake_backward.argtypes = [i32, vp, vp, vp, vp, vp, i64, i64, i64, i32, i32,
+                                             vp, sz, vp]
+        lib.cuact_snakebeta_forward.argtypes = [i32, vp, vp, vp, vp, i64, i64, i64, i32, vp]
+        lib.cuact_snakebeta_backward.argtypes = [i32, vp, vp, vp, vp, vp, vp, vp, i64, i64, i64,
+                                                 i32, i32, vp, sz, vp]
         lib.cuact_bias_add.argtypes = [i32, vp, vp, vp, i64, i64, i64, vp]
         lib.cuact_bias_grad.argtypes = [i32, vp, vp, i64, i64, i64, i32, vp, sz, vp]
         registry = read_registry()
@@ -365,6 +375,29 @@ class Cuact:
                                                  dalpha.data_ptr(), *shape, 0, None, 0,
                                                  self.stream()))
 
+
+    def snake_forward(self, dtype, x, alpha, beta, y, shape, log_scale):
+        """Snake (beta None) or SnakeBeta on an [outer, channels, inner] shape."""
+        if beta is None:
+            self.check(self.lib.cuact_snake_forward(DTYPES[dtype][0], x.data_ptr(),
+                                                    alpha.data_ptr(), y.data_ptr(), *shape,
+                                                    int(log_scale), self.stream()))
+        else:
+            self.check(self.lib.cuact_snakebeta_forward(DTYPES[dtype][0], x.data_ptr(),
+                                                        alpha.data_ptr(), beta.data_ptr(),
+                                                        y.data_ptr(), *shape, int(log_scale),
+                                                        self.stream()))
+
+    def snake_backward(self, dtype, x, dy, alpha, beta, dx, dalpha, dbeta, shape, log_scale):
+        if beta is None:
+            self.check(self.lib.cuact_snake_backward(
+                DTYPES[dtype][0], x.data_ptr(), dy.data_ptr(), alpha.data_ptr(), dx.data_ptr(),
+                dalpha.data_ptr(), *shape, int(log_scale), 0, None, 0, self.stream()))
+        else:
+            self.check(self.lib.cuact_snakebeta_backward(
+                DTYPES[dtype][0], x.data_ptr(), dy.data_ptr(), alpha.data_ptr(),
+                beta.data_ptr(), dx.data_ptr(), dalpha.data_ptr(), dbeta.data_ptr(), *shape,
+                int(log_scale), 0, None, 0, self.stream()))
 
     def bias_forward(self, op, dtype, x, bias, y, shape):
         """y = op(x + bias) on an [outer, channels, inner] shape, bias in the compute type."""
@@ -734,6 +767,71 @@ def check_prelu(lib, failures):
             failures.compare_sums(f"{tag} dalpha", dalpha, dw_ref.flatten(), tolerance)
 
 
+def bigvgan_snake(x, alpha, beta, log_scale):
+    """BigVGAN's Snake and SnakeBeta forward (activations.py), written from its model code:
+    parameters of shape [C] broadcast over [B, C, T], exp() of them with alpha_logscale, and
+    x + 1/(p + 1e-9) * sin(x * alpha)^2 with p = alpha (Snake, beta None) or beta. cuact
+    leaves out the 1e-9 (docs/semantics.md): the comparison's tolerance covers it, relative
+    1e-9/p."""
+    a = alpha.unsqueeze(0).unsqueeze(-1)
+    b = (alpha if beta is None else beta).unsqueeze(0).unsqueeze(-1)
+    if log_scale:
+        a, b = torch.exp(a), torch.exp(b)
+    return x + 1.0 / (b + 1e-9) * torch.pow(torch.sin(x * a), 2)
+
+
+def check_snake(lib, failures):
+    """Snake and SnakeBeta against BigVGAN's formula in float64 (forward and autograd's dx,
+    dalpha, dbeta), on [B, C, T] of every dtype, linear and log-scale parameters."""
+    B, C, T = 3, 16, 1001
+    for beta_op in (False, True):
+        for log_scale in (False, True):
+            for dname, dtype in TORCH_DTYPES.items():
+                mant = DTYPES[dname][1]
+                name = "snakebeta" if beta_op else "snake"
+                tag = f"{name}{' log' if log_scale else ''} [{B},{C},{T}] {dname}"
+                pdtype = torch.float64 if dtype == torch.float64 else torch.float32
+                x = random_tensor((B, C, T), dtype, 31, -4, 4)
+                dy = random_tensor((B, C, T), dtype, 32, -2, 2)
+                lo, hi = (-1, 1) if log_scale else (0.25, 2)
+                alpha = random_tensor(C, pdtype, 33, lo, hi)
+                beta = random_tensor(C, pdtype, 34, lo, hi) if beta_op else None
+                shape = (B, C, T)
+                y = torch.empty_like(x)
+                lib.snake_forward(dname, x, alpha, beta, y, shape, log_scale)
+                # The reference in float64 from the same (rounded) inputs, and its gradients.
+                xr = x.double().requires_grad_(True)
+                ar = alpha.double().requires_grad_(True)
+                br = beta.double().requires_grad_(True) if beta_op else None
+                y_ref = bigvgan_snake(xr, ar, br, log_scale)
+                grads = torch.autograd.grad(y_ref, [t for t in (xr, ar, br) if t is not None],
+                                            dy.double())
+                # Snake's x + s^2/alpha cancels up to about 4 times, and t = alpha x is rounded
+                # to the compute type first: 8 ulp of the compute type times |x| + |s^2/p|.
+                eps_c = 2.0 ** -52 if dtype == torch.float64 else 2.0 ** -23
+                scale = x.double().abs() + (y_ref.detach() - xr.detach()).abs()
+                failures.compare(f"{tag} forward", y, y_ref.detach().to(dtype), 1, [("x", x)],
+                                 abs_floor=16 * eps_c * scale * (1 + x.double().abs()))
+                dx = torch.empty_like(x)
+                dalpha = torch.empty_like(alpha)
+                dbeta = torch.empty_like(alpha) if beta_op else None
+                lib.snake_backward(dname, x, dy, alpha, beta, dx, dalpha, dbeta, shape, log_scale)
+                dxd = dy.double().abs()
+                failures.compare(f"{tag} dx", dx, grads[0].to(dtype), 1, [("x", x), ("dy", dy)],
+                                 abs_floor=16 * eps_c * dxd * (1 + x.double().abs()) * 4)
+                # The parameter gradients: sums of B*T terms each within a few ulp, plus the
+                # blocked order's sqrt(E) growth (PReLU's bound).
+                per_channel = B * T
+                for got, ref, pname in ((dalpha, grads[1], "dalpha"),
+                                        (dbeta, grads[2] if beta_op else None, "dbeta")):
+                    if got is None:
+                        continue
+                    term_scale = (dy.double().abs() * (1 + x.double().abs()) ** 2).sum((0, 2))
+                    tolerance = term_scale * (64 * eps_c + 2 * eps_c * (4 * math.sqrt(per_channel) + 64))
+                    tolerance += ref.abs() * 2.0 ** -mant
+                    failures.compare_sums(f"{tag} {pname}", got, ref, tolerance)
+
+
 def bias_tensors(layout, dims, dtype, seed):
     """x and dy of `dims` (a [rows, C] matrix or NCHW), a bias of C compute-type values, the
     [outer, channels, inner] shape, the bias broadcast over x, and the dims summed for dbias."""
@@ -985,6 +1083,47 @@ def bias_timing_rows(lib, n, dname, dtype, size):
     return out
 
 
+def snake_timing_rows(lib, n, dname, dtype, size):
+    """Snake and SnakeBeta (log-scale parameters) on [B, 64, T] with T = 4096: cuact against
+    BigVGAN's formula in PyTorch ops, its forward and autograd's backward (dx and the
+    parameter gradients)."""
+    out = []
+    C, T = 64, 4096
+    B = max(1, n // (C * T))
+    x = random_tensor((B, C, T), dtype, 41, -4, 4)
+    dy = random_tensor((B, C, T), dtype, 42, -2, 2)
+    pdtype = torch.float64 if dtype == torch.float64 else torch.float32
+    shape = (B, C, T)
+    m = x.numel()
+    for beta_op in (False, True):
+        name = "snakebeta_bct" if beta_op else "snake_bct"
+        alpha = random_tensor(C, pdtype, 43, -1, 1)
+        beta = random_tensor(C, pdtype, 44, -1, 1) if beta_op else None
+        y = torch.empty_like(x)
+        dx = torch.empty_like(x)
+        dalpha = torch.empty_like(alpha)
+        dbeta = torch.empty_like(alpha) if beta_op else None
+        # PyTorch's parameters in the activations' dtype, as BigVGAN's module would hold them
+        # under autocast-free mixed precision.
+        ta = alpha.to(dtype).requires_grad_(True)
+        tb = beta.to(dtype).requires_grad_(True) if beta_op else None
+        xr = x.detach().clone().requires_grad_(True)
+        params = [t for t in (xr, ta, tb) if t is not None]
+        yr = bigvgan_snake(xr, ta, tb, True)
+        out.append((name, dname, "forward", m,
+                    time_ms(lambda: lib.snake_forward(dname, x, alpha, beta, y, shape, True)),
+                    time_ms(lambda: bigvgan_snake(x, ta.detach(),
+                                                  tb.detach() if beta_op else None, True)),
+                    2 * m * size))
+        out.append((name, dname, "backward", m,
+                    time_ms(lambda: lib.snake_backward(dname, x, dy, alpha, beta, dx, dalpha,
+                                                       dbeta, shape, True)),
+                    time_ms(lambda yr=yr, params=params:
+                            torch.autograd.grad(yr, params, dy, retain_graph=True)),
+                    3 * m * size))
+    return out
+
+
 def timing_rows(lib, n):
     rows = []
     for dname, dtype in TORCH_DTYPES.items():
@@ -1027,6 +1166,7 @@ def timing_rows(lib, n):
                 rows.append((op.name, dname, direction, n, t_ours, t_theirs, moved))
         rows += gated_timing_rows(lib, n, dname, dtype, size)
         rows += bias_timing_rows(lib, n, dname, dtype, size)
+        rows += snake_timing_rows(lib, n, dname, dtype, size)
         # RReLU in training: cuact keeps nothing but the key; PyTorch writes and reads a noise
         # tensor.
         lo, hi = RRELU_LOWER, RRELU_UPPER
@@ -1091,6 +1231,7 @@ def main():
     failures = Failures()
     check_elementwise(lib, failures, args.check_n)
     check_prelu(lib, failures)
+    check_snake(lib, failures)
     check_bias(lib, failures)
     check_gated(lib, failures)
     check_rrelu(lib, failures)

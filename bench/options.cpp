@@ -32,6 +32,8 @@ std::vector<std::string> known_ops() {
   for (const char* prelu : {"prelu_nchw", "prelu_nchw7x7", "prelu_nhwc", "prelu_nhwc3"}) {
     ops.push_back(prelu);
   }
+  ops.push_back("snake_bct");
+  ops.push_back("snakebeta_bct");
   for (const BiasVariant& v : bias_variants()) {
     ops.push_back(v.name);
   }

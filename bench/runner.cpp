@@ -103,17 +103,26 @@ std::size_t workspace_bytes(const BenchCase& c, std::int64_t n) {
   if (c.is_mask()) {
     return mask_bytes(n);
   }
-  const bool channelwise = c.family == Family::prelu || c.family == Family::bias;
-  if (!channelwise || c.direction != Direction::backward_channelwise) {
+  if (!c.channelwise() || c.direction != Direction::backward_channelwise) {
     return 0;
   }
   const ChannelDims d = channel_dims(c, n);
   std::size_t bytes = 0;
-  status_ok(c.family == Family::prelu
-                ? cuact_prelu_backward_workspace_size(c.dtype, d.outer, d.channels, d.inner,
-                                                      &bytes)
-                : cuact_bias_backward_workspace_size(c.dtype, d.outer, d.channels, d.inner,
-                                                     &bytes));
+  switch (c.family) {
+    case Family::prelu:
+      status_ok(
+          cuact_prelu_backward_workspace_size(c.dtype, d.outer, d.channels, d.inner, &bytes));
+      break;
+    case Family::snake:
+      status_ok(c.snake_beta ? cuact_snakebeta_backward_workspace_size(c.dtype, d.outer,
+                                                                       d.channels, d.inner, &bytes)
+                             : cuact_snake_backward_workspace_size(c.dtype, d.outer, d.channels,
+                                                                   d.inner, &bytes));
+      break;
+    default:
+      status_ok(
+          cuact_bias_backward_workspace_size(c.dtype, d.outer, d.channels, d.inner, &bytes));
+  }
   return bytes;
 }
 
@@ -139,12 +148,17 @@ BufferSet make_set(const BenchCase& c, std::int64_t n, std::size_t ws_bytes, std
                                             reinterpret_cast<std::uint32_t*>(s.workspace.data()),
                                             n, stream));
   }
-  if (c.family == Family::prelu || c.family == Family::bias) {
+  if (c.channelwise()) {
     const ChannelDims d = channel_dims(c, n);
     const cuact_dtype alpha_type = c.dtype == CUACT_DTYPE_F64 ? CUACT_DTYPE_F64 : CUACT_DTYPE_F32;
-    s.alpha = DeviceBuffer<unsigned char>(d.channels * compute_size(c.dtype), stream);
-    s.dalpha = DeviceBuffer<unsigned char>(d.channels * compute_size(c.dtype), stream);
-    fill_uniform(alpha_type, s.alpha.data(), d.channels, -0.5, 0.5, seed + 2, stream);
+    const std::int64_t params = d.channels * c.param_vectors();
+    s.alpha = DeviceBuffer<unsigned char>(params * compute_size(c.dtype), stream);
+    s.dalpha = DeviceBuffer<unsigned char>(params * compute_size(c.dtype), stream);
+    // Snake's parameters as trained models have them (BigVGAN's start at 1), PReLU's slopes
+    // and biases around 0.
+    const bool snake = c.family == Family::snake;
+    fill_uniform(alpha_type, s.alpha.data(), params, snake ? 0.5 : -0.5, snake ? 1.5 : 0.5,
+                 seed + 2, stream);
     s.workspace = DeviceBuffer<unsigned char>(ws_bytes, stream);
   }
   if (c.direction == Direction::backward_output && c.family == Family::rrelu) {
@@ -165,7 +179,7 @@ std::string describe_shape(const BenchCase& c, std::int64_t n) {
     const GatedDims g = gated_dims(n);
     return "[" + std::to_string(g.rows) + "," + std::to_string(g.hidden) + "]";
   }
-  if (c.family != Family::prelu && c.family != Family::bias) {
+  if (!c.channelwise()) {
     return "";
   }
   const ChannelDims d = channel_dims(c, n);

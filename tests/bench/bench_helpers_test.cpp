@@ -278,6 +278,20 @@ TEST(BenchCases, EachFamilyMeasuresTheLargestWholeShapeOfItsKindNotAboveTheSize)
   EXPECT_EQ(measured_elements(c, requested), 3 * 4096);
 }
 
+TEST(BenchCases, SnakeCasesRunOnBctWithOneOrTwoParameterVectors) {
+  const auto cases = select_cases(parse({"--op", "snake_bct,snakebeta_bct", "--dtype", "f32"}));
+  ASSERT_EQ(cases.size(), 4u);  // 2 ops x forward and backward
+  for (const BenchCase& c : cases) {
+    EXPECT_EQ(c.family, Family::snake);
+    EXPECT_TRUE(c.channelwise());
+    EXPECT_EQ(c.layout, ChannelLayout::nchw);
+    EXPECT_EQ(c.snake_beta, c.op == "snakebeta_bct");
+    EXPECT_EQ(c.param_vectors(), c.snake_beta ? 2 : 1);
+    const bool forward = c.direction == Direction::forward;
+    EXPECT_EQ(c.bytes_moved(1000, 4), (forward ? 2u : 3u) * 1000 * 4);
+  }
+}
+
 TEST(BenchCases, BiasCasesRunForwardAndBackwardAndTheBiasGradReadsDyAlone) {
   const auto cases = select_cases(parse({"--op", "bias_gelu_rows,bias_nchw", "--dtype", "bf16"}));
   ASSERT_EQ(cases.size(), 4u);  // 2 ops x forward and backward
