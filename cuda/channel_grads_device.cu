@@ -21,5 +21,9 @@ template void launch_channel_grads<float, 2>(const char*, const PartialsLayout&,
                                              const GradPointers<float, 2>&, cudaStream_t);
 template void launch_channel_grads<double, 2>(const char*, const PartialsLayout&, const double*,
                                               const GradPointers<double, 2>&, cudaStream_t);
+template void launch_channel_grads<float, 3>(const char*, const PartialsLayout&, const float*,
+                                             const GradPointers<float, 3>&, cudaStream_t);
+template void launch_channel_grads<double, 3>(const char*, const PartialsLayout&, const double*,
+                                              const GradPointers<double, 3>&, cudaStream_t);
 
 }  // namespace cuact::detail

@@ -121,22 +121,24 @@ void dispatch_channelwise_forward(const Launcher& launcher, const ChannelwisePla
 
 /// A backward pass of F in Mode, the gradients included: out (dx) and out2 as F and Mode
 /// write them, and the kTerms gradients `grads` (all set, or grads.p[0] null: none)
-/// overwritten or, with GradMode::accumulate, added to: written by the pass itself when the
-/// plan is direct, else summed from the partials it leaves in `workspace` (the plan's
-/// workspace_bytes) by the finish. Every client's backward goes through here.
+/// overwritten or, with GradMode::accumulate, added to (the terms whose bit is set in
+/// `accumulating`; the others are overwritten, as a scratch sum is): written by the pass
+/// itself when the plan is direct, else summed from the partials it leaves in `workspace`
+/// (the plan's workspace_bytes) by the finish. Every client's backward goes through here.
 template <class Mode, class F, class Launcher>
 void dispatch_channelwise_backward(
     const Launcher& launcher, const ChannelwisePlan& plan, const F& f, const typename F::Elem* x,
     const typename F::Elem* dy, typename F::Elem* out, typename F::Elem* out2,
     const GradPointers<compute_t<typename F::Elem>, F::kTerms>& grads, GradMode mode,
-    void* workspace) {
+    void* workspace, unsigned accumulating = ~0u) {
   using C = compute_t<typename F::Elem>;
   const bool wants_grads = grads.p[0] != nullptr;
   const bool direct = wants_grads && plan.direct;
   C* partials = wants_grads && !direct ? partials_in<C>(workspace) : nullptr;
   ChannelwiseArgs<F> args{f, x, dy, out, out2, partials, plan.partial_count, {}, {}};
   for (int t = 0; t < F::kTerms; ++t) {
-    args.initial[t] = wants_grads && mode == GradMode::accumulate ? grads.p[t] : nullptr;
+    const bool adds = mode == GradMode::accumulate && (accumulating >> t & 1u) != 0;
+    args.initial[t] = wants_grads && adds ? grads.p[t] : nullptr;
     args.direct[t] = direct ? grads.p[t] : nullptr;
   }
   const PartialsLayout layout = dispatch_channelwise<Mode>(launcher, plan, args);

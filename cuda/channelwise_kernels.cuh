@@ -690,4 +690,21 @@ __global__ void __launch_bounds__(kChannelGradsThreads)
   }
 }
 
+/// *out = (accumulate ? *out : 0) + the sum of values[0, count): a scalar parameter's
+/// gradient from its per-channel sums (DyT's alpha). One block: each thread sums its strided
+/// share in order, then cub::BlockReduce, so the order is fixed whatever the device.
+template <class C>
+__global__ void __launch_bounds__(kChannelGradsThreads)
+    scalar_grad_kernel(const C* values, std::int64_t count, C* out, bool accumulate) {
+  __shared__ typename cub::BlockReduce<C, kChannelGradsThreads>::TempStorage storage;
+  C sum = C(0);
+  for (std::int64_t i = threadIdx.x; i < count; i += kChannelGradsThreads) {
+    sum += values[i];
+  }
+  const C total = cub::BlockReduce<C, kChannelGradsThreads>(storage).Sum(sum);
+  if (threadIdx.x == 0) {
+    *out = (accumulate ? *out : C(0)) + total;
+  }
+}
+
 }  // namespace cuact::detail

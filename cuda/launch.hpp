@@ -95,9 +95,19 @@ void launch_snakebeta(const char* fn, const ChannelwisePlan& plan, const compute
                       compute_t<T>* dalpha, compute_t<T>* dbeta, GradMode mode, void* workspace,
                       cudaStream_t stream);
 
+/// DyT (dyt.hpp) over a call planned by `plan` (3 gradient terms): the forward when dy is
+/// null (out = y from x, alpha, gamma, beta), else the backward, writing out = dx when not
+/// null and, when dalpha is not null, dgamma, dbeta and dalpha through the workspace
+/// (dyt_workspace_bytes). Arguments are already validated. Defined in cuda/dyt_device.cu.
+template <class T>
+void launch_dyt(const char* fn, const ChannelwisePlan& plan, const compute_t<T>* alpha,
+                const compute_t<T>* gamma, const compute_t<T>* beta, const T* x, const T* dy,
+                T* out, compute_t<T>* dalpha, compute_t<T>* dgamma, compute_t<T>* dbeta,
+                GradMode mode, void* workspace, cudaStream_t stream);
+
 /// Finishes a channelwise backward's gradients from its partials (channel_grads_kernel):
 /// grads.p[t][c] = the sum of term t's partials of channel c in `layout`. Defined once, for
-/// C = float and double and 1 or 2 terms, in cuda/channel_grads_device.cu.
+/// C = float and double and 1 to 3 terms, in cuda/channel_grads_device.cu.
 template <class C, int kTerms>
 void launch_channel_grads(const char* fn, const PartialsLayout& layout, const C* partials,
                           const GradPointers<C, kTerms>& grads, cudaStream_t stream);

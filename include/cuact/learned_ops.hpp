@@ -1,5 +1,5 @@
-// The math of the activations with learned per-channel parameters, written once (host and
-// device) in the style of ops.hpp: Snake and SnakeBeta (BigVGAN's periodic activations).
+// The math of the activations with learned parameters, written once (host and device) in the
+// style of ops.hpp: Snake and SnakeBeta (BigVGAN's periodic activations), DyT (Dynamic Tanh).
 // Each functor holds one channel's parameters in its compute type C (float or double) and
 // gives the forward, the input gradient and the per-channel gradient terms whose sums over
 // a channel are the parameters' gradients (the channelwise engine sums them in a fixed
@@ -237,6 +237,41 @@ struct SnakeBeta {
     const Grads g = grads(x, dy);
     return {g.alpha, g.beta};
   }
+};
+
+/// dyt(alpha, gamma, beta): y = gamma tanh(alpha x) + beta (Dynamic Tanh, Zhu et al. 2025,
+/// "Transformers without Normalization"): alpha one learned scalar for the whole tensor,
+/// gamma and beta per channel (the last dimension of [rows, C]). With th = tanh(alpha x)
+/// (tanh_for_compute) and d = (1 - th)(1 + th) (1 - th^2 without its cancellation as |th|
+/// nears 1): dx = dy gamma (alpha d); the terms dgamma's dy th, dbeta's dy and dalpha's
+/// dy gamma (x d). For x = +-inf: y = +-gamma + beta, dx = 0, dalpha's term NaN (inf * 0, as
+/// autograd's); NaN x gives NaN.
+template <class C>
+struct Dyt {
+  static constexpr const char* name = "dyt";
+
+  C alpha;
+  C gamma;
+  C beta;
+
+  /// The paper's initial values: alpha 0.5, gamma 1, beta 0.
+  CUACT_HOST_DEVICE explicit Dyt(C alpha_ = C(0.5), C gamma_ = C(1), C beta_ = C(0))
+      : alpha(alpha_), gamma(gamma_), beta(beta_) {}
+
+  CUACT_HOST_DEVICE C forward(C x) const {
+    return detail::fma_c(gamma, detail::tanh_for_compute(alpha * x), beta);
+  }
+  /// dx and the terms of dalpha, dgamma and dbeta of one element, from one tanh.
+  struct Grads {
+    C dx, alpha, gamma, beta;
+  };
+  CUACT_HOST_DEVICE Grads grads(C x, C dy) const {
+    const C th = detail::tanh_for_compute(alpha * x);
+    const C d = (C(1) - th) * (C(1) + th);
+    const C g = gamma * dy;
+    return {g * (alpha * d), g * (x * d), dy * th, dy};
+  }
+  CUACT_HOST_DEVICE C grad_from_input(C x, C dy) const { return grads(x, dy).dx; }
 };
 
 }  // namespace cuact

@@ -47,12 +47,12 @@ target_compile_definitions(cuact_host_tests_sanitized PRIVATE
   CUACT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
 # The emulation tests, sanitized (tests/CMakeLists.txt then builds only the others plain).
-# Bias + activation's and Snake's stay plain: they are the channelwise engine of PReLU's
+# Bias + activation's, Snake's and DyT's stay plain: they are the channelwise engine of PReLU's
 # (sanitized) emulation with other channel functors, and sanitized they would cost CI minutes
 # for little.
 set(cuact_sanitized_emulation_sources ${cuact_emulation_test_sources})
 list(REMOVE_ITEM cuact_sanitized_emulation_sources emulation/bias_emulation_test.cpp
-  emulation/snake_emulation_test.cpp)
+  emulation/snake_emulation_test.cpp emulation/dyt_emulation_test.cpp)
 add_executable(cuact_emulation_tests_sanitized emulation/emulated_cuda.cpp
   ${cuact_sanitized_emulation_sources})
 target_include_directories(cuact_emulation_tests_sanitized BEFORE PRIVATE

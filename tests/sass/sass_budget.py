@@ -12,7 +12,7 @@ bandwidth. The check fails when any vector kernel needs more than --max-share.
 For each kernel of a vector width above 1 (elementwise_kernel<F, T, inputs, read_only, kVec>,
 the channelwise engine's channel_tiles_kernel, channel_tiles_masked_kernel and
 channels_last_kernel<ChannelwiseMode<backward, write_out, grads, read_only>, F, kVec> for
-PReLU, bias + activation and Snake/SnakeBeta,
+PReLU, bias + activation, Snake/SnakeBeta and DyT,
 gated_kernel<G, T, backward, interleaved, kVec>, masked_{forward,backward}_kernel<Op, T,
 read_only, kVec>; RReLU's training passes are elementwise kernels of RReluTraining<T, backward>) the main loop
 is the backward branch's range with the most 16-byte loads; its instructions, counted
@@ -148,7 +148,11 @@ def kernel_facts(name):
         bias = re.match(r"BiasChannel<cuact::(\w+)<\w+> ?, (\w+), \(cuact::detail::Pass\)(\d)>$",
                         functor)
         snake = re.match(r"(SnakeChannel|SnakeBetaChannel)<(\w+)>$", functor)
-        if snake:
+        dyt = re.match(r"DytChannel<(\w+)>$", functor)
+        if dyt:
+            t = dyt.group(1)
+            what = f"dyt {'backward' if backward == 'true' else 'forward'}"
+        elif snake:
             # One row per op and direction: the worst of the three kernels; the backward
             # writes dx and the parameters' partials.
             name_, t = snake.groups()

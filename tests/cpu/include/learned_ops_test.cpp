@@ -139,3 +139,64 @@ TEST(LearnedMath, GradientsMatchCentralDifferencesInDouble) {
 
 }  // namespace
 }  // namespace cuact
+
+namespace cuact {
+namespace {
+
+TEST(DytMath, GoldenValues) {
+  struct Row {
+    double alpha, gamma, beta, x, y, dx, dalpha, dgamma;
+  };
+  // From a 40-digit evaluation of gamma tanh(alpha x) + beta and its derivatives.
+  const Row rows[] = {
+      {0.5, 1.0, 0.0, 0.8, 0.379948962255224904267, 0.427819393040588840515,
+       0.684511028864942182822, 0.379948962255224904267},
+      {2.0, -0.75, 0.25, -1.3, 0.99177055165082439346, -0.0327371965430177618533,
+       0.0212791777529615459315, -0.989027402201099191279},
+      {0.1, 3.0, -1.0, 20.0, 1.89208274022745067537, 0.0211952474559493363455,
+       4.23904949118986703378, 0.96402758007581689179},
+      {1.0, 1.0, 0.0, 1e-8, 9.99999999999999987589e-9, 1.0, 9.99999999999999920923e-9,
+       9.99999999999999987589e-9},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(::testing::Message() << "alpha " << r.alpha << ", x " << r.x);
+    const Dyt<double> op{r.alpha, r.gamma, r.beta};
+    expect_relative(r.y, op.forward(r.x), 1e-14);
+    const auto g = op.grads(r.x, -1.5);
+    // 1 - th^2 = (1 - th)(1 + th) carries th's rounding times |th|/(1 - |th|) (90 at
+    // th = -0.989), as PyTorch's tanh_backward 1 - y*y does: relative 1e-13 there.
+    const double conditioning = 1 + std::fabs(r.dgamma) / (1 - std::fabs(r.dgamma));
+    expect_relative(r.dx * -1.5, g.dx, 1e-15 * conditioning + 1e-15);
+    expect_relative(r.dalpha * -1.5, g.alpha, 1e-15 * conditioning + 1e-15);
+    expect_relative(r.dgamma * -1.5, g.gamma, 1e-14);
+    EXPECT_EQ(g.beta, -1.5);
+  }
+}
+
+TEST(DytMath, GradientsMatchCentralDifferencesAndInfinitiesSaturate) {
+  const double h = 1e-6;
+  for (const double alpha : {0.5, 2.0, -0.3}) {
+    for (double x = -5.0; x <= 5.0; x += 0.0917) {
+      const Dyt<double> op{alpha, 1.25, -0.5};
+      const auto g = op.grads(x, 1.0);
+      const double fd_x = (op.forward(x + h) - op.forward(x - h)) / (2 * h);
+      EXPECT_NEAR(fd_x, g.dx, 1e-7 * std::fmax(1.0, std::fabs(fd_x))) << alpha << " " << x;
+      const double fd_a =
+          (Dyt<double>{alpha + h, 1.25, -0.5}.forward(x) - Dyt<double>{alpha - h, 1.25, -0.5}.forward(x)) /
+          (2 * h);
+      EXPECT_NEAR(fd_a, g.alpha, 1e-7 * std::fmax(1.0, std::fabs(fd_a))) << alpha << " " << x;
+      const double fd_g =
+          (Dyt<double>{alpha, 1.25 + h, -0.5}.forward(x) - Dyt<double>{alpha, 1.25 - h, -0.5}.forward(x)) /
+          (2 * h);
+      EXPECT_NEAR(fd_g, g.gamma, 1e-7) << alpha << " " << x;
+    }
+  }
+  const Dyt<float> op{0.5f, 2.0f, 1.0f};
+  EXPECT_EQ(op.forward(std::numeric_limits<float>::infinity()), 3.0f);
+  EXPECT_EQ(op.forward(-std::numeric_limits<float>::infinity()), -1.0f);
+  EXPECT_EQ(op.grads(std::numeric_limits<float>::infinity(), 1.0f).dx, 0.0f);
+  EXPECT_TRUE(std::isnan(op.forward(std::numeric_limits<float>::quiet_NaN())));
+}
+
+}  // namespace
+}  // namespace cuact
