@@ -12,6 +12,7 @@
 #include <cuact/error.hpp>
 #include <cuact/gated.hpp>
 #include <cuact/prelu.hpp>
+#include <cuact/dyt.hpp>
 #include <cuact/snake.hpp>
 #include <cuact/rrelu.hpp>
 
@@ -736,6 +737,63 @@ cuact_status cuact_snakebeta_backward(cuact_dtype dtype, const void* x, const vo
       } else {
         cuact::snakebeta_backward(x_, dy_, alpha_, beta_, dx_, dalpha_, dbeta_, shape, s, mode,
                                   workspace, workspace_bytes, stream);
+      }
+    });
+  });
+}
+
+cuact_status cuact_dyt_forward(cuact_dtype dtype, const void* x, const void* alpha,
+                               const void* gamma, const void* beta, void* y, int64_t outer,
+                               int64_t channels, int64_t inner, cudaStream_t stream) {
+  return guarded([&] {
+    with_dtype("cuact_dyt_forward", dtype, [&](auto tag) {
+      using T = decltype(tag);
+      using C = cuact::compute_t<T>;
+      cuact::dyt_forward(static_cast<const T*>(x), static_cast<const C*>(alpha),
+                         static_cast<const C*>(gamma), static_cast<const C*>(beta),
+                         static_cast<T*>(y), cuact::ChannelShape{outer, channels, inner}, stream);
+    });
+  });
+}
+
+cuact_status cuact_dyt_backward_workspace_size(cuact_dtype dtype, int64_t outer, int64_t channels,
+                                               int64_t inner, size_t* bytes) {
+  return guarded([&] {
+    constexpr const char* fn = "cuact_dyt_backward_workspace_size";
+    if (bytes == nullptr) {
+      throw cuact::invalid_argument(std::string(fn) + ": 'bytes' is null");
+    }
+    with_dtype(fn, dtype, [&](auto tag) {
+      using T = decltype(tag);
+      *bytes = cuact::dyt_backward_workspace_size<T>(cuact::ChannelShape{outer, channels, inner});
+    });
+  });
+}
+
+cuact_status cuact_dyt_backward(cuact_dtype dtype, const void* x, const void* dy,
+                                const void* alpha, const void* gamma, void* dx, void* dalpha,
+                                void* dgamma, void* dbeta, int64_t outer, int64_t channels,
+                                int64_t inner, int accumulate, void* workspace,
+                                size_t workspace_bytes, cudaStream_t stream) {
+  return guarded([&] {
+    with_dtype("cuact_dyt_backward", dtype, [&](auto tag) {
+      using T = decltype(tag);
+      using C = cuact::compute_t<T>;
+      const cuact::ChannelShape shape{outer, channels, inner};
+      const auto mode = accumulate != 0 ? cuact::GradMode::accumulate : cuact::GradMode::overwrite;
+      const auto* x_ = static_cast<const T*>(x);
+      const auto* dy_ = static_cast<const T*>(dy);
+      const auto* alpha_ = static_cast<const C*>(alpha);
+      const auto* gamma_ = static_cast<const C*>(gamma);
+      auto* dx_ = static_cast<T*>(dx);
+      auto* da = static_cast<C*>(dalpha);
+      auto* dg = static_cast<C*>(dgamma);
+      auto* db = static_cast<C*>(dbeta);
+      if (workspace == nullptr && workspace_bytes == 0) {
+        cuact::dyt_backward(x_, dy_, alpha_, gamma_, dx_, da, dg, db, shape, mode, stream);
+      } else {
+        cuact::dyt_backward(x_, dy_, alpha_, gamma_, dx_, da, dg, db, shape, mode, workspace,
+                            workspace_bytes, stream);
       }
     });
   });

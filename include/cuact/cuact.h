@@ -2,7 +2,7 @@
  * FFI callers (Python ctypes, Rust, Julia, ...). Exceptions never cross it.
  *
  * Each function has the semantics of the C++ entry point it wraps (activations.hpp,
- * prelu.hpp, bias.hpp, snake.hpp): device pointers, 64-bit counts, enqueued on `stream`, never synchronizing, in
+ * prelu.hpp, bias.hpp, snake.hpp, dyt.hpp): device pointers, 64-bit counts, enqueued on `stream`, never synchronizing, in
  * place allowed where the C++ API allows it. The element type is given at run time; scalar
  * parameters are passed as double and converted to the compute type (float for f32/f16/
  * bf16, double for f64) before they are checked. PReLU's alpha and dalpha, the bias and
@@ -302,6 +302,28 @@ CUACT_API cuact_status cuact_snakebeta_backward(cuact_dtype dtype, const void* x
                                                 cuact_param_scale scale, int accumulate,
                                                 void* workspace, size_t workspace_bytes,
                                                 cudaStream_t stream);
+
+/* DyT forward: y = gamma[c] tanh(alpha x) + beta[c]; alpha one value, gamma and beta
+ * `channels` values, of the compute type. */
+CUACT_API cuact_status cuact_dyt_forward(cuact_dtype dtype, const void* x, const void* alpha,
+                                         const void* gamma, const void* beta, void* y,
+                                         int64_t outer, int64_t channels, int64_t inner,
+                                         cudaStream_t stream);
+
+/* Bytes of workspace cuact_dyt_backward needs when it computes the gradients. */
+CUACT_API cuact_status cuact_dyt_backward_workspace_size(cuact_dtype dtype, int64_t outer,
+                                                         int64_t channels, int64_t inner,
+                                                         size_t* bytes);
+
+/* DyT backward: dx (may be NULL) and dalpha, dgamma, dbeta (all NULL or none; overwritten,
+ * or added to when `accumulate` is non-zero) from one pass. With workspace == NULL and
+ * workspace_bytes == 0 the workspace is allocated stream-ordered on `stream`. */
+CUACT_API cuact_status cuact_dyt_backward(cuact_dtype dtype, const void* x, const void* dy,
+                                          const void* alpha, const void* gamma, void* dx,
+                                          void* dalpha, void* dgamma, void* dbeta, int64_t outer,
+                                          int64_t channels, int64_t inner, int accumulate,
+                                          void* workspace, size_t workspace_bytes,
+                                          cudaStream_t stream);
 
 #ifdef __cplusplus
 }

@@ -123,7 +123,7 @@ void one_call(Reader& r) {
     }
     return static_cast<int>(r.byte() % 6) - 1;  // num_params: -1 .. 4
   };
-  switch (r.byte() % 23) {
+  switch (r.byte() % 25) {
     case 0: {
       const cuact_activation op = op_of(r);
       const double p = r.param();
@@ -392,6 +392,47 @@ void one_call(Reader& r) {
                               : cuact_snake_backward(d, x, dy, alpha, dx, dalpha, outer, channels,
                                                      inner, scale, accumulate, workspace,
                                                      workspace_bytes, stream));
+      break;
+    }
+    case 21: {
+      const cuact_dtype d = dtype_of(r);
+      void* x = pointer(r);
+      void* alpha = pointer(r);
+      void* gamma = pointer(r);
+      void* beta = pointer(r);
+      void* y = pointer(r);
+      const std::int64_t outer = r.count();
+      const std::int64_t channels = r.count();
+      const std::int64_t inner = r.count();
+      if (r.byte() % 4 == 0) {
+        std::size_t bytes = 0;
+        expect_status(cuact_dyt_backward_workspace_size(d, outer, channels, inner,
+                                                        r.byte() % 16 == 0 ? nullptr : &bytes));
+      } else {
+        expect_status(
+            cuact_dyt_forward(d, x, alpha, gamma, beta, y, outer, channels, inner, stream));
+      }
+      break;
+    }
+    case 22: {
+      const cuact_dtype d = dtype_of(r);
+      void* x = pointer(r);
+      void* dy = pointer(r);
+      void* alpha = pointer(r);
+      void* gamma = pointer(r);
+      void* dx = pointer(r);
+      void* dalpha = pointer(r);
+      void* dgamma = pointer(r);
+      void* dbeta = pointer(r);
+      const std::int64_t outer = r.count();
+      const std::int64_t channels = r.count();
+      const std::int64_t inner = r.count();
+      const int accumulate = r.byte() % 3 - 1;
+      void* workspace = pointer(r);
+      const auto workspace_bytes = static_cast<std::size_t>(r.count());
+      expect_status(cuact_dyt_backward(d, x, dy, alpha, gamma, dx, dalpha, dgamma, dbeta, outer,
+                                       channels, inner, accumulate, workspace, workspace_bytes,
+                                       stream));
       break;
     }
     default: {

@@ -15,6 +15,7 @@
 #include <cuact/mask.hpp>
 #include <cuact/prelu.hpp>
 #include <cuact/rrelu.hpp>
+#include <cuact/dyt.hpp>
 #include <cuact/snake.hpp>
 
 #include "tests/host_calls/runtime_stand_ins.hpp"
@@ -200,6 +201,21 @@ TEST(RuntimeCalls, SnakeAndSnakeBeta) {
   check({"snakebeta_backward dx", 5, 2, 1}, [&] {
     snakebeta_backward(x, dy, alpha, beta, dx, nullptr, nullptr, bigvgan, ParamScale::linear,
                        GradMode::overwrite, nullptr, 0, nullptr);
+  });
+}
+
+TEST(RuntimeCalls, Dyt) {
+  float* const gamma = fake_device<float>(0x900000000);
+  float* const dgamma = fake_device<float>(0xA00000000);
+  float* const dbeta = fake_device<float>(0xB00000000);
+  const ChannelShape tokens = ChannelShape::matrix(8192, 4096);
+  const std::size_t bytes = 1 << 24;
+  check({"dyt_forward", 5, 2, 1},
+        [&] { dyt_forward(x, alpha, gamma, dbeta, y, tokens, nullptr); });
+  // The pass, the per-channel finish and the sum of dalpha's shares.
+  check({"dyt_backward", 9, 3, 3}, [&] {
+    dyt_backward(x, dy, alpha, gamma, dx, dalpha, dgamma, dbeta, tokens, GradMode::accumulate,
+                 workspace, bytes, nullptr);
   });
 }
 

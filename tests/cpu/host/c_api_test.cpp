@@ -1,6 +1,7 @@
 // The C API: status codes and their text, the thread's last error message, and argument
 // errors reported as statuses (never as exceptions), without a GPU.
 #include <cuact/cuact.h>
+#include <cuact/dyt.hpp>
 #include <cuact/snake.hpp>
 
 #include <gtest/gtest.h>
@@ -247,6 +248,30 @@ TEST(CApi, SnakeCallsCheckTheScaleTheShapeAndTheBuffers) {
   EXPECT_EQ(cuact_snake_backward_workspace_size(CUACT_DTYPE_F16, 1, 1, 1 << 22, &bytes),
             CUACT_STATUS_SUCCESS);
   EXPECT_EQ(bytes, cuact::snake_backward_workspace_size<__half>(cuact::ChannelShape{1, 1, 1 << 22}));
+}
+
+TEST(CApi, DytCallsCheckTheGradientsAndTheWorkspace) {
+  std::vector<float> x(24, 1.0f), p(8, 1.0f), out(24, 42.0f);
+  EXPECT_EQ(cuact_dyt_forward(CUACT_DTYPE_F32, x.data(), nullptr, p.data(), p.data() + 4,
+                              out.data(), 8, 3, 1, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(), "dyt_forward: 'alpha' is null but n = 24");
+  EXPECT_EQ(cuact_dyt_backward(CUACT_DTYPE_BF16, x.data(), x.data(), p.data(), p.data(),
+                               out.data(), nullptr, p.data(), nullptr, 8, 3, 1, 0, nullptr, 0,
+                               nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(cuact_last_error(),
+               "dyt_backward: 'dalpha', 'dgamma' and 'dbeta' must all be null or all be given, "
+               "got dgamma alone");
+  for (const float v : out) {
+    ASSERT_EQ(v, 42.0f);
+  }
+  size_t bytes = 0;
+  EXPECT_EQ(cuact_dyt_backward_workspace_size(CUACT_DTYPE_F64, 8, 3, 1, &bytes),
+            CUACT_STATUS_SUCCESS);
+  EXPECT_EQ(bytes, cuact::dyt_backward_workspace_size<double>(cuact::ChannelShape{8, 3, 1}));
+  EXPECT_EQ(cuact_dyt_backward_workspace_size(CUACT_DTYPE_F64, 8, 3, 1, nullptr),
+            CUACT_STATUS_INVALID_ARGUMENT);
 }
 
 TEST(CApi, BiasCallsCheckTheActivationTheShapeAndTheBuffers) {

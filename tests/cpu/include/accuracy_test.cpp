@@ -742,3 +742,90 @@ TEST(AccuracyContract, Snake) {
 
 }  // namespace
 }  // namespace cuact
+
+namespace cuact {
+namespace {
+
+// DyT's contract, against y = gamma tanh(t) + beta with t = alpha x rounded to C, its dx =
+// gamma alpha (1 - tanh^2 t) dy and the terms dalpha gamma x (1 - tanh^2 t) dy, dgamma
+// tanh(t) dy, in long double. y's two terms can cancel, and 1 - tanh^2 loses th's rounding
+// times |th|/(1 - |th|) (docs/semantics.md): each within `ulp` or an absolute floor of
+// 4 eps times its terms' scale (|gamma| + |beta| for y, |dy gamma alpha| for dx,
+// |dy gamma x| for dalpha).
+template <class C>
+void expect_dyt_sampled(C alpha, C gamma, C beta, std::uint64_t ulp) {
+  const Dyt<C> op{alpha, gamma, beta};
+  std::mt19937_64 rng(13);
+  std::uniform_real_distribution<double> dy_exponent(-12.0, 12.0);
+  const double eps = reference::epsilon_of<C>();
+  std::uint64_t worst[4] = {0, 0, 0, 0};
+  for (const C x : sampled_inputs<C>(200000, 6)) {
+    const LD xl = static_cast<LD>(x);
+    const LD th = ::tanhl(static_cast<LD>(static_cast<C>(alpha * x)));
+    const LD d = 1 - th * th;
+    const C dy = static_cast<C>(std::exp2(dy_exponent(rng))) * (rng() % 2 ? C(1) : C(-1));
+    const LD dyl = static_cast<LD>(dy);
+    const auto g = op.grads(x, dy);
+    const LD want[4] = {gamma * th + beta, gamma * alpha * d * dyl, gamma * xl * d * dyl,
+                        th * dyl};
+    const C got[4] = {op.forward(x), g.dx, g.alpha, g.gamma};
+    const double ady = std::fabs(static_cast<double>(dy));
+    const double scale[4] = {std::fabs(static_cast<double>(gamma)) + std::fabs(static_cast<double>(beta)),
+                             ady * std::fabs(static_cast<double>(gamma * alpha)),
+                             ady * std::fabs(static_cast<double>(gamma)) * std::fabs(static_cast<double>(xl)),
+                             0.0};
+    const double sub = subnormal_allowance<C>(1, xl, static_cast<double>(dy));
+    for (int i = 0; i < 4; ++i) {
+      if (std::isinf(static_cast<double>(static_cast<C>(want[i]))) ||
+          std::isinf(static_cast<double>(static_cast<C>(want[i] / (i == 0 ? 1 : dyl))))) {
+        continue;  // the value, or its value for dy = 1, overflows C
+      }
+      const std::uint64_t e = snake_error<C>(want[i], got[i], std::max(sub, 4 * eps * scale[i]));
+      ASSERT_LE(e, ulp) << "dyt " << type_name<C>() << " alpha " << alpha << " at x = " << x
+                        << ", dy = " << dy << ": pass " << i;
+      worst[i] = std::max(worst[i], e);
+    }
+  }
+  std::printf("dyt %s alpha %g gamma %g beta %g: worst %llu ulp forward, %llu dx, %llu dalpha, "
+              "%llu dgamma\n",
+              type_name<C>(), static_cast<double>(alpha), static_cast<double>(gamma),
+              static_cast<double>(beta), static_cast<unsigned long long>(worst[0]),
+              static_cast<unsigned long long>(worst[1]), static_cast<unsigned long long>(worst[2]),
+              static_cast<unsigned long long>(worst[3]));
+}
+
+/// Every 16-bit input through the float functor: y and dx within 1 ulp of the correctly
+/// rounded value or the absolute floors above in eps(T).
+template <class T>
+void expect_dyt_16bit(float alpha, float gamma, float beta) {
+  const Dyt<float> op{alpha, gamma, beta};
+  for (std::uint32_t bits = 0; bits < 65536; ++bits) {
+    const float x = to_compute(from_bits16<T>(static_cast<std::uint16_t>(bits)));
+    if (std::isnan(x)) {
+      continue;
+    }
+    const LD th = ::tanhl(static_cast<LD>(alpha * x));
+    const double e16 = reference::epsilon_of<T>();
+    ASSERT_TRUE(close_16bit<T>(op.forward(x), gamma * th + beta,
+                               4 * e16 * (std::fabs(gamma) + std::fabs(beta))))
+        << "dyt " << type_name<T>() << " forward at x = " << x;
+    ASSERT_TRUE(close_16bit<T>(op.grads(x, -1.5f).dx, gamma * alpha * (1 - th * th) * -1.5L,
+                               4 * e16 * std::fabs(1.5 * gamma * alpha)))
+        << "dyt " << type_name<T>() << " dx at x = " << x;
+  }
+}
+
+TEST(AccuracyContract, Dyt) {
+  for (const double alpha : {0.5, 2.0, -0.3}) {
+    for (const auto& [gamma, beta] : {std::pair<double, double>{1.0, 0.0}, {-0.75, 0.25}, {3.0, -2.9}}) {
+      expect_dyt_sampled<float>(static_cast<float>(alpha), static_cast<float>(gamma),
+                                static_cast<float>(beta), 4);
+      expect_dyt_sampled<double>(alpha, gamma, beta, 4);
+    }
+  }
+  expect_dyt_16bit<__half>(0.5f, 1.0f, 0.0f);
+  expect_dyt_16bit<__nv_bfloat16>(2.0f, -0.75f, 0.25f);
+}
+
+}  // namespace
+}  // namespace cuact
