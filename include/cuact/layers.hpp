@@ -34,6 +34,7 @@
 #include <cuact/activations.hpp>
 #include <cuact/device_buffer.hpp>
 #include <cuact/mask.hpp>
+#include <cuact/dyt.hpp>
 #include <cuact/prelu.hpp>
 #include <cuact/snake.hpp>
 #include <cuact/types.hpp>
@@ -306,6 +307,44 @@ class CUACT_API SnakeBetaLayer {
   DeviceBuffer<param_t> beta_;
   DeviceBuffer<param_t> alpha_grad_;
   DeviceBuffer<param_t> beta_grad_;
+  GrowOnlyBuffer<unsigned char> workspace_;
+  const T* kept_x_ = nullptr;
+  ChannelShape kept_shape_{};
+};
+
+/// A DyT layer (dyt.hpp) owning alpha (one value), gamma and beta (one per channel, compute_t<T>)
+/// and their gradients. Graph capture and the workspace as PreluLayer's.
+template <class T>
+class CUACT_API DytLayer {
+ public:
+  using param_t = compute_t<T>;
+
+  /// alpha = `alpha` (0.5, the paper's default), gamma = 1, beta = 0, zero gradients, on the
+  /// current device in `stream` order.
+  DytLayer(std::int64_t channels, cudaStream_t stream, param_t alpha = param_t(0.5));
+
+  /// y = gamma tanh(alpha x) + beta; keeps x and the shape. y == x is refused.
+  void forward(const T* x, T* y, ChannelShape shape, cudaStream_t stream);
+  /// dx (skipped when null) and the three gradients += theirs, from the last forward's x.
+  void backward(const T* dy, T* dx, cudaStream_t stream);
+  void backward(const T* x, const T* dy, T* dx, ChannelShape shape, cudaStream_t stream);
+  void zero_grad(cudaStream_t stream);
+  void reserve(ChannelShape shape, cudaStream_t stream);
+
+  param_t* alpha() noexcept { return alpha_.data(); }
+  param_t* gamma() noexcept { return gamma_.data(); }
+  param_t* beta() noexcept { return beta_.data(); }
+  param_t* alpha_grad() noexcept { return alpha_grad_.data(); }
+  param_t* gamma_grad() noexcept { return gamma_grad_.data(); }
+  param_t* beta_grad() noexcept { return beta_grad_.data(); }
+  std::int64_t channels() const noexcept { return channels_; }
+  int device() const noexcept { return device_; }
+
+ private:
+  std::int64_t channels_;
+  int device_ = 0;
+  DeviceBuffer<param_t> alpha_, gamma_, beta_;
+  DeviceBuffer<param_t> alpha_grad_, gamma_grad_, beta_grad_;
   GrowOnlyBuffer<unsigned char> workspace_;
   const T* kept_x_ = nullptr;
   ChannelShape kept_shape_{};

@@ -5,6 +5,7 @@
 // to run; overwrite, accumulate with a stream-ordered workspace, in place, dx alone.
 #include <cuact/dyt.hpp>
 #include <cuact/error.hpp>
+#include <cuact/layers.hpp>
 
 #include "cuda/dyt_channel.hpp"
 #include "tests/support/channel_layouts.hpp"
@@ -147,6 +148,51 @@ INSTANTIATE_TEST_SUITE_P(AllLayouts, Dyt,
                                             ::testing::Values<std::int64_t>(3, 768),
                                             ::testing::Values<std::int64_t>(7, 300)),
                          case_name);
+
+class DytLayers : public GpuTest {};
+
+TEST_F(DytLayers, AccumulateAndReplayTheSameBitsInACapturedGraph) {
+  const ChannelShape shape = ChannelShape::matrix(64, 16);
+  const std::int64_t n = shape.numel();
+  const auto x = random_vector<float>(n, -3, 3, 81);
+  const auto dy = random_vector<float>(n, -1, 1, 82);
+  TestDeviceBuffer<float> xb(n), dyb(n), yb(n), dxb(n);
+  xb.upload(x);
+  dyb.upload(dy);
+  cudaStream_t stream = nullptr;
+  CUACT_TEST_CUDA(cudaStreamCreate(&stream));
+  DytLayer<float> layer(16, stream);
+  layer.reserve(shape, stream);
+  layer.forward(xb.get(), yb.get(), shape, stream);
+  layer.backward(dyb.get(), dxb.get(), stream);
+  CUACT_TEST_CUDA(cudaStreamSynchronize(stream));
+  const std::vector<float> alpha = {0.5f}, gamma(16, 1.0f), beta(16, 0.0f);
+  const detail::DytChannel<float> f{alpha.data(), gamma.data(), beta.data()};
+  std::vector<float> y_ref(n), dx_ref(n);
+  reference::channel_forward(f, x.data(), y_ref.data(), shape);
+  reference::channel_backward(f, x.data(), dy.data(), dx_ref.data(), shape);
+  expect_close(y_ref, yb.download(), 1.0, "layer y");
+  expect_close(dx_ref, dxb.download(), 0.5, "layer dx");
+  std::vector<float> once(16);
+  CUACT_TEST_CUDA(cudaMemcpy(once.data(), layer.gamma_grad(), 16 * 4, cudaMemcpyDeviceToHost));
+
+  cudaGraph_t graph = nullptr;
+  cudaGraphExec_t exec = nullptr;
+  CUACT_TEST_CUDA(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal));
+  layer.backward(dyb.get(), dxb.get(), stream);
+  CUACT_TEST_CUDA(cudaStreamEndCapture(stream, &graph));
+  CUACT_TEST_CUDA(cudaGraphInstantiate(&exec, graph, 0));
+  layer.zero_grad(stream);
+  CUACT_TEST_CUDA(cudaGraphLaunch(exec, stream));
+  CUACT_TEST_CUDA(cudaStreamSynchronize(stream));
+  std::vector<float> replayed(16);
+  CUACT_TEST_CUDA(
+      cudaMemcpy(replayed.data(), layer.gamma_grad(), 16 * 4, cudaMemcpyDeviceToHost));
+  expect_bitwise(once, replayed, "dgamma from the replayed graph");
+  CUACT_TEST_CUDA(cudaGraphExecDestroy(exec));
+  CUACT_TEST_CUDA(cudaGraphDestroy(graph));
+  CUACT_TEST_CUDA(cudaStreamDestroy(stream));
+}
 
 }  // namespace
 }  // namespace cuact::test

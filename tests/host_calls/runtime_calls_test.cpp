@@ -242,6 +242,16 @@ TEST(RuntimeCalls, SnakeLayersAllocateOnlyWhenMadeOrGrown) {
   snake.backward(fake_device<__half>(0x200000000), fake_device<__half>(0x800000000), nullptr);
   EXPECT_EQ(counts[kMallocAsync], 1);  // the workspace, on first use
   EXPECT_EQ(counts[kLaunch], 3);
+  DytLayer<__nv_bfloat16> dyt(768, nullptr);
+  const ChannelShape tokens = ChannelShape::matrix(512, 768);
+  dyt.reserve(tokens, nullptr);
+  clear_calls();
+  dyt.forward(fake_device<__nv_bfloat16>(0x100000000), fake_device<__nv_bfloat16>(0x300000000),
+              tokens, nullptr);
+  dyt.backward(fake_device<__nv_bfloat16>(0x200000000), fake_device<__nv_bfloat16>(0x800000000),
+               nullptr);
+  EXPECT_EQ(counts[kMallocAsync], 0);  // reserved
+  EXPECT_GE(counts[kLaunch], 3);       // forward; the pass, (the finish,) dalpha's sum
 }
 
 // With a device to plan for, these shapes once reached the planner: [2, 2^61 - 1, 1] in f16

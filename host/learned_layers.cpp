@@ -1,5 +1,6 @@
-// SnakeLayer and SnakeBetaLayer (layers.hpp): parameters, kept input and workspace around the
-// free functions of snake.hpp.
+// SnakeLayer, SnakeBetaLayer and DytLayer (layers.hpp): parameters, kept input and workspace
+// around the free functions of snake.hpp and dyt.hpp.
+#include <cuact/dyt.hpp>
 #include <cuact/layers.hpp>
 
 #include "cuda/detail/cuda_check.hpp"
@@ -199,9 +200,69 @@ void SnakeBetaLayer<T>::reserve(ChannelShape shape, cudaStream_t stream) {
   ensure_workspace(fn, workspace_, snakebeta_backward_workspace_size<T>(shape), stream);
 }
 
+template <class T>
+DytLayer<T>::DytLayer(std::int64_t channels, cudaStream_t stream, param_t alpha)
+    : channels_(channels) {
+  constexpr const char* fn = "DytLayer";
+  expect_layer_init<param_t>(fn, channels, ParamScale::linear, {{"alpha", alpha}});
+  device_ = current_device(fn);
+  alpha_ = param_buffer(1, ParamScale::linear, alpha, stream);
+  gamma_ = param_buffer(channels, ParamScale::linear, param_t(1), stream);
+  beta_ = DeviceBuffer<param_t>(static_cast<std::size_t>(channels), stream);
+  zero("DytLayer", beta_, stream);
+  alpha_grad_ = DeviceBuffer<param_t>(1, stream);
+  gamma_grad_ = DeviceBuffer<param_t>(static_cast<std::size_t>(channels), stream);
+  beta_grad_ = DeviceBuffer<param_t>(static_cast<std::size_t>(channels), stream);
+  zero_grad(stream);
+}
+
+template <class T>
+void DytLayer<T>::forward(const T* x, T* y, ChannelShape shape, cudaStream_t stream) {
+  constexpr const char* fn = "DytLayer::forward";
+  expect_layer_call(fn, device_, channels_, shape);
+  expect_not_in_place(fn, x, y);
+  dyt_forward(x, alpha_.data(), gamma_.data(), beta_.data(), y, shape, stream);
+  kept_x_ = x;
+  kept_shape_ = shape;
+}
+
+template <class T>
+void DytLayer<T>::backward(const T* dy, T* dx, cudaStream_t stream) {
+  if (kept_x_ == nullptr) {
+    detail::throw_invalid_argument("DytLayer::backward", "no forward pass to take the gradient of");
+  }
+  backward(kept_x_, dy, dx, kept_shape_, stream);
+}
+
+template <class T>
+void DytLayer<T>::backward(const T* x, const T* dy, T* dx, ChannelShape shape,
+                           cudaStream_t stream) {
+  constexpr const char* fn = "DytLayer::backward";
+  expect_layer_call(fn, device_, channels_, shape);
+  ensure_workspace(fn, workspace_, dyt_backward_workspace_size<T>(shape), stream);
+  dyt_backward(x, dy, alpha_.data(), gamma_.data(), dx, alpha_grad_.data(), gamma_grad_.data(),
+               beta_grad_.data(), shape, GradMode::accumulate, workspace_.data(),
+               workspace_.size(), stream);
+}
+
+template <class T>
+void DytLayer<T>::zero_grad(cudaStream_t stream) {
+  zero("DytLayer::zero_grad", alpha_grad_, stream);
+  zero("DytLayer::zero_grad", gamma_grad_, stream);
+  zero("DytLayer::zero_grad", beta_grad_, stream);
+}
+
+template <class T>
+void DytLayer<T>::reserve(ChannelShape shape, cudaStream_t stream) {
+  constexpr const char* fn = "DytLayer::reserve";
+  expect_current_device(fn, device_);
+  ensure_workspace(fn, workspace_, dyt_backward_workspace_size<T>(shape), stream);
+}
+
 #define CUACT_DETAIL_INSTANTIATE_SNAKE_LAYERS(ctx, ENUM, value, T, name) \
   template class SnakeLayer<T>;                                          \
-  template class SnakeBetaLayer<T>;
+  template class SnakeBetaLayer<T>;                                      \
+  template class DytLayer<T>;
 CUACT_DTYPES(CUACT_DETAIL_INSTANTIATE_SNAKE_LAYERS, ~)
 
 }  // namespace cuact
